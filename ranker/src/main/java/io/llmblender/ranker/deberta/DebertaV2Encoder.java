@@ -1,0 +1,69 @@
+package io.llmblender.ranker.deberta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.nn.LayerNorm;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DeBERTa-v2/v3 encoder (HF {@code DebertaV2Model} without pooler): embeddings, then the layers, all
+ * sharing one relative-position index and one normalised relative-embedding table. Produces
+ * {@code last_hidden_state}.
+ *
+ * <p>Immutable after loading; thread-safe (each call brings its own manager).
+ */
+public final class DebertaV2Encoder {
+    private final DebertaV2Config config;
+    private final RelativePositions positions;
+    private final DebertaV2Embeddings embeddings;
+    private final List<DebertaV2Layer> layers;
+
+    private DebertaV2Encoder(DebertaV2Config config, DebertaV2Embeddings embeddings, List<DebertaV2Layer> layers) {
+        this.config = config;
+        this.positions = new RelativePositions(config);
+        this.embeddings = embeddings;
+        this.layers = List.copyOf(layers);
+    }
+
+    /**
+     * Takes the encoder's weights under {@code prefix} (PairRM: {@code pretrained_model.}). The relative
+     * embeddings are normalised once here and fed to every layer's position projections.
+     */
+    public static DebertaV2Encoder load(StateDict w, String prefix, DebertaV2Config c) {
+        int h = c.hiddenSize();
+        w.ignore(prefix + "embeddings.position_ids"); // legacy buffer of transformers < 4.31 (spec §1.5)
+        DebertaV2Embeddings embeddings = DebertaV2Embeddings.load(w, prefix + "embeddings.", c);
+        NDArray rel = w.take(prefix + "encoder.rel_embeddings.weight", 2L * c.attentionSpan(), h);
+        if (c.normRelEmbeddings()) {
+            LayerNorm norm = new LayerNorm(w.take(prefix + "encoder.LayerNorm.weight", h),
+                    w.take(prefix + "encoder.LayerNorm.bias", h), c.layerNormEps());
+            rel = norm.apply(rel);
+        }
+        List<DebertaV2Layer> layers = new ArrayList<>();
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            layers.add(DebertaV2Layer.load(w, prefix + "encoder.layer." + i + ".", c, rel));
+        }
+        rel.close(); // each layer keeps its own projections of it; the table itself is not needed at run time
+        return new DebertaV2Encoder(c, embeddings, layers);
+    }
+
+    /**
+     * @param ids {@code [B, L]} int64 token ids, owned by the forward pass's {@code manager}
+     * @return {@code last_hidden_state}, {@code [B, L, H]}, in the same manager
+     */
+    public NDArray forward(NDManager manager, NDArray ids, AttentionMask mask) {
+        int length = (int) ids.getShape().get(1);
+        NDArray index = positions.indexMatrix(manager, length);
+        NDArray x = embeddings.forward(ids, mask);
+        for (DebertaV2Layer layer : layers) {
+            x = layer.forward(x, index, mask);
+        }
+        return x;
+    }
+
+    public DebertaV2Config config() {
+        return config;
+    }
+}

@@ -1,0 +1,55 @@
+package io.llmblender.ranker.deberta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.nn.LayerNorm;
+import io.llmblender.runtime.nn.Linear;
+
+/**
+ * One post-LayerNorm transformer block of DeBERTa (HF {@code DebertaV2Layer} = {@code DebertaV2Attention} +
+ * {@code DebertaV2Intermediate} + {@code DebertaV2Output}). Immutable after loading; thread-safe.
+ */
+final class DebertaV2Layer {
+    private final DisentangledSelfAttention attention;
+    private final Linear attentionOutput; // attention.output.dense
+    private final LayerNorm attentionNorm; // attention.output.LayerNorm
+    private final Linear intermediate; // intermediate.dense, H -> FF
+    private final Linear output; // output.dense, FF -> H
+    private final LayerNorm outputNorm; // output.LayerNorm
+
+    private DebertaV2Layer(DisentangledSelfAttention attention, Linear attentionOutput, LayerNorm attentionNorm,
+            Linear intermediate, Linear output, LayerNorm outputNorm) {
+        this.attention = attention;
+        this.attentionOutput = attentionOutput;
+        this.attentionNorm = attentionNorm;
+        this.intermediate = intermediate;
+        this.output = output;
+        this.outputNorm = outputNorm;
+    }
+
+    /** Takes the weights under {@code prefix} (ending in {@code layer.<i>.}); {@code rel} as for the attention. */
+    static DebertaV2Layer load(StateDict w, String prefix, DebertaV2Config c, NDArray rel) {
+        int h = c.hiddenSize();
+        int ff = c.intermediateSize();
+        float eps = c.layerNormEps();
+        return new DebertaV2Layer(
+                DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel),
+                new Linear(w.take(prefix + "attention.output.dense.weight", h, c.allHeadSize()),
+                        w.take(prefix + "attention.output.dense.bias", h)),
+                new LayerNorm(w.take(prefix + "attention.output.LayerNorm.weight", h),
+                        w.take(prefix + "attention.output.LayerNorm.bias", h), eps),
+                new Linear(w.take(prefix + "intermediate.dense.weight", ff, h), w.take(prefix + "intermediate.dense.bias", ff)),
+                new Linear(w.take(prefix + "output.dense.weight", h, ff), w.take(prefix + "output.dense.bias", h)),
+                new LayerNorm(w.take(prefix + "output.LayerNorm.weight", h), w.take(prefix + "output.LayerNorm.bias", h),
+                        eps));
+    }
+
+    /** {@code [B, L, H]} -> {@code [B, L, H]}. */
+    NDArray forward(NDArray x, NDArray index, AttentionMask mask) {
+        // a = LayerNorm(Attention(x)·Woᵀ + bo + x)
+        NDArray a = attentionNorm.apply(attentionOutput.apply(attention.forward(x, index, mask)).add(x));
+        // y = LayerNorm(GELU(a·W1ᵀ + b1)·W2ᵀ + b2 + a), GELU in its exact erf form
+        return outputNorm.apply(output.apply(Activation.gelu(intermediate.apply(a))).add(a));
+    }
+}

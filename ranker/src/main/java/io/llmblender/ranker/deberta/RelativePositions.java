@@ -1,0 +1,78 @@
+package io.llmblender.ranker.deberta;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * DeBERTa's relative positions (He et al., 2021, §3.1; HF {@code make_log_bucket_position} and
+ * {@code build_relative_position}): the query–key distance {@code δ = i − j}, log-bucketed beyond half the
+ * bucket count, turned into a row index of the relative-embedding table.
+ *
+ * <p>Only distances matter, so one table over {@code δ ∈ [−(L−1), L−1]} gives the whole {@code [L, L]} index.
+ * Immutable; thread-safe.
+ */
+public final class RelativePositions {
+    private final int buckets;
+    private final int maxPosition;
+    private final int span;
+
+    public RelativePositions(DebertaV2Config config) {
+        this(config.positionBuckets(), config.maxRelativePositions(), config.attentionSpan());
+    }
+
+    RelativePositions(int buckets, int maxPosition, int span) {
+        this.buckets = buckets;
+        this.maxPosition = maxPosition;
+        this.span = span;
+    }
+
+    /**
+     * The bucket of distance {@code delta}: itself when {@code |δ| ≤ mid}, else
+     * {@code sign(δ)·(ceil(ln(|δ|/mid) / ln((max−1)/mid) · (mid−1)) + mid)}. Without bucketing, δ itself.
+     *
+     * <p>Parity: evaluated in float32 step by step as torch does (spec App. A); every step below is one
+     * correctly rounded float operation, so the buckets match the reference's table exactly.
+     */
+    public int bucket(int delta) {
+        if (buckets <= 0 || maxPosition <= 0) {
+            return delta;
+        }
+        int mid = buckets / 2;
+        int abs = Math.abs(delta);
+        if (abs <= mid) {
+            return delta;
+        }
+        float ratio = (float) abs / (float) mid;
+        float logRatio = (float) Math.log(ratio);
+        float logMax = (float) Math.log((float) ((maxPosition - 1) / (double) mid));
+        float scaled = logRatio / logMax * (float) (mid - 1);
+        int logPos = (int) Math.ceil(scaled) + mid;
+        return Integer.signum(delta) * logPos;
+    }
+
+    /**
+     * Row of the relative-embedding table for query {@code i} and key {@code j}:
+     * {@code clamp(bucket(i − j) + k, 0, 2k − 1)}. The same index serves c2p and p2c (spec App. A: the p2c
+     * index {@code −bucket(j − i)} equals {@code bucket(i − j)} because the bucket function is odd).
+     */
+    public int index(int i, int j) {
+        return Math.max(0, Math.min(2 * span - 1, bucket(i - j) + span));
+    }
+
+    /** The {@code [L, L]} int64 index for a sequence of {@code length} tokens, created in {@code manager}. */
+    public NDArray indexMatrix(NDManager manager, int length) {
+        // One table entry per distance, then table[(i − j) + (L − 1)] expanded to [L, L] by torch.
+        long[] table = new long[2 * length - 1];
+        for (int d = -(length - 1); d <= length - 1; d++) {
+            table[d + length - 1] = index(d, 0);
+        }
+        NDArray positions = manager.arange(0, length, 1, ai.djl.ndarray.types.DataType.INT64);
+        NDArray distance = positions.expandDims(1).sub(positions.expandDims(0)).add(length - 1);
+        return manager.create(table).take(manager, distance);
+    }
+
+    /** The attention span k: the table has 2k rows. */
+    public int span() {
+        return span;
+    }
+}

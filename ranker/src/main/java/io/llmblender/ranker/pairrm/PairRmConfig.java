@@ -1,0 +1,33 @@
+package io.llmblender.ranker.pairrm;
+
+import io.llmblender.runtime.JsonConfig;
+import java.nio.file.Path;
+
+/**
+ * PairRM's own fields of a PairRM-hf {@code config.json} (spec §1.4.3): the head's task count and the ids of
+ * the four prefix tokens. Defaults are llm-blender/PairRM-hf's.
+ *
+ * @param nTasks width of the head's output; the logit is the mean over tasks of left − right
+ * @param sourcePrefixId {@code <|source|>}, 128001 in PairRM
+ * @param cand1PrefixId {@code <|candidate1|>}, 128002
+ * @param cand2PrefixId {@code <|candidate2|>}, 128003
+ * @param candPrefixId {@code <|candidate|>}, 128004, the collator's generic prefix
+ */
+public record PairRmConfig(int nTasks, int sourcePrefixId, int cand1PrefixId, int cand2PrefixId, int candPrefixId) {
+
+    /** llm-blender/PairRM-hf. */
+    public static final PairRmConfig PAIRRM = new PairRmConfig(1, 128001, 128002, 128003, 128004);
+
+    public static PairRmConfig read(Path configJson) {
+        return from(JsonConfig.read(configJson));
+    }
+
+    public static PairRmConfig from(JsonConfig c) {
+        return new PairRmConfig(
+                c.intValue("n_tasks", PAIRRM.nTasks()),
+                c.intValue("source_prefix_id", PAIRRM.sourcePrefixId()),
+                c.intValue("cand1_prefix_id", PAIRRM.cand1PrefixId()),
+                c.intValue("cand2_prefix_id", PAIRRM.cand2PrefixId()),
+                c.intValue("cand_prefix_id", PAIRRM.candPrefixId()));
+    }
+}

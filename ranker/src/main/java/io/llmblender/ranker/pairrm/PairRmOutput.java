@@ -1,0 +1,76 @@
+package io.llmblender.ranker.pairrm;
+
+import java.util.Arrays;
+
+/**
+ * What one PairRM forward pass computed for a batch of pair sequences. Plain Java arrays, detached from native
+ * memory; every accessor returns a copy.
+ *
+ * @param keptColumns the columns of the input that the column trimming kept (spec §1.3 step 1)
+ * @param hiddenSize H, the width of each hidden-state row
+ */
+public record PairRmOutput(
+        int batch, int nTasks, int hiddenSize, int[] keptColumns, float[] lastHiddenState, float[] leftScores,
+        float[] rightScores, float[] logits) {
+
+    public PairRmOutput {
+        keptColumns = keptColumns.clone();
+        lastHiddenState = lastHiddenState == null ? null : lastHiddenState.clone();
+        leftScores = leftScores.clone();
+        rightScores = rightScores.clone();
+        logits = logits.clone();
+    }
+
+    /** Length of the encoder input after trimming. */
+    public int encoderLength() {
+        return keptColumns.length;
+    }
+
+    /** {@code f(slot 1, slot 2)} per row; {@code > 0} means the slot-1 candidate is preferred. */
+    @Override
+    public float[] logits() {
+        return logits.clone();
+    }
+
+    /** {@code g(source, candidate1)} of row {@code r}, {@code n_tasks} values. */
+    public float[] leftScores(int r) {
+        return Arrays.copyOfRange(leftScores, r * nTasks, (r + 1) * nTasks);
+    }
+
+    /** {@code g(source, candidate2)} of row {@code r}. */
+    public float[] rightScores(int r) {
+        return Arrays.copyOfRange(rightScores, r * nTasks, (r + 1) * nTasks);
+    }
+
+    /**
+     * The encoder's last hidden state at row {@code r}, trimmed position {@code p}; only if the pass was asked
+     * to keep hidden states.
+     */
+    public float[] hiddenState(int r, int p) {
+        if (lastHiddenState == null) {
+            throw new IllegalStateException("hidden states were not kept; call forward(..., true)");
+        }
+        int at = (r * encoderLength() + p) * hiddenSize;
+        return Arrays.copyOfRange(lastHiddenState, at, at + hiddenSize);
+    }
+
+    @Override
+    public int[] keptColumns() {
+        return keptColumns.clone();
+    }
+
+    @Override
+    public float[] lastHiddenState() {
+        return lastHiddenState == null ? null : lastHiddenState.clone();
+    }
+
+    @Override
+    public float[] leftScores() {
+        return leftScores.clone();
+    }
+
+    @Override
+    public float[] rightScores() {
+        return rightScores.clone();
+    }
+}

@@ -1,0 +1,73 @@
+package io.llmblender.runtime;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The DJL PyTorch engine as this project uses it: offline, without telemetry, without autograd.
+ *
+ * <p>This is the only class that reads or writes system properties. DJL's engine start and every tokenizer
+ * creation otherwise call home (an HTTP request to the EC2 metadata address); both checks read
+ * {@code ai.djl.offline} and {@code OPT_OUT_TRACKING} from the environment <em>or</em> the system properties,
+ * so setting the properties here, before {@link Engine#getInstance()} runs, is enough. A user who set either
+ * property explicitly keeps their value.
+ *
+ * <p>Thread-safe. The engine is a process-wide singleton of DJL's; this class adds no state of its own.
+ */
+public final class DjlRuntime {
+    private DjlRuntime() {}
+
+    /** Held in a nested class so the flags are set exactly once, before the first engine access. */
+    private static final class Holder {
+        static final Engine ENGINE = start();
+
+        private static Engine start() {
+            if (System.getProperty("ai.djl.offline") == null) {
+                System.setProperty("ai.djl.offline", "true");
+            }
+            if (System.getProperty("OPT_OUT_TRACKING") == null) {
+                System.setProperty("OPT_OUT_TRACKING", "true");
+            }
+            Engine engine = Engine.getEngine("PyTorch");
+            JniUtils.setGradMode(false);
+            return engine;
+        }
+    }
+
+    /** The PyTorch engine, started offline on first use. */
+    public static Engine engine() {
+        return Holder.ENGINE;
+    }
+
+    /**
+     * Starts the engine if needed and turns autograd off on the calling thread. Torch's grad mode is
+     * thread-local and a new thread starts with it on (ecosystem notes §3.2), so every thread that runs a
+     * forward pass calls this first; it is cheap.
+     */
+    public static void enterInference() {
+        engine();
+        JniUtils.setGradMode(false);
+    }
+
+    /** A new root manager on the CPU; the caller owns and closes it. */
+    public static NDManager newManager() {
+        return engine().newBaseManager();
+    }
+
+    /** The number of intra-op threads PyTorch uses (after {@code ai.djl.pytorch.num_threads}, if set). */
+    public static int threads() {
+        engine();
+        return JniUtils.getNumThreads();
+    }
+
+    /** The value of a system property, or a default; the one door through which the project reads them. */
+    public static String property(String name, String fallback) {
+        return System.getProperty(name, fallback);
+    }
+
+    /** The PyTorch version the engine reports, e.g. {@code 2.7.1}. */
+    public static String engineVersion() {
+        return engine().getVersion();
+    }
+}

@@ -1,0 +1,144 @@
+package io.llmblender.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Hugging Face style {@code config.json}, read field by field with errors that name the file and the field.
+ * Unknown fields are ignored, as transformers does. Immutable; thread-safe.
+ */
+public final class JsonConfig {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final JsonNode root;
+
+    private JsonConfig(Path file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    /** Reads {@code file}; a missing, unreadable or non-object file is a {@link ConfigException}. */
+    public static JsonConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file, null, "does not exist; a model folder needs its config.json");
+        }
+        try {
+            return of(file, JSON.readTree(Files.readString(file)));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file, null, "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Wraps an already parsed object; {@code file} is only named in messages and may be null. */
+    public static JsonConfig of(Path file, JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file, null, "is not a JSON object");
+        }
+        return new JsonConfig(file, root);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean has(String field) {
+        JsonNode n = root.get(field);
+        return n != null && !n.isNull();
+    }
+
+    public int intValue(String field) {
+        JsonNode n = required(field);
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new ConfigException(file, field, "is " + n + "; expected an integer");
+        }
+        return n.intValue();
+    }
+
+    public int intValue(String field, int fallback) {
+        return has(field) ? intValue(field) : fallback;
+    }
+
+    public int positiveInt(String field) {
+        int v = intValue(field);
+        if (v <= 0) {
+            throw new ConfigException(file, field, "is " + v + "; expected a positive integer");
+        }
+        return v;
+    }
+
+    public double doubleValue(String field, double fallback) {
+        if (!has(field)) {
+            return fallback;
+        }
+        JsonNode n = root.get(field);
+        if (!n.isNumber()) {
+            throw new ConfigException(file, field, "is " + n + "; expected a number");
+        }
+        return n.doubleValue();
+    }
+
+    public boolean boolValue(String field, boolean fallback) {
+        if (!has(field)) {
+            return fallback;
+        }
+        JsonNode n = root.get(field);
+        if (!n.isBoolean()) {
+            throw new ConfigException(file, field, "is " + n + "; expected true or false");
+        }
+        return n.booleanValue();
+    }
+
+    public Optional<String> string(String field) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        JsonNode n = root.get(field);
+        if (!n.isTextual()) {
+            throw new ConfigException(file, field, "is " + n + "; expected a string");
+        }
+        return Optional.of(n.textValue());
+    }
+
+    /** A list of strings, accepting also one string split at {@code separator} (transformers allows both). */
+    public List<String> stringList(String field, String separator) {
+        if (!has(field)) {
+            return List.of();
+        }
+        JsonNode n = root.get(field);
+        List<String> out = new ArrayList<>();
+        if (n.isTextual()) {
+            for (String part : n.textValue().toLowerCase().split(separator)) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        } else if (n.isArray()) {
+            for (JsonNode item : n) {
+                if (!item.isTextual()) {
+                    throw new ConfigException(file, field, "is " + n + "; expected a list of strings");
+                }
+                out.add(item.textValue().strip().toLowerCase());
+            }
+        } else {
+            throw new ConfigException(file, field, "is " + n + "; expected a string or a list of strings");
+        }
+        return List.copyOf(out);
+    }
+
+    private JsonNode required(String field) {
+        if (!has(field)) {
+            throw new ConfigException(file, field, "is missing");
+        }
+        return root.get(field);
+    }
+}
