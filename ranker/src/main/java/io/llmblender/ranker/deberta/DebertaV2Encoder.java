@@ -58,7 +58,14 @@ public final class DebertaV2Encoder {
         NDArray index = positions.indexMatrix(manager, length);
         NDArray x = embeddings.forward(ids, mask);
         for (DebertaV2Layer layer : layers) {
-            x = layer.forward(x, index, mask);
+            // One scope per layer: its intermediates (and its input) are freed as soon as its output exists,
+            // so a pass holds one layer's working set, not all of them.
+            try (NDManager step = manager.newSubManager()) {
+                x.attach(step);
+                NDArray y = layer.forward(x, index, mask);
+                y.attach(manager);
+                x = y;
+            }
         }
         return x;
     }

@@ -109,26 +109,33 @@ final class DisentangledSelfAttention {
         NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
 
         // Content-to-content: Q·Kᵀ / scale.                                              [B, N, L, L]
+        // The score terms are summed in place into this fresh array, and each [B, N, L, L] term is freed as
+        // soon as it is added: at L = 2048 each one is 256 MiB.
         NDArray scores = q.matMul(kT);
         Shape full = new Shape(b, heads, l, l);
         if (posKeyT != null) {
             // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, L, 2k]
-            NDArray c2p = q.matMul(posKeyT).gather(index.broadcast(full), -1);
-            scores = scores.add(c2p);
+            try (NDArray c2pAll = q.matMul(posKeyT);
+                    NDArray c2p = c2pAll.gather(index.broadcast(full), -1)) {
+                scores.addi(c2p);
+            }
         }
         if (posQueryScaled != null) {
             // p2c[i][j] = k_j · posQ[idx(i, j)]: rows of posQ·Kᵀ picked along the position axis. [B, N, 2k, L]
-            NDArray p2cAll = posQueryScaled.matMul(kT);
-            p2cAll.attach(kT.getManager()); // a weight is the left operand: keep the result in this pass's scope
-            scores = scores.add(p2cAll.gather(index.broadcast(full), -2));
+            try (NDArray p2cAll = posQueryScaled.matMul(kT);
+                    NDArray p2c = p2cAll.gather(index.broadcast(full), -2)) {
+                scores.addi(p2c);
+            }
         }
 
         // XSoftmax: masked keys get the float32 minimum before the softmax; padding query rows become all-zero.
-        NDArray probs;
-        if (mask.isNone()) {
-            probs = scores.softmax(-1);
-        } else {
-            probs = scores.add(mask.keys()).softmax(-1).mul(mask.queries());
+        if (!mask.isNone()) {
+            scores.addi(mask.keys());
+        }
+        NDArray probs = scores.softmax(-1);
+        scores.close();
+        if (!mask.isNone()) {
+            probs.muli(mask.queries());
         }
         // Context: probs·V, heads concatenated back.                                     [B, L, N·d]
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);

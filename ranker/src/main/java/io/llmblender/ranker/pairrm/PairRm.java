@@ -164,6 +164,11 @@ public final class PairRm implements AutoCloseable {
         return source;
     }
 
+    /** How many native arrays the model holds; constant across forward passes (tests check it). */
+    public int managedArrays() {
+        return weights.getManagedArrays().size();
+    }
+
     /** Frees every weight. Idempotent. */
     @Override
     public void close() {

@@ -18,6 +18,14 @@ public record PairRmConfig(int nTasks, int sourcePrefixId, int cand1PrefixId, in
     /** llm-blender/PairRM-hf. */
     public static final PairRmConfig PAIRRM = new PairRmConfig(1, 128001, 128002, 128003, 128004);
 
+    /**
+     * One task, with the four prefixes as the last four ids of a {@code vocabSize} vocabulary, where
+     * {@code tokenizer.add_tokens} puts them (PairRM: 128005 → 128001–128004).
+     */
+    public static PairRmConfig forVocabulary(int vocabSize) {
+        return new PairRmConfig(1, vocabSize - 4, vocabSize - 3, vocabSize - 2, vocabSize - 1);
+    }
+
     public static PairRmConfig read(Path configJson) {
         return from(JsonConfig.read(configJson));
     }

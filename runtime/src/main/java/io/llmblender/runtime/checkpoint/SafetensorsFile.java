@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Everything is validated when the file is opened, before any tensor is touched: the header length against
  * the file size, the JSON's form, every dtype and shape, every byte range (inside the data section, of exactly
- * dtype size × elements bytes, overlapping no other). A violation is a {@link CheckpointException} naming the
+ * dtype size × elements bytes, overlapping no other, together tiling the data section as the reference reader requires). A violation is a {@link CheckpointException} naming the
  * file and the tensor, never a JVM crash.
  *
  * <p>Float32 tensors are handed to torch without a copy: the NDArray reads the mapped pages. Such arrays must
@@ -162,7 +162,7 @@ public final class SafetensorsFile implements TensorSource {
             tensors.put(key, new TensorInfo(key, dtype, shape));
             ranges.put(key, range);
         }
-        checkNoOverlap(file, ranges);
+        checkTiling(file, ranges, dataLength);
         return new SafetensorsFile(file, channel, dataStart, Collections.unmodifiableMap(tensors), ranges,
                 Collections.unmodifiableMap(metadata));
     }
@@ -220,18 +220,34 @@ public final class SafetensorsFile implements TensorSource {
         return new long[] {begin, end};
     }
 
-    private static void checkNoOverlap(Path file, Map<String, long[]> ranges) {
+    /**
+     * The tensors must tile the data section exactly, as the reference reader requires: sorted by offset, each
+     * starts where the previous ends, the first at 0 and the last at the end. A shifted header length, a hole or
+     * an overlap all show up here.
+     */
+    private static void checkTiling(Path file, Map<String, long[]> ranges, long dataLength) {
         List<Map.Entry<String, long[]>> sorted = new ArrayList<>(ranges.entrySet());
         sorted.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0])
                 .thenComparingLong(e -> e.getValue()[1]));
-        for (int i = 1; i < sorted.size(); i++) {
-            long[] previous = sorted.get(i - 1).getValue();
-            long[] current = sorted.get(i).getValue();
-            if (current[0] < previous[1]) {
-                throw new CheckpointException(file, sorted.get(i).getKey(), "has data_offsets [" + current[0] + ", "
-                        + current[1] + "] overlapping tensor '" + sorted.get(i - 1).getKey() + "' at ["
-                        + previous[0] + ", " + previous[1] + "]; the file is corrupt");
+        long expected = 0;
+        String previous = null;
+        for (Map.Entry<String, long[]> e : sorted) {
+            long[] r = e.getValue();
+            if (r[0] < expected) {
+                throw new CheckpointException(file, e.getKey(), "has data_offsets [" + r[0] + ", " + r[1]
+                        + "] overlapping tensor '" + previous + "', which ends at " + expected + "; the file is corrupt");
             }
+            if (r[0] > expected) {
+                throw new CheckpointException(file, e.getKey(), "has data_offsets [" + r[0] + ", " + r[1]
+                        + "], leaving bytes " + expected + ".." + r[0] + " of the data section unused; the file is"
+                        + " corrupt");
+            }
+            expected = r[1];
+            previous = e.getKey();
+        }
+        if (expected != dataLength) {
+            throw new CheckpointException(file, null, "has a data section of " + dataLength + " bytes, but its tensors"
+                    + " cover " + expected + "; the header length or the file size is wrong (truncated or corrupt)");
         }
     }
 

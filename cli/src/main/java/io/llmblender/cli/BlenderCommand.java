@@ -1,0 +1,54 @@
+package io.llmblender.cli;
+
+import io.llmblender.cli.command.BenchCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code blender} command: the product's entry point. One class per subcommand in
+ * {@code io.llmblender.cli.command}.
+ */
+@Command(
+        name = "blender",
+        mixinStandardHelpOptions = true,
+        versionProvider = BlenderCommand.Version.class,
+        description = "Ensembles LLMs the way LLM-Blender does: rank candidate answers with PairRM, fuse the best.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class BlenderCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A configured command line, shared by {@link #main} and the tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new BlenderCommand()).setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Reads the version Maven wrote into the jar, plus the engine it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = BlenderCommand.class.getResourceAsStream("/blender-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {
+                "blender " + p.getProperty("version", "unknown") + " (LLM-Blender for the JVM)",
+                "Java " + System.getProperty("java.version") + ", DJL 0.36.0 / PyTorch 2.7.1 (CPU)"
+            };
+        }
+    }
+}

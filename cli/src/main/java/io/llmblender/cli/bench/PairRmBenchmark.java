@@ -1,0 +1,131 @@
+package io.llmblender.cli.bench;
+
+import io.llmblender.ranker.deberta.DebertaV2Config;
+import io.llmblender.ranker.pairrm.PairRm;
+import io.llmblender.ranker.pairrm.PairRmConfig;
+import io.llmblender.runtime.MatmulProbe;
+import io.llmblender.runtime.ProcessMemory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Times PairRM forward passes on synthetic weights of any shape (by default the real PairRM's) and puts them
+ * next to the machine's own fp32 matmul speed, measured in the same process.
+ *
+ * <p>FLOPs per layer are counted as the Python reference's figures count them, so the numbers compare:
+ * projections and FFN {@code 24·B·L·H²}, content attention {@code 4·B·L²·H}, c2p/p2c {@code 4·B·L·2k·H}
+ * and the relative-embedding projections {@code 4·2k·H²} (which this implementation does once per model, not
+ * per call, so they count as work saved). Not thread-safe.
+ */
+public final class PairRmBenchmark {
+    /** One measured shape. */
+    public record Result(int batch, int tokens, double medianSeconds, double gflop, double gflops,
+            double matmulRatio, long peakRssBytes, double[] allSeconds) {}
+
+    /** The whole run. */
+    public record Report(String model, int threads, double matmulGflops, double loadSeconds, List<Result> results) {}
+
+    private final DebertaV2Config config;
+    private final int warmup;
+    private final int reps;
+
+    public PairRmBenchmark(DebertaV2Config config, int warmup, int reps) {
+        this.config = config;
+        this.warmup = warmup;
+        this.reps = reps;
+    }
+
+    /** GFLOP of one forward pass of {@code batch × tokens}, by the reference's count. */
+    public double gflop(int batch, int tokens) {
+        double b = batch;
+        double l = tokens;
+        double h = config.hiddenSize();
+        double rel = 2.0 * config.attentionSpan();
+        double perLayer = 24 * b * l * h * h + 4 * b * l * l * h + 4 * b * l * rel * h + 4 * rel * h * h;
+        return perLayer * config.numHiddenLayers() / 1e9;
+    }
+
+    /**
+     * Runs every shape in {@code shapes} ({@code [batch, tokens]} pairs), printing progress to {@code log}.
+     *
+     * @param matmulSize side of the square matmul measured as the yardstick (2048 in the reference figures)
+     */
+    public Report run(List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
+        log.accept("measuring the fp32 " + matmulSize + "² matmul ...");
+        double matmul = MatmulProbe.gflops(matmulSize, 9);
+        log.accept(String.format("building synthetic weights (%d layers, H %d) ...", config.numHiddenLayers(),
+                config.hiddenSize()));
+        long t0 = System.nanoTime();
+        List<Result> results = new ArrayList<>();
+        try (PairRm model = PairRm.synthetic(config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L)) {
+            double load = (System.nanoTime() - t0) / 1e9;
+            log.accept(String.format("weights ready in %.1f s; RSS %d MiB", load, ProcessMemory.residentBytes() >> 20));
+            for (int[] shape : shapes) {
+                results.add(measure(model, shape[0], shape[1], matmul, log));
+            }
+            return new Report(describe(), io.llmblender.runtime.DjlRuntime.threads(), matmul, load, results);
+        }
+    }
+
+    private Result measure(PairRm model, int batch, int tokens, double matmul, java.util.function.Consumer<String> log) {
+        long[][][] input = input(batch, tokens, model.config());
+        for (int i = 0; i < warmup; i++) {
+            model.logits(input[0], input[1]);
+        }
+        double[] seconds = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            model.logits(input[0], input[1]);
+            seconds[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double gflop = gflop(batch, tokens);
+        Result r = new Result(batch, tokens, median, gflop, gflop / median, gflop / median / matmul,
+                ProcessMemory.peakResidentBytes(), seconds);
+        log.accept(String.format("  (%d,%d): median %.3f s of %s; RSS %d MiB", batch, tokens, median,
+                Arrays.toString(seconds), ProcessMemory.residentBytes() >> 20));
+        return r;
+    }
+
+    /** Pair sequences of exactly {@code tokens} ids, each prefix once, random content: ids and an all-ones mask. */
+    static long[][][] input(int batch, int tokens, PairRmConfig ids) {
+        if (tokens < 9) {
+            throw new IllegalArgumentException("tokens must be at least 9 to hold the pair layout, was " + tokens);
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        long[][] inputIds = new long[batch][tokens];
+        long[][] mask = new long[batch][tokens];
+        int third = tokens / 3;
+        for (int r = 0; r < batch; r++) {
+            for (int p = 0; p < tokens; p++) {
+                inputIds[r][p] = 4 + random.nextInt(Math.max(1, ids.sourcePrefixId() - 5));
+                mask[r][p] = 1;
+            }
+            // [CLS] <|source|> … [SEP] [CLS] <|candidate1|> … [SEP] [CLS] <|candidate2|> … [SEP]
+            layOut(inputIds[r], 0, ids.sourcePrefixId());
+            layOut(inputIds[r], third, ids.cand1PrefixId());
+            layOut(inputIds[r], 2 * third, ids.cand2PrefixId());
+            inputIds[r][tokens - 1] = 2;
+        }
+        return new long[][][] {inputIds, mask};
+    }
+
+    private static void layOut(long[] row, int at, long prefix) {
+        if (at > 0) {
+            row[at - 1] = 2; // [SEP]
+        }
+        row[at] = 1; // [CLS]
+        row[at + 1] = prefix;
+    }
+
+    private String describe() {
+        return String.format("PairRM shapes: %d layers, hidden %d, %d heads, FF %d, vocab %d, position_buckets %d",
+                config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads(), config.intermediateSize(),
+                config.vocabSize(), config.positionBuckets());
+    }
+}

@@ -1,0 +1,2 @@
+/** One class per {@code blender} subcommand. */
+package io.llmblender.cli.command;

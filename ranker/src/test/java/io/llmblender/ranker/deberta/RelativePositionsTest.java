@@ -1,0 +1,61 @@
+package io.llmblender.ranker.deberta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.ranker.pairrm.PairRmFixture;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** The log-bucket function and the relative-position matrices against the reference's own tables. */
+class RelativePositionsTest {
+    static JsonNode intermediates() throws IOException {
+        return new ObjectMapper().readTree(PairRmFixture.load().folder().resolve("intermediates.json").toFile());
+    }
+
+    @Test
+    void buckets_match_the_reference_table_for_the_fixture_and_the_real_pairrm_config() throws IOException {
+        JsonNode tables = intermediates().get("log_bucket_table");
+        for (String config : new String[] {"this_config", "real_pairrm"}) {
+            JsonNode t = tables.get(config);
+            RelativePositions positions = new RelativePositions(t.get("bucket_size").asInt(),
+                    t.get("max_position").asInt(), t.get("bucket_size").asInt());
+            JsonNode values = t.get("values");
+            assertThat(values.size()).isEqualTo(4095);
+            for (int i = 0; i < values.size(); i++) {
+                int delta = i - 2047;
+                assertThat(positions.bucket(delta)).as("%s, δ = %d", config, delta).isEqualTo(values.get(i).asInt());
+            }
+        }
+    }
+
+    @Test
+    void spec_examples_for_the_real_pairrm_hold() {
+        RelativePositions pairRm = new RelativePositions(DebertaV2Config.debertaV3Large(128005));
+        int[][] examples = {{129, 129}, {200, 169}, {255, 192}, {256, 192}, {300, 207}, {511, 255}, {512, 256},
+            {1000, 317}, {2047, 383}};
+        for (int[] e : examples) {
+            assertThat(pairRm.bucket(e[0])).as("bucket(%d)", e[0]).isEqualTo(e[1]);
+            assertThat(pairRm.bucket(-e[0])).as("bucket(-%d)", e[0]).isEqualTo(-e[1]);
+        }
+        assertThat(pairRm.index(0, 2047)).as("clamped low").isZero();
+        assertThat(pairRm.index(2047, 0)).as("clamped high").isEqualTo(511);
+    }
+
+    @Test
+    void relative_position_matrices_match_the_reference() throws IOException {
+        JsonNode in = intermediates();
+        // the fixture's config: 16 buckets, max_relative_positions -1 -> 512
+        RelativePositions positions = new RelativePositions(16, 512, 16);
+        JsonNode shortMatrix = in.get("relative_pos");
+        JsonNode longMatrix = in.get("relative_pos_long").get("values");
+        for (JsonNode matrix : new JsonNode[] {shortMatrix, longMatrix}) {
+            for (int i = 0; i < matrix.size(); i++) {
+                for (int j = 0; j < matrix.size(); j++) {
+                    assertThat(positions.bucket(i - j)).isEqualTo(matrix.get(i).get(j).asInt());
+                }
+            }
+        }
+    }
+}
