@@ -20,12 +20,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "pairrm",
         mixinStandardHelpOptions = true,
-        description = {
-            "Times PairRM forward passes with the real model's shapes (24 layers, hidden 1024, 16 heads, FF 4096,",
-            "vocab 128005, position_buckets 256) on random weights, so no download is needed. Prints the median",
-            "seconds per forward, achieved GFLOP/s, the fp32 matmul GFLOP/s of this process, their ratio and the",
-            "peak RSS."
-        })
+        description = "Times PairRM forward passes with the real model's shapes (24 layers, hidden 1024, 16 heads,"
+                + " FF 4096, vocab 128005, position_buckets 256) on random weights, so no download is needed. Prints"
+                + " the median seconds per forward, achieved GFLOP/s, the fp32 matmul GFLOP/s of this process, their"
+                + " ratio and the peak RSS.")
 public final class BenchPairRmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

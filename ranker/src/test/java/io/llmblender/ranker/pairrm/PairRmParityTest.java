@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -41,9 +43,27 @@ class PairRmParityTest {
         return cases.stream().map(c -> dynamicTest(c.get("name").asText(), () -> check(fixture, c)));
     }
 
+    /**
+     * The same float32 cases with the weights read from {@code pytorch_model.bin} through the restricted
+     * unpickler instead of the safetensors file: the two files hold the same state dict, so the same tolerances.
+     */
+    @TestFactory
+    Stream<DynamicTest> float32_cases_match_with_the_pytorch_zip_weights_too() {
+        PairRmFixture fixture = PairRmFixture.load();
+        Path bin = fixture.folder().resolve("pytorch_model.bin");
+        Assumptions.assumeTrue(Files.isRegularFile(bin), () -> fixture.folder() + " has no pytorch_model.bin;"
+                + " add the torch.save(state_dict) of the same weights to check the PyTorch reader");
+        return fixture.cases().stream()
+                .filter(c -> fixture.weightsOf(c).getFileName().toString().equals("model.safetensors"))
+                .map(c -> dynamicTest(c.get("name").asText() + " (pytorch_model.bin)", () -> check(fixture, c, bin)));
+    }
+
     private static void check(PairRmFixture fixture, JsonNode c) {
-        // given the model loaded from the weight file the case names
-        Path weights = fixture.weightsOf(c);
+        check(fixture, c, fixture.weightsOf(c));
+    }
+
+    private static void check(PairRmFixture fixture, JsonNode c, Path weights) {
+        // given the model loaded from the weight file
         PairRm model = MODELS.computeIfAbsent(weights, w -> PairRm.load(fixture.folder().resolve("config.json"), w));
 
         // when

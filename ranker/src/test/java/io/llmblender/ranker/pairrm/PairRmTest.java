@@ -52,10 +52,16 @@ class PairRmTest {
     }
 
     @Test
-    void swapping_the_candidates_changes_the_sign_of_a_clear_preference() {
-        float[] logits = model.logits(new long[][] {row(10, 20, 30), row(10, 30, 20)}, new long[][] {ones(12), ones(12)});
-        assertThat(logits[0]).isNotZero();
-        assertThat(Math.signum(logits[0])).isEqualTo(-Math.signum(logits[1]));
+    void the_logit_is_the_mean_over_tasks_of_left_minus_right() {
+        PairRmOutput out = model.forward(new long[][] {row(10, 20, 30), row(10, 30, 20)}, new long[][] {ones(12), ones(12)},
+                false);
+        for (int r = 0; r < 2; r++) {
+            float[] left = out.leftScores(r);
+            float[] right = out.rightScores(r);
+            assertThat(left).hasSize(2); // the fixture has n_tasks = 2
+            double mean = ((left[0] - right[0]) + (left[1] - right[1])) / 2.0;
+            assertThat((double) out.logits()[r]).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-6));
+        }
     }
 
     @Test

@@ -1,0 +1,69 @@
+package io.llmblender.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BlenderCommandTest {
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cmd = BlenderCommand.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void version_names_the_product_and_the_engine() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).contains("blender ").contains("PyTorch 2.7.1");
+    }
+
+    @Test
+    void help_lists_the_bench_command() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: blender").contains("bench");
+        assertThat(run("bench", "--help")).isZero();
+        assertThat(out.toString()).contains("pairrm");
+    }
+
+    @Test
+    void bench_pairrm_reports_each_shape_against_the_machines_matmul_and_writes_json(@TempDir Path tmp) throws Exception {
+        // given a tiny model shape, so the run takes a second (the numbers are not checked: speed is not a unit test)
+        Path json = tmp.resolve("bench.json");
+        int code = run("bench", "pairrm", "--layers", "2", "--hidden", "64", "--heads", "4", "--intermediate", "128",
+                "--vocab", "1005", "--buckets", "16", "--shapes", "1x32,2x48", "--warmup", "0", "--reps", "1",
+                "--matmul", "128", "--json", json.toString());
+        // then
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("| batch | tokens | median s | GFLOP | GFLOP/s | / matmul | peak RSS MiB |")
+                .containsPattern("\\| 1 \\| 32 \\| [0-9.]+ \\|")
+                .containsPattern("\\| 2 \\| 48 \\| [0-9.]+ \\|")
+                .contains("fp32 128² matmul in this process");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("results")).hasSize(2);
+        JsonNode first = report.get("results").get(0);
+        assertThat(first.get("medianSeconds").asDouble()).isPositive();
+        assertThat(first.get("peakRssBytes").asLong()).isPositive();
+        // GFLOP by the reference's count: 2 layers of 24·L·H² + 4·L²·H + 4·L·2k·H + 4·2k·H² at L=32, H=64, 2k=32
+        double perLayer = 24.0 * 32 * 64 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 64 * 64;
+        assertThat(first.get("gflop").asDouble()).isCloseTo(2 * perLayer / 1e9, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void a_malformed_shape_is_a_usage_error_not_a_stack_trace() {
+        int code = run("bench", "pairrm", "--shapes", "1by512");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--shapes takes BATCHxTOKENS items such as 1x512, not '1by512'");
+    }
+}
