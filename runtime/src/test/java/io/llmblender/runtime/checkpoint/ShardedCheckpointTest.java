@@ -3,36 +3,16 @@ package io.llmblender.runtime.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmblender.runtime.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ShardedCheckpointTest {
-    static NDManager manager;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        manager = DjlRuntime.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
-
+class ShardedCheckpointTest extends WithManager {
     @Test
     void a_checkpoint_split_in_two_shards_reads_like_the_whole() throws IOException {
         Path index = split(tmp, "model-0000%d-of-00002.safetensors");

@@ -3,31 +3,11 @@ package io.llmblender.runtime.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmblender.runtime.DjlRuntime;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class StateDictTest {
-    static NDManager manager;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        manager = DjlRuntime.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
-
+class StateDictTest extends WithManager {
     @Test
     void taking_every_tensor_with_its_shape_finishes_cleanly() {
         try (TensorSource source = TensorSource.open(Checkpoints.resource("model.safetensors"))) {

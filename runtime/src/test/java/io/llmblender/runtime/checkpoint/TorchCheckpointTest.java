@@ -3,8 +3,6 @@ package io.llmblender.runtime.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
-import io.llmblender.runtime.DjlRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,27 +14,9 @@ import java.util.Collections;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TorchCheckpointTest {
-    static NDManager manager;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        manager = DjlRuntime.newManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
-
+class TorchCheckpointTest extends WithManager {
     @Test
     void a_torch_save_state_dict_holds_the_same_tensors_as_the_safetensors_file_bit_for_bit() {
         try (TensorSource bin = TensorSource.open(Checkpoints.resource("pytorch_model.bin"));
