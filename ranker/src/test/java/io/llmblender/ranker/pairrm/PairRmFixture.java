@@ -48,7 +48,7 @@ public final class PairRmFixture {
         return new PairRmFixture(resource("fixtures/pairrm-tiny"));
     }
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(PairRmFixture.class.getClassLoader().getResource(name).toURI());
         } catch (URISyntaxException e) {
