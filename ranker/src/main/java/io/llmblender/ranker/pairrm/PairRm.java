@@ -146,6 +146,67 @@ public final class PairRm implements AutoCloseable {
         }
     }
 
+    /**
+     * Logits of many unpadded pair rows ({@link PairEncoder#pair}), run in batches of up to {@code batchRows}
+     * rows of similar length so that little compute goes to padding. Identical rows are computed once, so equal
+     * inputs always get bit-identical logits (the reference's exact ties depend on that, spec §3.5).
+     *
+     * @param progress told the number of distinct rows done after each batch, and the total
+     */
+    public float[] logits(List<long[]> rows, int batchRows, Progress progress) {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
+        }
+        // Distinct rows, longest first, so each batch pads to nearly its own length.
+        java.util.Map<java.nio.LongBuffer, Integer> distinct = new java.util.HashMap<>();
+        List<long[]> unique = new ArrayList<>();
+        int[] slot = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            long[] row = rows.get(r);
+            Integer at = distinct.putIfAbsent(java.nio.LongBuffer.wrap(row), unique.size());
+            if (at == null) {
+                at = unique.size();
+                unique.add(row);
+            }
+            slot[r] = at;
+        }
+        Integer[] order = new Integer[unique.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(unique.get(b).length, unique.get(a).length));
+        float[] uniqueLogits = new float[unique.size()];
+        for (int start = 0; start < order.length; start += batchRows) {
+            int end = Math.min(order.length, start + batchRows);
+            int width = unique.get(order[start]).length;
+            long[][] ids = new long[end - start][width];
+            long[][] mask = new long[end - start][width];
+            for (int i = start; i < end; i++) {
+                long[] row = unique.get(order[i]);
+                System.arraycopy(row, 0, ids[i - start], 0, row.length);
+                java.util.Arrays.fill(mask[i - start], 0, row.length, 1L);
+            }
+            float[] batch = logits(ids, mask);
+            for (int i = start; i < end; i++) {
+                uniqueLogits[order[i]] = batch[i - start];
+            }
+            progress.done(end, order.length);
+        }
+        float[] out = new float[rows.size()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = uniqueLogits[slot[r]];
+        }
+        return out;
+    }
+
+    /** Told how far a long scoring job has come. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> {};
+
+        void done(int done, int total);
+    }
+
     /** The logits alone: {@code f(candidate1, candidate2)} per row. */
     public float[] logits(long[][] inputIds, long[][] attentionMask) {
         return forward(inputIds, attentionMask, false).logits();

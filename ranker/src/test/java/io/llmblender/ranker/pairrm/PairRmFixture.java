@@ -32,20 +32,28 @@ public final class PairRmFixture {
     }
 
     public static PairRmFixture load() {
-        String configured = System.getProperty(PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            Path folder = Path.of(configured);
-            String invocationDir = System.getProperty("blender.invocation.dir");
-            if (!folder.isAbsolute() && invocationDir != null) {
-                folder = Path.of(invocationDir).resolve(folder); // relative to where mvn was started
-            }
-            if (!Files.isRegularFile(folder.resolve("cases.json"))) {
-                throw new IllegalArgumentException("-D" + PROPERTY + "=" + configured
-                        + " has no cases.json; point it at a folder laid out like shared/fixtures/pairrm-tiny");
-            }
-            return new PairRmFixture(folder);
+        return new PairRmFixture(folder(PROPERTY, "fixtures/pairrm-tiny"));
+    }
+
+    /**
+     * A fixture folder: the one the system property {@code property} names (relative paths resolve against the
+     * directory mvn was started in), else the project's own copy under the test resources.
+     */
+    public static Path folder(String property, String resource) {
+        String configured = System.getProperty(property);
+        if (configured == null || configured.isBlank()) {
+            return resource(resource);
         }
-        return new PairRmFixture(resource("fixtures/pairrm-tiny"));
+        Path folder = Path.of(configured);
+        String invocationDir = System.getProperty("blender.invocation.dir");
+        if (!folder.isAbsolute() && invocationDir != null) {
+            folder = Path.of(invocationDir).resolve(folder);
+        }
+        if (!Files.isRegularFile(folder.resolve("cases.json"))) {
+            throw new IllegalArgumentException("-D" + property + "=" + configured + " has no cases.json; point it at a"
+                    + " folder laid out like shared/" + resource);
+        }
+        return folder;
     }
 
     public static Path resource(String name) {
