@@ -66,10 +66,31 @@ public final class PairRanker implements Ranker, AutoCloseable {
                 PairRm.Progress.NONE);
     }
 
-    /** Loads a PairRM-hf folder: {@code config.json}, the weights and {@code tokenizer.json}. */
+    /**
+     * Loads a model folder: {@code config.json}, the weights and {@code tokenizer.json}. Both layouts work: the
+     * PairRM-hf one (a Hugging Face model config with the PairRM fields) and the original llm-blender/PairRM one
+     * (a serialised {@code RankerConfig}, whose {@code source_maxlength}/{@code candidate_maxlength} then become
+     * this ranker's limits).
+     */
     public static PairRanker load(Path folder) {
+        return load(folder, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, but for the original layout with an explicit backbone instead of the one its
+     * {@code model_name} names (for checkpoints whose backbone is not microsoft/deberta-v3-large).
+     */
+    public static PairRanker load(Path folder, io.llmblender.ranker.deberta.DebertaV2Config backbone) {
+        Path configJson = folder.resolve("config.json");
+        io.llmblender.runtime.JsonConfig json = io.llmblender.runtime.JsonConfig.read(configJson);
         PairRmTokenizer tokenizer = PairRmTokenizer.load(folder);
         try {
+            if (io.llmblender.ranker.pairrm.RankerConfig.isRankerConfig(json)) {
+                io.llmblender.ranker.pairrm.RankerConfig original = io.llmblender.ranker.pairrm.RankerConfig.from(json);
+                PairRm model = PairRm.load(backbone != null ? backbone : PairRm.backboneOf(original, configJson),
+                        original.pairRm(), PairRm.weightFile(folder), configJson);
+                return of(model, tokenizer).withLimits(original.limits());
+            }
             return of(PairRm.load(folder), tokenizer);
         } catch (RuntimeException e) {
             tokenizer.close();

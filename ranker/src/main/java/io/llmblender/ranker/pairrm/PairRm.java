@@ -60,10 +60,15 @@ public final class PairRm implements AutoCloseable {
      * without a copy.)
      */
     public static PairRm load(Path folder) {
+        return load(folder.resolve("config.json"), weightFile(folder));
+    }
+
+    /** The weight file of a model folder: the first of the three names above that exists. */
+    public static Path weightFile(Path folder) {
         for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
             Path candidate = folder.resolve(name);
             if (Files.isRegularFile(candidate)) {
-                return load(folder.resolve("config.json"), candidate);
+                return candidate;
             }
         }
         // The reference's message (spec §1.6 step 8), with the fix.
@@ -71,11 +76,36 @@ public final class PairRm implements AutoCloseable {
                 + "; download llm-blender/PairRM-hf into this folder or pass the weight file explicitly");
     }
 
-    /** Loads the architecture from {@code configJson} and the weights from {@code weightFile} (any format). */
+    /**
+     * Loads the architecture from {@code configJson} and the weights from {@code weightFile} (any format).
+     * {@code configJson} is either a PairRM-hf model config or the original layout's {@code RankerConfig}; for
+     * the latter the backbone is the one its {@code model_name} names (see {@link #backboneOf}).
+     */
     public static PairRm load(Path configJson, Path weightFile) {
         JsonConfig json = JsonConfig.read(configJson);
-        DebertaV2Config deberta = DebertaV2Config.from(json);
-        PairRmConfig pairRm = PairRmConfig.from(json);
+        if (RankerConfig.isRankerConfig(json)) {
+            RankerConfig ranker = RankerConfig.from(json);
+            return load(backboneOf(ranker, configJson), ranker.pairRm(), weightFile, configJson);
+        }
+        return load(DebertaV2Config.from(json), PairRmConfig.from(json), weightFile, configJson);
+    }
+
+    /**
+     * The backbone of the original layout: its config names a Hugging Face model rather than describing it, and
+     * the only one PairRM uses is microsoft/deberta-v3-large, with the embedding resized to the 128005 entries
+     * of the tokenizer plus the four markers (spec §1.6 steps 4–6).
+     */
+    public static DebertaV2Config backboneOf(RankerConfig ranker, Path configJson) {
+        if (!ranker.modelName().equals("microsoft/deberta-v3-large")) {
+            throw new io.llmblender.runtime.ConfigException(configJson, "model_name", "is '" + ranker.modelName()
+                    + "'; only microsoft/deberta-v3-large (PairRM's backbone) is known. Use a PairRM-hf style"
+                    + " config.json that describes the backbone instead");
+        }
+        return DebertaV2Config.debertaV3Large(128005);
+    }
+
+    /** Loads with explicit configurations (e.g. an original-layout folder whose backbone is not the standard one). */
+    public static PairRm load(DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson) {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
