@@ -1,0 +1,5 @@
+/**
+ * The model hub: {@link io.llmblender.runtime.hub.HubClient} downloads (once, resumable, verified) into the
+ * hub's own cache layout ({@link io.llmblender.runtime.hub.HubCache}). The only code in the project that downloads.
+ */
+package io.llmblender.runtime.hub;
