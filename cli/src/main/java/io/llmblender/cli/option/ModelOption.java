@@ -21,6 +21,11 @@ public final class ModelOption {
         }
         PairRanker ranker = PairRanker.load(folder);
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
-        return ranker.withProgress(bar::update);
+        // Small jobs finish before a bar would help; long ones (many rows) show one.
+        return ranker.withProgress((done, total) -> {
+            if (total >= 16) {
+                bar.update(done, total);
+            }
+        });
     }
 }

@@ -1,0 +1,67 @@
+package io.llmblender.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.ModelOption;
+import io.llmblender.ranker.CompareMode;
+import io.llmblender.ranker.PairRanker;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code blender compare}: which of two answers PairRM prefers. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compares answer A with answer B to one input with PairRM.")
+public final class CompareCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ModelOption model;
+
+    @Option(names = "--input", required = true, description = "the user's input (prompt)")
+    String input;
+
+    @Option(names = "--instruction", description = "an instruction, joined before the input with no separator")
+    String instruction;
+
+    @Option(names = {"-a"}, required = true, paramLabel = "TEXT", description = "answer A")
+    String a;
+
+    @Option(names = {"-b"}, required = true, paramLabel = "TEXT", description = "answer B")
+    String b;
+
+    @Option(names = "--mode", defaultValue = "[A,B]+[B,A]", description = "[A,B], [B,A] or [A,B]+[B,A] (default:"
+            + " both orders, position-debiased). Signs as the reference: [B,A] > 0 means B is better")
+    String mode;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        CompareMode m = CompareMode.fromPython(mode);
+        try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
+            float logit = ranker.compare(List.of(new PairRanker.Item(instruction, input, List.of(a, b))), m)[0];
+            boolean aBetter = m == CompareMode.B_A ? logit < 0 : logit > 0;
+            if (json) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("mode", m.python());
+                r.put("logit", logit);
+                r.put("result", logit > 0);
+                r.put("better", logit == 0 ? "tie" : aBetter ? "A" : "B");
+                out.println(new ObjectMapper().writeValueAsString(r));
+            } else {
+                out.printf("%s is better (logit %+.4f, mode %s)%n", logit == 0 ? "neither" : aBetter ? "A" : "B", logit,
+                        m.python());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,146 @@
+package io.llmblender.cli.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.ModelOption;
+import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Ranking;
+import io.llmblender.ranker.select.BubbleSelection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code blender rank}: orders candidate answers, or picks the best one in O(n). */
+@Command(name = "rank", mixinStandardHelpOptions = true,
+        description = "Ranks candidate answers to one input with PairRM.")
+public final class RankCommand implements Callable<Integer> {
+    enum Strategy { full, bubble }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ModelOption model;
+
+    @Option(names = "--input", required = true, description = "the user's input (prompt)")
+    String input;
+
+    @Option(names = "--instruction", description = "an instruction, joined before the input with no separator")
+    String instruction;
+
+    @Option(names = "--candidates", required = true, paramLabel = "FILE_OR_JSON",
+            description = "a JSON array of strings, or a file holding one (or one candidate per line)")
+    String candidates;
+
+    @Option(names = "--strategy", defaultValue = "full", description = "full: all C·(C-1) comparisons and a ranking"
+            + " (default); bubble: 2·(C-1) comparisons, the best answer only")
+    Strategy strategy;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "show only the best K (full strategy)")
+    int topK;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the bubble strategy's starting order")
+    long seed;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> texts = readCandidates();
+        PrintWriter out = spec.commandLine().getOut();
+        ObjectMapper mapper = new ObjectMapper();
+        try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
+            PairRanker.Item item = new PairRanker.Item(instruction, input, texts);
+            if (strategy == Strategy.bubble) {
+                int[] start = PairRanker.shuffled(texts.size(), new SplittableRandom(seed));
+                BubbleSelection.Result r = ranker.bestOfN(List.of(item), List.of(start)).get(0);
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("best", r.winner());
+                    m.put("text", texts.get(r.winner()));
+                    m.put("eliminated_in_order", r.eliminatedInOrder());
+                    out.println(mapper.writeValueAsString(m));
+                } else {
+                    out.printf("best: [%d] %s%n", r.winner(), texts.get(r.winner()));
+                }
+            } else {
+                Ranking r = ranker.rank(List.of(item)).get(0);
+                int k = topK > 0 ? Math.min(topK, texts.size()) : texts.size();
+                int[] order = r.order();
+                if (json) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (int i = 0; i < k; i++) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("index", order[i]);
+                        m.put("rank", r.ranks()[order[i]]);
+                        m.put("score", r.scores()[order[i]]);
+                        m.put("text", texts.get(order[i]));
+                        rows.add(m);
+                    }
+                    out.println(mapper.writeValueAsString(Map.of("ranking", rows)));
+                } else {
+                    for (int i = 0; i < k; i++) {
+                        out.printf("%d. [%d] %+.4f  %s%n", r.ranks()[order[i]], order[i], r.scores()[order[i]],
+                                oneLine(texts.get(order[i])));
+                    }
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private List<String> readCandidates() {
+        String text = candidates;
+        String trimmed = text.strip();
+        if (!trimmed.startsWith("[")) {
+            Path file = Path.of(text);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--candidates " + text + " is neither a JSON array nor a readable file");
+            }
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--candidates " + file + " cannot be read: " + e.getMessage());
+            }
+            trimmed = text.strip();
+        }
+        List<String> out = new ArrayList<>();
+        if (trimmed.startsWith("[")) {
+            try {
+                JsonNode array = new ObjectMapper().readTree(trimmed);
+                for (JsonNode n : array) {
+                    if (!n.isTextual()) {
+                        throw new IllegalArgumentException("--candidates must be a JSON array of strings; found " + n);
+                    }
+                    out.add(n.asText());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("--candidates is not valid JSON: " + e.getOriginalMessage());
+            }
+        } else {
+            trimmed.lines().filter(l -> !l.isBlank()).forEach(out::add);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--candidates is empty; give at least one candidate answer");
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        String flat = s.replace('\n', ' ');
+        return flat.length() > 100 ? flat.substring(0, 97) + "..." : flat;
+    }
+}

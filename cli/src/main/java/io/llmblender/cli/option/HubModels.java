@@ -1,0 +1,32 @@
+package io.llmblender.cli.option;
+
+import io.llmblender.runtime.ProgressBar;
+import io.llmblender.runtime.hub.HubClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Resolves a hub id such as {@code llm-blender/PairRM-hf} to a local folder, downloading it once. */
+final class HubModels {
+    private HubModels() {}
+
+    /** The files a PairRM folder needs (both layouts ship these names). */
+    static final List<String> PAIRRM_FILES = List.of("config.json", "tokenizer.json", "model.safetensors");
+
+    static Path resolve(String id, PrintWriter err) {
+        if (!id.matches("[\\w.-]+/[\\w.-]+")) {
+            throw new IllegalArgumentException("--model " + id + " is neither a folder nor a hub id like"
+                    + " llm-blender/PairRM-hf");
+        }
+        Map<String, ProgressBar> bars = new HashMap<>();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false")) && !env.containsKey("HF_HUB_OFFLINE")) {
+            env.put("HF_HUB_OFFLINE", "1"); // an offline run stays offline unless the user says otherwise
+        }
+        HubClient hub = HubClient.fromEnvironment(env, (file, done, total) ->
+                bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true)).update(done, total));
+        return hub.snapshot(id, "main", PAIRRM_FILES);
+    }
+}

@@ -1,0 +1,2 @@
+/** Options shared by several subcommands. */
+package io.llmblender.cli.option;
