@@ -21,11 +21,8 @@ final class HubModels {
                     + " llm-blender/PairRM-hf");
         }
         Map<String, ProgressBar> bars = new HashMap<>();
-        Map<String, String> env = new HashMap<>(System.getenv());
-        if (Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false")) && !env.containsKey("HF_HUB_OFFLINE")) {
-            env.put("HF_HUB_OFFLINE", "1"); // an offline run stays offline unless the user says otherwise
-        }
-        HubClient hub = HubClient.fromEnvironment(env, (file, done, total) ->
+        // HF_HUB_OFFLINE, HF_ENDPOINT, HF_HOME/HF_HUB_CACHE and HF_TOKEN as the Python tools read them
+        HubClient hub = HubClient.fromEnvironment(System.getenv(), (file, done, total) ->
                 bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true)).update(done, total));
         return hub.snapshot(id, "main", PAIRRM_FILES);
     }

@@ -106,7 +106,8 @@ public final class HubClient {
             cache.link(repoId, meta.commit(), filename, blob);
             return cache.snapshot(repoId, meta.commit()).resolve(filename);
         } catch (IOException e) {
-            throw new HubException("cannot download " + url + ": " + e.getMessage()
+            throw new HubException("cannot download " + url + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                     + "; check the network, or set HF_HUB_OFFLINE=1 to use the cache only", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
