@@ -76,6 +76,33 @@ public final class PairRanker implements Ranker, AutoCloseable {
         return load(folder, null);
     }
 
+    /** The files a PairRM model folder needs from the hub (both layouts ship these names). */
+    public static final List<String> HUB_FILES = List.of("config.json", "tokenizer.json", "model.safetensors");
+
+    /**
+     * Loads a folder, or a hub id such as {@code llm-blender/PairRM-hf} or {@code llm-blender/PairRM}
+     * (Python's {@code loadranker(ranker_path)}), downloading it once into the Hugging Face cache as the
+     * environment configures it ({@code HF_HOME}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE}, {@code HF_TOKEN},
+     * {@code HF_ENDPOINT}).
+     */
+    public static PairRanker load(String folderOrHubId) {
+        Path folder = Path.of(folderOrHubId);
+        if (java.nio.file.Files.isDirectory(folder)) {
+            return load(folder);
+        }
+        return fromHub(folderOrHubId, io.llmblender.runtime.hub.HubClient.fromEnvironment(System.getenv(),
+                io.llmblender.runtime.hub.HubClient.Progress.NONE));
+    }
+
+    /** Downloads (once) the model {@code repoId} through {@code hub} and loads it. */
+    public static PairRanker fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
+        if (!repoId.matches("[\\w.-]+/[\\w.-]+")) {
+            throw new IllegalArgumentException("'" + repoId + "' is neither a folder nor a hub id like"
+                    + " llm-blender/PairRM-hf");
+        }
+        return load(hub.snapshot(repoId, "main", HUB_FILES));
+    }
+
     /**
      * As {@link #load(Path)}, but for the original layout with an explicit backbone instead of the one its
      * {@code model_name} names (for checkpoints whose backbone is not microsoft/deberta-v3-large).

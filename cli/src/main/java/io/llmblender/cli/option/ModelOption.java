@@ -16,10 +16,7 @@ public final class ModelOption {
     /** Loads the ranker, downloading a hub model into the cache first if needed, with progress on {@code err}. */
     public PairRanker load(PrintWriter err) {
         Path folder = Path.of(model);
-        if (!Files.isDirectory(folder)) {
-            folder = HubModels.resolve(model, err);
-        }
-        PairRanker ranker = PairRanker.load(folder);
+        PairRanker ranker = Files.isDirectory(folder) ? PairRanker.load(folder) : HubModels.load(model, err);
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
         return ranker.withProgress((done, total) -> {
