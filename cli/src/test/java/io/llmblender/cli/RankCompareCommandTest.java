@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranking;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code blender rank} and {@code blender compare} on the tiny end-to-end PairRM folder of the ranker's test
@@ -25,17 +23,15 @@ class RankCompareCommandTest {
             .toAbsolutePath().normalize();
     static final List<String> CANDIDATES = List.of("get out!", "hi! I am fine, thanks!", "bye!");
 
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    final CliRun cli = new CliRun();
+    final StringWriter out = cli.out;
+    final StringWriter err = cli.err;
 
     @TempDir
     Path tmp;
 
     int run(String... args) {
-        CommandLine cmd = BlenderCommand.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        return cmd.execute(args);
+        return cli.run(args);
     }
 
     @Test

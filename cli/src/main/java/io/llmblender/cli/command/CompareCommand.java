@@ -1,6 +1,7 @@
 package io.llmblender.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.PairRanker;
@@ -23,11 +24,8 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelOption model;
 
-    @Option(names = "--input", required = true, description = "the user's input (prompt)")
-    String input;
-
-    @Option(names = "--instruction", description = "an instruction, joined before the input with no separator")
-    String instruction;
+    @CommandLine.Mixin
+    InputOptions prompt;
 
     @Option(names = {"-a"}, required = true, paramLabel = "TEXT", description = "answer A")
     String a;
@@ -47,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CompareMode m = CompareMode.fromPython(mode);
         try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
-            float logit = ranker.compare(List.of(new PairRanker.Item(instruction, input, List.of(a, b))), m)[0];
+            float logit = ranker.compare(List.of(new PairRanker.Item(prompt.instruction, prompt.input, List.of(a, b))), m)[0];
             boolean aBetter = m == CompareMode.B_A ? logit < 0 : logit > 0;
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.llmblender.cli.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranking;
@@ -33,11 +34,8 @@ public final class RankCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelOption model;
 
-    @Option(names = "--input", required = true, description = "the user's input (prompt)")
-    String input;
-
-    @Option(names = "--instruction", description = "an instruction, joined before the input with no separator")
-    String instruction;
+    @CommandLine.Mixin
+    InputOptions prompt;
 
     @Option(names = "--candidates", required = true, paramLabel = "FILE_OR_JSON",
             description = "a JSON array of strings, or a file holding one (or one candidate per line)")
@@ -62,7 +60,7 @@ public final class RankCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
         try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
-            PairRanker.Item item = new PairRanker.Item(instruction, input, texts);
+            PairRanker.Item item = new PairRanker.Item(prompt.instruction, prompt.input, texts);
             if (strategy == Strategy.bubble) {
                 int[] start = PairRanker.shuffled(texts.size(), new SplittableRandom(seed));
                 BubbleSelection.Result r = ranker.bestOfN(List.of(item), List.of(start)).get(0);
