@@ -1,0 +1,323 @@
+package io.llmblender.fuser.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import io.llmblender.runtime.DjlRuntime;
+import io.llmblender.runtime.JsonConfig;
+import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.nn.Linear;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A T5 encoder-decoder (HF {@code T5ForConditionalGeneration}; Raffel et al., 2020) on DJL's PyTorch engine:
+ * pre-norm residual blocks with RMS layer norms, gated-GELU (tanh) or ReLU feed-forward, relative position
+ * buckets computed once per stack, a shared embedding for both stacks, and an untied or tied {@code lm_head}.
+ *
+ * <pre>{@code
+ * try (T5Model t5 = T5Model.load(Path.of("config.json"), Path.of("model.safetensors"))) {
+ *     long[][] out = t5.greedy(inputIds, attentionMask, 128);
+ * }
+ * }</pre>
+ *
+ * Weights live in one manager closed with the model; each call runs in its own scope. Thread-safe.
+ */
+public final class T5Model implements AutoCloseable {
+    /** Hidden states and logits of a teacher-forced pass, copied out of native memory. */
+    public record Output(float[] encoderHidden, float[] decoderHidden, float[] logits) {}
+
+    private final T5Config config;
+    private final NDManager weights;
+    private final NDArray shared;
+    private final Linear lmHead; // null when tied
+    private final List<Block> encoder;
+    private final NDArray encoderNorm;
+    private final List<Block> decoder;
+    private final NDArray decoderNorm;
+
+    /** One block: self-attention, (decoder only) cross-attention, feed-forward, each with its pre-norm. */
+    private record Block(T5Attention self, NDArray selfNorm, T5Attention cross, NDArray crossNorm, Linear wi0,
+            Linear wi1, Linear wo, NDArray ffNorm) {}
+
+    private T5Model(T5Config config, NDManager weights, NDArray shared, Linear lmHead, List<Block> encoder,
+            NDArray encoderNorm, List<Block> decoder, NDArray decoderNorm) {
+        this.config = config;
+        this.weights = weights;
+        this.shared = shared;
+        this.lmHead = lmHead;
+        this.encoder = encoder;
+        this.encoderNorm = encoderNorm;
+        this.decoder = decoder;
+        this.decoderNorm = decoderNorm;
+    }
+
+    /** Loads the architecture from {@code configJson} and the weights (any format, shards included). */
+    public static T5Model load(Path configJson, Path weightFile) {
+        T5Config c = T5Config.from(JsonConfig.read(configJson));
+        DjlRuntime.enterInference();
+        NDManager weights = DjlRuntime.newManager();
+        try (TensorSource source = TensorSource.open(weightFile)) {
+            StateDict w = new StateDict(source, weights, configJson.getFileName().toString());
+            // shared.weight serves both stacks; checkpoints may also store the two embed_tokens copies.
+            w.ignore("encoder.embed_tokens.weight");
+            w.ignore("decoder.embed_tokens.weight");
+            NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
+            Linear lmHead = c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
+            List<Block> enc = new ArrayList<>();
+            for (int i = 0; i < c.numLayers(); i++) {
+                enc.add(block(w, "encoder.block." + i + ".", c, i == 0, false));
+            }
+            NDArray encNorm = w.take("encoder.final_layer_norm.weight", c.dModel());
+            List<Block> dec = new ArrayList<>();
+            for (int i = 0; i < c.numDecoderLayers(); i++) {
+                dec.add(block(w, "decoder.block." + i + ".", c, i == 0, true));
+            }
+            NDArray decNorm = w.take("decoder.final_layer_norm.weight", c.dModel());
+            w.finish();
+            return new T5Model(c, weights, shared, lmHead, enc, encNorm, dec, decNorm);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static Block block(StateDict w, String p, T5Config c, boolean first, boolean decoder) {
+        T5Attention self = attention(w, p + "layer.0.SelfAttention.", c, first, !decoder);
+        NDArray selfNorm = w.take(p + "layer.0.layer_norm.weight", c.dModel());
+        T5Attention cross = null;
+        NDArray crossNorm = null;
+        String ff = p + "layer.1.";
+        if (decoder) {
+            cross = attention(w, p + "layer.1.EncDecAttention.", c, false, true);
+            crossNorm = w.take(p + "layer.1.layer_norm.weight", c.dModel());
+            ff = p + "layer.2.";
+        }
+        Linear wi0;
+        Linear wi1 = null;
+        if (c.gatedGelu()) {
+            wi0 = new Linear(w.take(ff + "DenseReluDense.wi_0.weight", c.dFf(), c.dModel()), null);
+            wi1 = new Linear(w.take(ff + "DenseReluDense.wi_1.weight", c.dFf(), c.dModel()), null);
+        } else {
+            wi0 = new Linear(w.take(ff + "DenseReluDense.wi.weight", c.dFf(), c.dModel()), null);
+        }
+        Linear wo = new Linear(w.take(ff + "DenseReluDense.wo.weight", c.dModel(), c.dFf()), null);
+        return new Block(self, selfNorm, cross, crossNorm, wi0, wi1, wo, w.take(ff + "layer_norm.weight", c.dModel()));
+    }
+
+    private static T5Attention attention(StateDict w, String p, T5Config c, boolean withBias, boolean bidirectional) {
+        int inner = c.innerDim();
+        return new T5Attention(
+                new Linear(w.take(p + "q.weight", inner, c.dModel()), null),
+                new Linear(w.take(p + "k.weight", inner, c.dModel()), null),
+                new Linear(w.take(p + "v.weight", inner, c.dModel()), null),
+                new Linear(w.take(p + "o.weight", c.dModel(), inner), null),
+                withBias ? w.take(p + "relative_attention_bias.weight", c.numBuckets(), c.numHeads()) : null,
+                c, bidirectional);
+    }
+
+    // ---- the stacks ----------------------------------------------------------------------------------------
+
+    /** T5LayerNorm: RMS norm, {@code x · rsqrt(mean(x²) + ε) · w}, no mean subtraction, no bias. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(config.layerNormEpsilon()).sqrt()).mul(weight);
+    }
+
+    /** Gated GELU ({@code wo(gelu_new(wi_0 x) · wi_1 x)}, tanh GELU) or ReLU feed-forward. */
+    private NDArray feedForward(Block b, NDArray x) {
+        NDArray h = b.wi0().apply(x);
+        if (b.wi1() != null) {
+            // gelu_new(h) = 0.5·h·(1 + tanh(√(2/π)·(h + 0.044715·h³))), HF NewGELUActivation
+            NDArray inner = h.add(h.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
+            h = h.mul(0.5f).mul(inner.tanh().add(1f)).mul(b.wi1().apply(x));
+        } else {
+            h = h.maximum(0f);
+        }
+        return b.wo().apply(h);
+    }
+
+    /** Additive mask {@code (1 − m)·finfo(float32).min} for a 0/1 mask of any shape. */
+    private static NDArray maskBias(NDArray mask) {
+        return mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE);
+    }
+
+    private NDArray embed(NDArray ids) {
+        return Embedding.embedding(ids, shared, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** Encoder stack: {@code [B, L]} ids and 0/1 mask → {@code [B, L, d_model]}. Masks act on keys only. */
+    private NDArray encode(NDManager m, NDArray ids, NDArray mask) {
+        int l = (int) ids.getShape().get(1);
+        NDArray bias = encoder.get(0).self().positionBias(m, 0, l, l)
+                .add(maskBias(mask).expandDims(1).expandDims(1)); // [B, H, L, L], computed once, used by every block
+        NDArray x = embed(ids);
+        for (Block b : encoder) {
+            NDArray n = rmsNorm(x, b.selfNorm());
+            x = x.add(b.self().forward(n, b.self().keyValues(n), bias));
+            x = x.add(feedForward(b, rmsNorm(x, b.ffNorm())));
+        }
+        return rmsNorm(x, encoderNorm);
+    }
+
+    /** Logits from the decoder's final states: untied {@code lm_head}, or {@code shared} after a d_model^-0.5 scale. */
+    private NDArray logits(NDArray decoderOut) {
+        if (lmHead != null) {
+            return lmHead.apply(decoderOut);
+        }
+        return decoderOut.mul((float) Math.pow(config.dModel(), -0.5)).matMul(shared.transpose());
+    }
+
+    /**
+     * Teacher-forced pass: encoder over {@code inputIds}, decoder over {@code decoderInputIds} with a causal
+     * mask (and {@code decoderMask} if given, else none).
+     */
+    public Output forward(long[][] inputIds, long[][] attentionMask, long[][] decoderInputIds, long[][] decoderMask) {
+        DjlRuntime.enterInference();
+        try (NDManager m = weights.newSubManager()) {
+            NDArray ids = m.create(inputIds);
+            NDArray mask = m.create(attentionMask);
+            NDArray enc = encode(m, ids, mask);
+            NDArray dec = m.create(decoderInputIds);
+            int t = decoderInputIds[0].length;
+            // causal × decoder padding, on [B, 1, t, t]
+            NDArray causal = causal(m, t);
+            NDArray selfMask = causal.expandDims(0).expandDims(0);
+            if (decoderMask != null) {
+                selfMask = selfMask.mul(m.create(decoderMask).toType(DataType.FLOAT32, false).expandDims(1).expandDims(1));
+            }
+            NDArray selfBias = decoder.get(0).self().positionBias(m, 0, t, t).add(maskBias(selfMask));
+            NDArray crossBias = maskBias(mask).expandDims(1).expandDims(1);
+            NDArray x = embed(dec);
+            for (Block b : decoder) {
+                NDArray n = rmsNorm(x, b.selfNorm());
+                x = x.add(b.self().forward(n, b.self().keyValues(n), selfBias));
+                x = x.add(b.cross().forward(rmsNorm(x, b.crossNorm()), b.cross().keyValues(enc), crossBias));
+                x = x.add(feedForward(b, rmsNorm(x, b.ffNorm())));
+            }
+            NDArray out = rmsNorm(x, decoderNorm);
+            return new Output(enc.toFloatArray(), out.toFloatArray(), logits(out).toFloatArray());
+        }
+    }
+
+    /** Logits of each greedy step, {@code [batch][vocab]} per step, when asked for. */
+    public record Generation(long[][] ids, List<float[][]> stepLogits) {}
+
+    /**
+     * Greedy decoding with Hugging Face semantics: start from {@code decoder_start_token_id}, append the argmax,
+     * pad rows that already produced eos, stop when every row has or after {@code maxNewTokens}. With
+     * {@code useCache} each step runs the decoder over the new token only, reusing the keys and values of the
+     * earlier ones; without it every step recomputes the whole prefix (for checking the cache).
+     */
+    public Generation greedy(long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache) {
+        DjlRuntime.enterInference();
+        int b = inputIds.length;
+        try (NDManager m = weights.newSubManager()) {
+            NDArray mask = m.create(attentionMask);
+            NDArray enc = encode(m, m.create(inputIds), mask);
+            NDArray crossBias = maskBias(mask).expandDims(1).expandDims(1);
+            List<T5Attention.KeyValues> crossKv = new ArrayList<>();
+            for (Block blk : decoder) {
+                crossKv.add(blk.cross().keyValues(enc));
+            }
+            T5Attention.KeyValues[] selfKv = new T5Attention.KeyValues[decoder.size()];
+            List<long[]> rows = new ArrayList<>();
+            for (int r = 0; r < b; r++) {
+                rows.add(new long[] {config.decoderStartTokenId()});
+            }
+            boolean[] done = new boolean[b];
+            List<float[][]> stepLogits = new ArrayList<>();
+            for (int step = 0; step < maxNewTokens; step++) {
+                float[] last;
+                try (NDManager s = m.newSubManager()) {
+                    int t = rows.get(0).length;
+                    NDArray x;
+                    NDArray selfBias;
+                    if (useCache) {
+                        long[] lastIds = rows.stream().mapToLong(row -> row[row.length - 1]).toArray();
+                        x = embed(s.create(lastIds, new Shape(b, 1)));
+                        selfBias = decoder.get(0).self().positionBias(s, t - 1, 1, t); // keys 0..t-1 are all visible
+                    } else {
+                        long[][] all = rows.toArray(new long[0][]);
+                        x = embed(s.create(all));
+                        selfBias = decoder.get(0).self().positionBias(s, 0, t, t)
+                                .add(maskBias(causal(s, t).expandDims(0).expandDims(0)));
+                    }
+                    for (int i = 0; i < decoder.size(); i++) {
+                        Block blk = decoder.get(i);
+                        NDArray n = rmsNorm(x, blk.selfNorm());
+                        T5Attention.KeyValues kv = blk.self().keyValues(n);
+                        if (useCache) {
+                            kv = T5Attention.append(selfKv[i], kv);
+                            kv.keys().attach(m);
+                            kv.values().attach(m);
+                            selfKv[i] = kv;
+                        }
+                        x = x.add(blk.self().forward(n, kv, selfBias));
+                        x = x.add(blk.cross().forward(rmsNorm(x, blk.crossNorm()), crossKv.get(i), crossBias));
+                        x = x.add(feedForward(blk, rmsNorm(x, blk.ffNorm())));
+                    }
+                    NDArray out = rmsNorm(x, decoderNorm);
+                    NDArray lastState = out.get(":, -1:, :");
+                    last = logits(lastState).toFloatArray();
+                }
+                int vocab = config.vocabSize();
+                float[][] perRow = new float[b][];
+                for (int r = 0; r < b; r++) {
+                    perRow[r] = Arrays.copyOfRange(last, r * vocab, (r + 1) * vocab);
+                    int next = done[r] ? config.padTokenId() : argmax(perRow[r]);
+                    long[] row = Arrays.copyOf(rows.get(r), rows.get(r).length + 1);
+                    row[row.length - 1] = next;
+                    rows.set(r, row);
+                    done[r] |= next == config.eosTokenId();
+                }
+                stepLogits.add(perRow);
+                boolean allDone = true;
+                for (boolean d : done) {
+                    allDone &= d;
+                }
+                if (allDone) {
+                    break;
+                }
+            }
+            return new Generation(rows.toArray(new long[0][]), stepLogits);
+        }
+    }
+
+    /** The {@code [t, t]} lower-triangular 0/1 mask: query i sees keys 0..i. */
+    private static NDArray causal(NDManager m, int t) {
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(mask, i * t, i * t + i + 1, 1f);
+        }
+        return m.create(mask, new Shape(t, t));
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    public T5Config config() {
+        return config;
+    }
+
+    /** Frees every weight. Idempotent. */
+    @Override
+    public void close() {
+        weights.close();
+    }
+}
