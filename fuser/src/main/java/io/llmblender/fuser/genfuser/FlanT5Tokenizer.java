@@ -1,0 +1,75 @@
+package io.llmblender.fuser.genfuser;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.llmblender.runtime.ConfigException;
+import io.llmblender.runtime.DjlRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The Flan-T5 tokenizer as GenFuser uses it: DJL's binding of the folder's {@code tokenizer.json}, no EOS added
+ * to the fusion text, no silent truncation, and transformers' {@code clean_up_tokenization} applied after
+ * decoding where transformers (< 4.45, and flan-t5's config) applies it, since the Rust decoder does not.
+ * Thread-safe for encoding and decoding.
+ */
+public final class FlanT5Tokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+
+    private FlanT5Tokenizer(HuggingFaceTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    public static FlanT5Tokenizer load(Path fileOrFolder) {
+        Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve("tokenizer.json") : fileOrFolder;
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file, null, "does not exist; a GenFuser folder needs the Flan-T5 tokenizer.json");
+        }
+        DjlRuntime.engine(); // offline flags before the tokenizer library starts
+        try {
+            return new FlanT5Tokenizer(HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
+                    .optTruncation(false).optPadding(false).build());
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(file, null, "is not a readable Hugging Face tokenizer: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code tokenizer(text, add_special_tokens=False).input_ids}. */
+    public long[] encode(String text) {
+        return tokenizer.encode(text, false, false).getIds();
+    }
+
+    /** {@code tokenizer(text).input_ids}: the ids and the EOS (1). */
+    public long[] encodeWithEos(String text) {
+        return tokenizer.encode(text, true, false).getIds();
+    }
+
+    /** The first {@code maxLength} ids without special tokens (HF right truncation, no EOS). */
+    public long[] encode(String text, int maxLength) {
+        long[] ids = encode(text);
+        return ids.length <= maxLength ? ids : Arrays.copyOf(ids, maxLength);
+    }
+
+    /** The raw Rust decode, special tokens kept, no clean-up. */
+    public String decodeRaw(long[] ids) {
+        return tokenizer.decode(ids, false);
+    }
+
+    /** {@code decode(ids, skip_special_tokens)} with transformers' clean-up, as GenFuser's outputs are decoded. */
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        return cleanUp(tokenizer.decode(ids, skipSpecialTokens));
+    }
+
+    /** transformers' {@code clean_up_tokenization}: ten literal replacements, in this order. */
+    public static String cleanUp(String text) {
+        return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
+                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve")
+                .replace(" 're", "'re");
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
