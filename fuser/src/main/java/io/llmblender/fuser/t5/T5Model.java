@@ -212,67 +212,118 @@ public final class T5Model implements AutoCloseable {
     public record Generation(long[][] ids, List<float[][]> stepLogits) {}
 
     /**
+     * Incremental decoding with a key/value cache: the encoder runs once, each {@link #step} runs the decoder over
+     * one new token per row, reusing the keys and values of the earlier ones. Rows can be reordered between
+     * steps (beam search). Owns a native scope; close it. Not thread-safe.
+     */
+    public final class Decoder implements AutoCloseable {
+        private final NDManager scope;
+        private NDArray crossBias; // [rows, 1, 1, L]
+        private final List<T5Attention.KeyValues> cross = new ArrayList<>();
+        private final T5Attention.KeyValues[] self = new T5Attention.KeyValues[decoder.size()];
+        private int length; // tokens already in the cache
+
+        /** Encodes {@code inputIds}; each row is repeated {@code copies} times (row b's copies are b·n … b·n+n−1). */
+        private Decoder(long[][] inputIds, long[][] attentionMask, int copies) {
+            DjlRuntime.enterInference();
+            scope = weights.newSubManager();
+            NDArray mask = scope.create(attentionMask);
+            NDArray enc = encode(scope, scope.create(inputIds), mask);
+            if (copies > 1) {
+                NDArray rows = scope.arange(0, inputIds.length, 1, DataType.INT64).repeat(copies);
+                enc = enc.get(new ai.djl.ndarray.index.NDIndex("{}", rows));
+                mask = mask.get(new ai.djl.ndarray.index.NDIndex("{}", rows));
+            }
+            crossBias = maskBias(mask).expandDims(1).expandDims(1);
+            for (Block b : decoder) {
+                cross.add(b.cross().keyValues(enc));
+            }
+        }
+
+        /** Logits {@code [rows][vocab]} after feeding {@code tokens} (one per row) at the next position. */
+        public float[][] step(long[] tokens) {
+            float[] flat;
+            try (NDManager s = scope.newSubManager()) {
+                NDArray x = embed(s.create(tokens, new Shape(tokens.length, 1)));
+                NDArray selfBias = decoder.get(0).self().positionBias(s, length, 1, length + 1);
+                for (int i = 0; i < decoder.size(); i++) {
+                    Block blk = decoder.get(i);
+                    NDArray n = rmsNorm(x, blk.selfNorm());
+                    T5Attention.KeyValues kv = T5Attention.append(self[i], blk.self().keyValues(n));
+                    kv.keys().attach(scope);
+                    kv.values().attach(scope);
+                    if (self[i] != null) {
+                        self[i].keys().close();
+                        self[i].values().close();
+                    }
+                    self[i] = kv;
+                    x = x.add(blk.self().forward(n, kv, selfBias));
+                    x = x.add(blk.cross().forward(rmsNorm(x, blk.crossNorm()), cross.get(i), crossBias));
+                    x = x.add(feedForward(blk, rmsNorm(x, blk.ffNorm())));
+                }
+                flat = logits(rmsNorm(x, decoderNorm)).toFloatArray();
+            }
+            length++;
+            int vocab = config.vocabSize();
+            float[][] out = new float[tokens.length][];
+            for (int r = 0; r < tokens.length; r++) {
+                out[r] = Arrays.copyOfRange(flat, r * vocab, (r + 1) * vocab);
+            }
+            return out;
+        }
+
+        /** Row r of the cache becomes the old row {@code sources[r]} (beam search's reordering). */
+        public void reorder(int[] sources) {
+            NDArray index = scope.create(Arrays.stream(sources).asLongStream().toArray());
+            for (int i = 0; i < self.length; i++) {
+                if (self[i] != null) {
+                    T5Attention.KeyValues old = self[i];
+                    self[i] = new T5Attention.KeyValues(old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
+                            old.values().get(new ai.djl.ndarray.index.NDIndex("{}", index)));
+                    old.keys().close();
+                    old.values().close();
+                }
+            }
+            for (int i = 0; i < cross.size(); i++) {
+                T5Attention.KeyValues old = cross.get(i);
+                cross.set(i, new T5Attention.KeyValues(old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
+                        old.values().get(new ai.djl.ndarray.index.NDIndex("{}", index))));
+            }
+            crossBias = crossBias.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+            index.close();
+        }
+
+        @Override
+        public void close() {
+            scope.close();
+        }
+    }
+
+    /** A decoder over {@code inputIds} whose rows are each repeated {@code copies} times (beams). */
+    public Decoder decoder(long[][] inputIds, long[][] attentionMask, int copies) {
+        return new Decoder(inputIds, attentionMask, copies);
+    }
+
+    /**
      * Greedy decoding with Hugging Face semantics: start from {@code decoder_start_token_id}, append the argmax,
      * pad rows that already produced eos, stop when every row has or after {@code maxNewTokens}. With
-     * {@code useCache} each step runs the decoder over the new token only, reusing the keys and values of the
-     * earlier ones; without it every step recomputes the whole prefix (for checking the cache).
+     * {@code useCache} each step feeds only the new token ({@link Decoder}); without it every step recomputes
+     * the whole prefix (for checking the cache).
      */
     public Generation greedy(long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache) {
-        DjlRuntime.enterInference();
         int b = inputIds.length;
-        try (NDManager m = weights.newSubManager()) {
-            NDArray mask = m.create(attentionMask);
-            NDArray enc = encode(m, m.create(inputIds), mask);
-            NDArray crossBias = maskBias(mask).expandDims(1).expandDims(1);
-            List<T5Attention.KeyValues> crossKv = new ArrayList<>();
-            for (Block blk : decoder) {
-                crossKv.add(blk.cross().keyValues(enc));
-            }
-            T5Attention.KeyValues[] selfKv = new T5Attention.KeyValues[decoder.size()];
-            List<long[]> rows = new ArrayList<>();
-            for (int r = 0; r < b; r++) {
-                rows.add(new long[] {config.decoderStartTokenId()});
-            }
-            boolean[] done = new boolean[b];
-            List<float[][]> stepLogits = new ArrayList<>();
+        List<long[]> rows = new ArrayList<>();
+        for (int r = 0; r < b; r++) {
+            rows.add(new long[] {config.decoderStartTokenId()});
+        }
+        boolean[] done = new boolean[b];
+        List<float[][]> stepLogits = new ArrayList<>();
+        try (Decoder dec = useCache ? decoder(inputIds, attentionMask, 1) : null) {
             for (int step = 0; step < maxNewTokens; step++) {
-                float[] last;
-                try (NDManager s = m.newSubManager()) {
-                    int t = rows.get(0).length;
-                    NDArray x;
-                    NDArray selfBias;
-                    if (useCache) {
-                        long[] lastIds = rows.stream().mapToLong(row -> row[row.length - 1]).toArray();
-                        x = embed(s.create(lastIds, new Shape(b, 1)));
-                        selfBias = decoder.get(0).self().positionBias(s, t - 1, 1, t); // keys 0..t-1 are all visible
-                    } else {
-                        long[][] all = rows.toArray(new long[0][]);
-                        x = embed(s.create(all));
-                        selfBias = decoder.get(0).self().positionBias(s, 0, t, t)
-                                .add(maskBias(causal(s, t).expandDims(0).expandDims(0)));
-                    }
-                    for (int i = 0; i < decoder.size(); i++) {
-                        Block blk = decoder.get(i);
-                        NDArray n = rmsNorm(x, blk.selfNorm());
-                        T5Attention.KeyValues kv = blk.self().keyValues(n);
-                        if (useCache) {
-                            kv = T5Attention.append(selfKv[i], kv);
-                            kv.keys().attach(m);
-                            kv.values().attach(m);
-                            selfKv[i] = kv;
-                        }
-                        x = x.add(blk.self().forward(n, kv, selfBias));
-                        x = x.add(blk.cross().forward(rmsNorm(x, blk.crossNorm()), crossKv.get(i), crossBias));
-                        x = x.add(feedForward(blk, rmsNorm(x, blk.ffNorm())));
-                    }
-                    NDArray out = rmsNorm(x, decoderNorm);
-                    NDArray lastState = out.get(":, -1:, :");
-                    last = logits(lastState).toFloatArray();
-                }
-                int vocab = config.vocabSize();
-                float[][] perRow = new float[b][];
+                float[][] perRow = useCache
+                        ? dec.step(rows.stream().mapToLong(row -> row[row.length - 1]).toArray())
+                        : lastLogits(inputIds, attentionMask, rows.toArray(new long[0][]));
                 for (int r = 0; r < b; r++) {
-                    perRow[r] = Arrays.copyOfRange(last, r * vocab, (r + 1) * vocab);
                     int next = done[r] ? config.padTokenId() : argmax(perRow[r]);
                     long[] row = Arrays.copyOf(rows.get(r), rows.get(r).length + 1);
                     row[row.length - 1] = next;
@@ -288,8 +339,21 @@ public final class T5Model implements AutoCloseable {
                     break;
                 }
             }
-            return new Generation(rows.toArray(new long[0][]), stepLogits);
         }
+        return new Generation(rows.toArray(new long[0][]), stepLogits);
+    }
+
+    /** The last position's logits of a full teacher-forced pass over {@code decoderIds} (no cache). */
+    private float[][] lastLogits(long[][] inputIds, long[][] attentionMask, long[][] decoderIds) {
+        Output out = forward(inputIds, attentionMask, decoderIds, null);
+        int vocab = config.vocabSize();
+        int t = decoderIds[0].length;
+        float[][] last = new float[decoderIds.length][];
+        for (int r = 0; r < last.length; r++) {
+            int at = (r * t + t - 1) * vocab;
+            last[r] = Arrays.copyOfRange(out.logits(), at, at + vocab);
+        }
+        return last;
     }
 
     /** The {@code [t, t]} lower-triangular 0/1 mask: query i sees keys 0..i. */

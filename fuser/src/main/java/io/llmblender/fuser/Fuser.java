@@ -1,0 +1,26 @@
+package io.llmblender.fuser;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes one answer from the best candidates, LLM-Blender's second stage (Python {@code Blender.fuse}).
+ *
+ * <pre>{@code
+ * try (GenFuser fuser = GenFuser.load(Path.of("models/gen_fuser_3b"))) {
+ *     FusionResult r = fuser.fuse(new FusionRequest("What is 2+2?", List.of("4", "four", "2+2=4")));
+ * }
+ * }</pre>
+ */
+public interface Fuser {
+    FusionResult fuse(FusionRequest request);
+
+    /** Many requests; implementations may batch them. */
+    default List<FusionResult> fuse(List<FusionRequest> requests) {
+        List<FusionResult> out = new ArrayList<>();
+        for (FusionRequest r : requests) {
+            out.add(fuse(r));
+        }
+        return out;
+    }
+}

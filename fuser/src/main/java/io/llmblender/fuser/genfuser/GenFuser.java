@@ -1,0 +1,150 @@
+package io.llmblender.fuser.genfuser;
+
+import io.llmblender.fuser.Fuser;
+import io.llmblender.fuser.FusionPrompt;
+import io.llmblender.fuser.FusionRequest;
+import io.llmblender.fuser.FusionResult;
+import io.llmblender.fuser.t5.BeamSearch;
+import io.llmblender.fuser.t5.T5Model;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * GenFuser (llm-blender/gen_fuser_3b, a Flan-T5-XL fine-tune) on DJL: the fusion text of {@link FusionPrompt},
+ * the T5 model, beam search (4 beams, up to {@code candidate_maxlength} = 128 new tokens, as
+ * {@code Blender.fuse}) or greedy decoding, and the decode with transformers' clean-up.
+ *
+ * <pre>{@code
+ * try (GenFuser fuser = GenFuser.load(Path.of("models/gen_fuser_3b"))) {
+ *     String fused = fuser.fuse(new FusionRequest("hello", List.of("hi!", "bye"))).text();
+ * }
+ * }</pre>
+ *
+ * Thread-safe; {@link #close()} frees the model and the tokenizer.
+ */
+public final class GenFuser implements Fuser, AutoCloseable {
+    /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
+    public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
+        public static Options defaults() {
+            return new Options(FusionPrompt.CANDIDATE_MAX_LENGTH, FusionPrompt.MAX_LENGTH,
+                    BeamSearch.Options.genFuser(FusionPrompt.CANDIDATE_MAX_LENGTH));
+        }
+
+        /** Greedy decoding is beam search with one beam. */
+        public boolean greedy() {
+            return beam.numBeams() == 1;
+        }
+    }
+
+    private final T5Model model;
+    private final FlanT5Tokenizer tokenizer;
+    private final Options options;
+    private final BeamSearch.StepListener listener;
+
+    private GenFuser(T5Model model, FlanT5Tokenizer tokenizer, Options options, BeamSearch.StepListener listener) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json. */
+    public static GenFuser load(Path folder) {
+        Path weights = null;
+        for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
+            if (Files.isRegularFile(folder.resolve(name))) {
+                weights = folder.resolve(name);
+                break;
+            }
+        }
+        if (weights == null) {
+            throw new io.llmblender.runtime.checkpoint.CheckpointException(folder, null, "holds no model.safetensors,"
+                    + " model.safetensors.index.json or pytorch_model.bin; download llm-blender/gen_fuser_3b into it");
+        }
+        FlanT5Tokenizer tokenizer = FlanT5Tokenizer.load(folder);
+        try {
+            return new GenFuser(T5Model.load(folder.resolve("config.json"), weights), tokenizer, Options.defaults(),
+                    BeamSearch.StepListener.NONE);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** The same fuser with other options (shares the model). */
+    public GenFuser withOptions(Options newOptions) {
+        return new GenFuser(model, tokenizer, newOptions, listener);
+    }
+
+    /** The same fuser reporting each decoding step. */
+    public GenFuser withStepListener(BeamSearch.StepListener newListener) {
+        return new GenFuser(model, tokenizer, options, newListener);
+    }
+
+    @Override
+    public FusionResult fuse(FusionRequest request) {
+        return fuse(List.of(request)).get(0);
+    }
+
+    /** Fuses a batch: the inputs are right-padded together and decoded in one search. */
+    @Override
+    public List<FusionResult> fuse(List<FusionRequest> requests) {
+        long start = System.nanoTime();
+        List<long[]> ids = new ArrayList<>();
+        for (FusionRequest r : requests) {
+            ids.add(inputIds(r));
+        }
+        List<long[]> outputs = generate(ids);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        List<FusionResult> out = new ArrayList<>();
+        for (long[] o : outputs) {
+            int generated = (int) Arrays.stream(o).skip(1).filter(t -> t != model.config().padTokenId()).count();
+            out.add(new FusionResult(tokenizer.decode(o, true), generated, elapsed, "GenFuser"));
+        }
+        return out;
+    }
+
+    /** The encoder input of one request (the fusion text's ids, truncated). */
+    public long[] inputIds(FusionRequest r) {
+        return FusionPrompt.inputIds(tokenizer, r.instruction(), r.input(), r.candidates(), options.candidateMaxLength(),
+                options.maxLength());
+    }
+
+    /** Output ids (decoder start first) for each encoder input, greedy or beam per the options. */
+    public List<long[]> generate(List<long[]> inputIds) {
+        int width = inputIds.stream().mapToInt(a -> a.length).max().orElse(0);
+        long[][] ids = new long[inputIds.size()][width];
+        long[][] mask = new long[inputIds.size()][width];
+        for (int r = 0; r < ids.length; r++) {
+            long[] row = inputIds.get(r);
+            System.arraycopy(row, 0, ids[r], 0, row.length);
+            Arrays.fill(mask[r], 0, row.length, 1L);
+        }
+        if (options.greedy()) {
+            return Arrays.asList(model.greedy(ids, mask, options.beam().maxNewTokens(), true).ids());
+        }
+        List<long[]> out = new ArrayList<>();
+        for (List<BeamSearch.Sequence> best : new BeamSearch(model, options.beam()).search(ids, mask, listener)) {
+            out.add(best.get(0).ids());
+        }
+        return out;
+    }
+
+    public FlanT5Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public T5Model model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+    }
+}
