@@ -57,6 +57,24 @@ class BlenderCommandTest {
     }
 
     @Test
+    void bench_genfuser_reports_encoder_and_decoder_step_against_the_matmul(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("genfuser.json");
+        int code = run("bench", "genfuser", "--d-model", "64", "--layers", "2", "--heads", "4", "--d-kv", "16",
+                "--d-ff", "128", "--vocab", "1000", "--input-tokens", "40", "--steps", "3", "--matmul", "128",
+                "--json", json.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("| encoder, 40 tokens (+ cross K/V) |").contains("| decoder step, 4 beams (median) |");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("stepMsAll")).hasSize(3);
+        assertThat(report.get("encoderMs").asDouble()).isPositive();
+        // the decoder-step count: 2 layers of (2·R·d·inner·6 + 4·R·t·inner + 4·R·L·inner + 2·R·d·d_ff·3) + lm_head
+        double perLayer = 2.0 * 4 * 64 * 64 * 4 + 4.0 * 4 * 2 * 64 + 2.0 * 4 * 64 * 64 * 2 + 4.0 * 4 * 40 * 64
+                + 2.0 * 4 * 64 * 128 * 3;
+        assertThat(report.get("stepGflop").asDouble())
+                .isCloseTo((2 * perLayer + 2.0 * 4 * 64 * 1000) / 1e9, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void a_malformed_shape_is_a_usage_error_not_a_stack_trace() {
         int code = run("bench", "pairrm", "--shapes", "1by512");
         assertThat(code).isEqualTo(2);

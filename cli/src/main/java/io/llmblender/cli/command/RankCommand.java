@@ -1,17 +1,13 @@
 package io.llmblender.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.CandidatesOption;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranking;
 import io.llmblender.ranker.select.BubbleSelection;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +33,8 @@ public final class RankCommand implements Callable<Integer> {
     @CommandLine.Mixin
     InputOptions prompt;
 
-    @Option(names = "--candidates", required = true, paramLabel = "FILE_OR_JSON",
-            description = "a JSON array of strings, or a file holding one (or one candidate per line)")
-    String candidates;
+    @CommandLine.Mixin
+    CandidatesOption candidates;
 
     @Option(names = "--strategy", defaultValue = "full", description = "full: all C·(C-1) comparisons and a ranking"
             + " (default); bubble: 2·(C-1) comparisons, the best answer only")
@@ -56,7 +51,7 @@ public final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> texts = readCandidates();
+        List<String> texts = candidates.read();
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
         try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
@@ -98,43 +93,6 @@ public final class RankCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private List<String> readCandidates() {
-        String text = candidates;
-        String trimmed = text.strip();
-        if (!trimmed.startsWith("[")) {
-            Path file = Path.of(text);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("--candidates " + text + " is neither a JSON array nor a readable file");
-            }
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--candidates " + file + " cannot be read: " + e.getMessage());
-            }
-            trimmed = text.strip();
-        }
-        List<String> out = new ArrayList<>();
-        if (trimmed.startsWith("[")) {
-            try {
-                JsonNode array = new ObjectMapper().readTree(trimmed);
-                for (JsonNode n : array) {
-                    if (!n.isTextual()) {
-                        throw new IllegalArgumentException("--candidates must be a JSON array of strings; found " + n);
-                    }
-                    out.add(n.asText());
-                }
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("--candidates is not valid JSON: " + e.getOriginalMessage());
-            }
-        } else {
-            trimmed.lines().filter(l -> !l.isBlank()).forEach(out::add);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("--candidates is empty; give at least one candidate answer");
-        }
-        return out;
     }
 
     private static String oneLine(String s) {

@@ -75,6 +75,32 @@ public final class GenFuser implements Fuser, AutoCloseable {
         }
     }
 
+    /**
+     * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
+     * {@code tokenizer.json}, and the weights, as shards when the repository has a
+     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}.
+     */
+    public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
+        Path folder = hub.snapshot(repoId, "main", List.of("config.json", "tokenizer.json"));
+        try {
+            Path index = hub.download(repoId, "main", "model.safetensors.index.json");
+            com.fasterxml.jackson.databind.JsonNode map = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(index.toFile()).path("weight_map");
+            java.util.Set<String> shards = new java.util.TreeSet<>();
+            map.forEach(n -> shards.add(n.asText()));
+            hub.snapshot(repoId, "main", List.copyOf(shards));
+        } catch (io.llmblender.runtime.hub.HubException e) {
+            if (!e.getMessage().contains("HTTP 404") && !e.getMessage().contains("not in the cache")) {
+                throw e;
+            }
+            hub.download(repoId, "main", "model.safetensors");
+        } catch (java.io.IOException e) {
+            throw new io.llmblender.runtime.hub.HubException("cannot read the shard index of " + repoId + ": "
+                    + e.getMessage(), e);
+        }
+        return load(folder);
+    }
+
     /** The same fuser with other options (shares the model). */
     public GenFuser withOptions(Options newOptions) {
         return new GenFuser(model, tokenizer, newOptions, listener);

@@ -66,28 +66,43 @@ public final class T5Model implements AutoCloseable {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
-            StateDict w = new StateDict(source, weights, configJson.getFileName().toString());
-            // shared.weight serves both stacks; checkpoints may also store the two embed_tokens copies.
-            w.ignore("encoder.embed_tokens.weight");
-            w.ignore("decoder.embed_tokens.weight");
-            NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
-            Linear lmHead = c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
-            List<Block> enc = new ArrayList<>();
-            for (int i = 0; i < c.numLayers(); i++) {
-                enc.add(block(w, "encoder.block." + i + ".", c, i == 0, false));
-            }
-            NDArray encNorm = w.take("encoder.final_layer_norm.weight", c.dModel());
-            List<Block> dec = new ArrayList<>();
-            for (int i = 0; i < c.numDecoderLayers(); i++) {
-                dec.add(block(w, "decoder.block." + i + ".", c, i == 0, true));
-            }
-            NDArray decNorm = w.take("decoder.final_layer_norm.weight", c.dModel());
-            w.finish();
-            return new T5Model(c, weights, shared, lmHead, enc, encNorm, dec, decNorm);
+            return build(c, weights, new StateDict(source, weights, configJson.getFileName().toString()));
         } catch (RuntimeException e) {
             weights.close();
             throw e;
         }
+    }
+
+    /** A model of the given shapes with random weights (N(0, 0.02²)), for benchmarks without a download. */
+    public static T5Model synthetic(T5Config c, long seed) {
+        DjlRuntime.enterInference();
+        NDManager weights = DjlRuntime.newManager();
+        try {
+            return build(c, weights, StateDict.synthetic(weights, seed));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private static T5Model build(T5Config c, NDManager weights, StateDict w) {
+        // shared.weight serves both stacks; checkpoints may also store the two embed_tokens copies.
+        w.ignore("encoder.embed_tokens.weight");
+        w.ignore("decoder.embed_tokens.weight");
+        NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
+        Linear lmHead = c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
+        List<Block> enc = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            enc.add(block(w, "encoder.block." + i + ".", c, i == 0, false));
+        }
+        NDArray encNorm = w.take("encoder.final_layer_norm.weight", c.dModel());
+        List<Block> dec = new ArrayList<>();
+        for (int i = 0; i < c.numDecoderLayers(); i++) {
+            dec.add(block(w, "decoder.block." + i + ".", c, i == 0, true));
+        }
+        NDArray decNorm = w.take("decoder.final_layer_norm.weight", c.dModel());
+        w.finish();
+        return new T5Model(c, weights, shared, lmHead, enc, encNorm, dec, decNorm);
     }
 
     private static Block block(StateDict w, String p, T5Config c, boolean first, boolean decoder) {

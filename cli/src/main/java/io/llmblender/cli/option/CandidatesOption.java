@@ -1,0 +1,54 @@
+package io.llmblender.cli.option;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --candidates FILE_OR_JSON}: a JSON array of strings, or a file with one (or one answer per line). */
+public final class CandidatesOption {
+    @Option(names = "--candidates", required = true, paramLabel = "FILE_OR_JSON",
+            description = "a JSON array of strings, or a file holding one (or one candidate per line)")
+    public String candidates;
+
+    /** The candidate answers; a one-line {@link IllegalArgumentException} for anything unusable. */
+    public List<String> read() {
+        String text = candidates;
+        String trimmed = text.strip();
+        if (!trimmed.startsWith("[")) {
+            Path file = Path.of(text);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--candidates " + text + " is neither a JSON array nor a readable file");
+            }
+            try {
+                trimmed = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--candidates " + file + " cannot be read: " + e.getMessage());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (trimmed.startsWith("[")) {
+            try {
+                for (JsonNode n : new ObjectMapper().readTree(trimmed)) {
+                    if (!n.isTextual()) {
+                        throw new IllegalArgumentException("--candidates must be a JSON array of strings; found " + n);
+                    }
+                    out.add(n.asText());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("--candidates is not valid JSON: " + e.getOriginalMessage());
+            }
+        } else {
+            trimmed.lines().filter(l -> !l.isBlank()).forEach(out::add);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--candidates is empty; give at least one candidate answer");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package io.llmblender.cli.option;
+
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.llmblender.fuser.Fuser;
+import io.llmblender.fuser.chat.ChatModelFuser;
+import io.llmblender.fuser.genfuser.GenFuser;
+import io.llmblender.runtime.ProgressBar;
+import io.llmblender.runtime.hub.HubClient;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --fuser}: a GenFuser folder or hub id, or {@code chat:openai:MODEL[@BASE_URL]} for any OpenAI-compatible
+ * chat endpoint (the key comes from {@code OPENAI_API_KEY}, if set).
+ */
+public final class FuserOption {
+    @Option(names = "--fuser", required = true, paramLabel = "DIR_OR_HUB_ID|chat:openai:MODEL[@BASE_URL]",
+            description = "a GenFuser folder or hub id (e.g. llm-blender/gen_fuser_3b), or a chat model such as"
+                    + " chat:openai:gpt-4o-mini or chat:openai:llama3@http://127.0.0.1:8000/v1")
+    public String fuser;
+
+    /** The fuser, and whether it is a GenFuser (which then needs closing). */
+    public Fuser load(PrintWriter err, GenFuser.Options options) {
+        if (fuser.startsWith("chat:")) {
+            return chat(fuser.substring("chat:".length()));
+        }
+        Path folder = Path.of(fuser);
+        GenFuser genFuser;
+        if (Files.isDirectory(folder)) {
+            genFuser = GenFuser.load(folder);
+        } else {
+            java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
+            genFuser = GenFuser.fromHub(fuser, HubClient.fromEnvironment(System.getenv(), (file, done, total) ->
+                    bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true)).update(done, total)));
+        }
+        ProgressBar bar = new ProgressBar(err, "Fusing (decoder steps)", false);
+        return genFuser.withOptions(options).withStepListener(bar::update);
+    }
+
+    private static Fuser chat(String spec) {
+        String[] parts = spec.split(":", 2);
+        if (parts.length != 2 || !parts[0].equals("openai") || parts[1].isBlank()) {
+            throw new IllegalArgumentException("--fuser chat:" + spec + " is not understood; use"
+                    + " chat:openai:MODEL or chat:openai:MODEL@BASE_URL (any OpenAI-compatible server)");
+        }
+        String model = parts[1];
+        String baseUrl = "https://api.openai.com/v1";
+        int at = model.indexOf('@');
+        if (at >= 0) {
+            baseUrl = model.substring(at + 1);
+            model = model.substring(0, at);
+        }
+        OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl(baseUrl).modelName(model)
+                .apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0)
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
+                        .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofMinutes(5)))
+                .build();
+        return new ChatModelFuser(chat);
+    }
+}

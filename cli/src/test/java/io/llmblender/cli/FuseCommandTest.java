@@ -1,0 +1,94 @@
+package io.llmblender.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.llmblender.fuser.FusionRequest;
+import io.llmblender.fuser.genfuser.GenFuser;
+import io.llmblender.ranker.PairRanker;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code blender fuse} with the tiny GenFuser fixture folder and with a chat model on a loopback server. */
+class FuseCommandTest {
+    static final Path GENFUSER = Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e").toAbsolutePath().normalize();
+    static final Path PAIRRM = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e").toAbsolutePath().normalize();
+    static final List<String> CANDIDATES = List.of("hi!", "bye", "hello there, friend");
+
+    final CliRun cli = new CliRun();
+    final StringWriter err = cli.err;
+
+    @Test
+    void genfuser_fuses_the_first_k_candidates_as_the_api_does() throws Exception {
+        int code = cli.run("fuse", "--fuser", GENFUSER.toString(), "--input", "hello", "--candidates",
+                new ObjectMapper().writeValueAsString(CANDIDATES), "--top-k", "2", "--max-new-tokens", "16", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+        try (GenFuser fuser = GenFuser.load(GENFUSER)) {
+            String expected = fuser.withOptions(new GenFuser.Options(128, 1024,
+                            new io.llmblender.fuser.t5.BeamSearch.Options(4, 1, 1.0, false, 16)))
+                    .fuse(new FusionRequest("hello", CANDIDATES.subList(0, 2))).text();
+            assertThat(r.get("text").asText()).isEqualTo(expected);
+        }
+        assertThat(r.get("fused_candidates")).hasSize(2);
+        assertThat(err.toString()).contains("Fusing (decoder steps)");
+    }
+
+    @Test
+    void with_a_ranker_the_top_k_by_pairrm_are_fused() throws Exception {
+        int code = cli.run("fuse", "--fuser", GENFUSER.toString(), "--ranker", PAIRRM.toString(), "--input", "hello",
+                "--candidates", new ObjectMapper().writeValueAsString(CANDIDATES), "--top-k", "2", "--beams", "1",
+                "--max-new-tokens", "8", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+        try (PairRanker ranker = PairRanker.load(PAIRRM)) {
+            List<String> expected = ranker.rank("hello", CANDIDATES).best(2);
+            List<String> fused = new ArrayList<>();
+            r.get("fused_candidates").forEach(n -> fused.add(n.asText()));
+            assertThat(fused).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void a_chat_model_fuses_through_an_openai_compatible_endpoint() throws Exception {
+        List<String> bodies = new ArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/chat/completions", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello, friend!\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            int code = cli.run("fuse", "--fuser", "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "--input", "hello", "--candidates", new ObjectMapper().writeValueAsString(CANDIDATES));
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(cli.out.toString().strip()).isEqualTo("Hello, friend!");
+            assertThat(bodies).hasSize(1);
+            assertThat(bodies.get(0)).contains("[Rank 1]\\nhi!").contains("[Rank 3]\\nhello there, friend");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void a_bad_fuser_spec_is_one_line_and_exit_1() {
+        assertThat(cli.run("fuse", "--fuser", "chat:bogus", "--input", "x", "--candidates", "[\"a\"]")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("blender: --fuser chat:bogus is not understood").doesNotContain("\tat ");
+    }
+}
