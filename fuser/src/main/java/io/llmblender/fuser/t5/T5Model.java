@@ -90,6 +90,9 @@ public final class T5Model implements AutoCloseable {
         w.ignore("encoder.embed_tokens.weight");
         w.ignore("decoder.embed_tokens.weight");
         NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
+        if (c.tieWordEmbeddings()) {
+            w.ignore("lm_head.weight"); // a tied checkpoint may still store the (identical) head
+        }
         Linear lmHead = c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
         List<Block> enc = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {

@@ -136,6 +136,31 @@ class GenFuserE2eTest {
         return tests.stream();
     }
 
+    @TestFactory
+    Stream<DynamicTest> num_return_sequences_returns_every_final_hypothesis_best_first() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : cases.get("cases")) {
+            if (c.has("rows")) {
+                continue;
+            }
+            tests.add(dynamicTest(c.get("name").asText(), () -> {
+                JsonNode hyps = c.get("beam").get("final_hypotheses");
+                BeamSearch search = new BeamSearch(fuser.model(),
+                        new BeamSearch.Options(4, hyps.size(), 1.0, false, c.get("max_new_tokens").asInt()));
+                List<BeamSearch.Sequence> all = search.search(new long[][] {longs(c.get("input_ids"))},
+                        mask(List.of(longs(c.get("input_ids")))), BeamSearch.StepListener.NONE).get(0);
+                assertThat(all).hasSize(hyps.size());
+                for (int i = 0; i < all.size(); i++) {
+                    JsonNode h = hyps.get(i); // the fixture lists them best first
+                    assertThat(all.get(i).score()).isCloseTo(h.get("score").asDouble(), Offset.offset(SCORE_TOLERANCE));
+                    long[] tokens = longs(h.get("tokens"));
+                    assertThat(java.util.Arrays.copyOf(all.get(i).ids(), tokens.length)).containsExactly(tokens);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
     static List<long[]> pad(List<long[]> rows) {
         int w = rows.stream().mapToInt(a -> a.length).max().orElse(0);
         List<long[]> out = new ArrayList<>();
