@@ -51,6 +51,25 @@ public final class Fixtures {
         return out;
     }
 
+    /** Every number of a nested array, row-major, as the float32 values the fixtures wrote. */
+    public static float[] floats(JsonNode n) {
+        List<Float> out = new ArrayList<>();
+        collect(n, out);
+        float[] f = new float[out.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = out.get(i);
+        }
+        return f;
+    }
+
+    private static void collect(JsonNode n, List<Float> out) {
+        if (n.isArray()) {
+            n.forEach(x -> collect(x, out));
+        } else {
+            out.add((float) n.asDouble());
+        }
+    }
+
     public static List<String> strings(JsonNode n) {
         List<String> out = new ArrayList<>();
         n.forEach(x -> out.add(x.asText()));

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
+import io.llmblender.fuser.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,23 +27,10 @@ class T5ParityTest {
     static T5Model model;
 
     @BeforeAll
-    static void load() throws IOException, URISyntaxException {
-        String configured = System.getProperty("t5.fixtures");
-        folder = configured == null || configured.isBlank()
-                ? Path.of(T5ParityTest.class.getClassLoader().getResource("fixtures/t5-tiny").toURI())
-                : resolve(configured);
-        cases = new ObjectMapper().readTree(folder.resolve("cases.json").toFile());
+    static void load() {
+        folder = Fixtures.folder("t5.fixtures", "fixtures/t5-tiny");
+        cases = Fixtures.cases(folder);
         model = T5Model.load(folder.resolve("config.json"), folder.resolve("model.safetensors"));
-    }
-
-    static Path resolve(String configured) {
-        Path p = Path.of(configured);
-        String invocationDir = System.getProperty("blender.invocation.dir");
-        p = p.isAbsolute() || invocationDir == null ? p : Path.of(invocationDir).resolve(p);
-        if (!Files.isRegularFile(p.resolve("cases.json"))) {
-            throw new IllegalArgumentException("-Dt5.fixtures=" + configured + " has no cases.json");
-        }
-        return p;
     }
 
     @AfterAll
@@ -115,21 +99,7 @@ class T5ParityTest {
     }
 
     static float[] floats(JsonNode n) {
-        List<Float> out = new ArrayList<>();
-        collect(n, out);
-        float[] f = new float[out.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = out.get(i);
-        }
-        return f;
-    }
-
-    private static void collect(JsonNode n, List<Float> out) {
-        if (n.isArray()) {
-            n.forEach(x -> collect(x, out));
-        } else {
-            out.add((float) n.asDouble());
-        }
+        return Fixtures.floats(n);
     }
 
     static long[][] longs2(JsonNode n) {
