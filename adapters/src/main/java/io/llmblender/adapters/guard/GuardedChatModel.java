@@ -1,0 +1,149 @@
+package io.llmblender.adapters.guard;
+
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.ModelProvider;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One ensemble member behind resilience4j, composed as {@code Retry(CircuitBreaker(TimeLimiter(Bulkhead(call))))}:
+ * <ul>
+ *   <li>the time limit interrupts the attempt's thread (the Future variant, ecosystem notes §2.2: a
+ *       CompletableFuture timeout would leave the call running);</li>
+ *   <li>retries with exponential backoff on retryable failures only: langchain4j's {@link RetriableException}
+ *       (5xx, 429, 408) and time-outs, never {@link NonRetriableException} (401/403, 404, other 4xx);</li>
+ *   <li>a circuit breaker per member, counting every failure but its own rejections and the bulkhead's;</li>
+ *   <li>a bulkhead bounding the calls to the member at once.</li>
+ * </ul>
+ * The resilience4j instances are exposed so their events reach the user. Thread-safe.
+ */
+public final class GuardedChatModel implements ChatModel {
+    /** A response and the attempts it took. */
+    public record Attempted(ChatResponse response, int attempts) {}
+
+    /** A failure after {@code attempts} attempts; the cause is the last attempt's. */
+    public static final class GuardedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int attempts;
+
+        GuardedException(Throwable cause, int attempts) {
+            super(cause.getMessage(), cause);
+            this.attempts = attempts;
+        }
+
+        public int attempts() {
+            return attempts;
+        }
+    }
+
+    private final String name;
+    private final ChatModel member;
+    private final ExecutorService pool;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
+    private final TimeLimiter limiter;
+    private final Bulkhead bulkhead;
+
+    /** Guards {@code member}; attempts run on {@code pool} (which the caller owns and shuts down). */
+    public GuardedChatModel(String name, ChatModel member, GuardConfig config, ExecutorService pool) {
+        this.name = name;
+        this.member = member;
+        this.pool = pool;
+        this.retry = Retry.of(name, RetryConfig.custom()
+                .maxAttempts(config.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(config.initialBackoff(), 2.0))
+                .retryOnException(GuardedChatModel::retryable)
+                .build());
+        this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+                .failureRateThreshold(config.failureRateThreshold())
+                .minimumNumberOfCalls(config.minimumCalls())
+                .slidingWindowSize(Math.max(config.minimumCalls(), 10))
+                .waitDurationInOpenState(config.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(e -> !(e instanceof BulkheadFullException) && !(e instanceof CallNotPermittedException))
+                .build());
+        this.limiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(config.timeout())
+                .cancelRunningFuture(true).build());
+        this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom().maxConcurrentCalls(config.maxConcurrentCalls())
+                .maxWaitDuration(config.timeout()).build());
+    }
+
+    /** Retryable: langchain4j's retriable failures and time-outs; never a non-retriable (auth, validation) error. */
+    static boolean retryable(Throwable e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return !(t instanceof NonRetriableException)
+                && (t instanceof RetriableException || t instanceof TimeoutException);
+    }
+
+    /** Calls the member under every guard; the attempts count travels with the response or the failure. */
+    public Attempted call(ChatRequest request) {
+        AtomicInteger attempts = new AtomicInteger();
+        Callable<ChatResponse> attempt = () -> {
+            attempts.incrementAndGet();
+            return member.chat(request);
+        };
+        Callable<ChatResponse> limited = TimeLimiter.decorateFutureSupplier(limiter,
+                () -> pool.submit(Bulkhead.decorateCallable(bulkhead, attempt)));
+        Callable<ChatResponse> guarded = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker,
+                () -> {
+                    try {
+                        return limited.call();
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof Exception inner ? inner : e;
+                    }
+                }));
+        try {
+            return new Attempted(guarded.call(), attempts.get());
+        } catch (Exception e) {
+            throw new GuardedException(e, attempts.get());
+        }
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        return call(request).response();
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return member.provider();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Retry retry() {
+        return retry;
+    }
+
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    public TimeLimiter timeLimiter() {
+        return limiter;
+    }
+
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+}

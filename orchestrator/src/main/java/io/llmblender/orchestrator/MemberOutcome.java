@@ -1,0 +1,22 @@
+package io.llmblender.orchestrator;
+
+import java.time.Duration;
+
+/** What happened to one ensemble member; failures are data, so no answer is ever lost. */
+public sealed interface MemberOutcome permits MemberOutcome.Answered, MemberOutcome.Failed, MemberOutcome.Abandoned {
+    String member();
+
+    Duration latency();
+
+    int attempts();
+
+    /** The member answered. Token counts are -1 when the provider did not report them. */
+    record Answered(String member, String text, Duration latency, int attempts, int inputTokens, int outputTokens)
+            implements MemberOutcome {}
+
+    /** The member failed; {@code errorType} is the exception's class (e.g. {@code AuthenticationException}). */
+    record Failed(String member, String errorType, String reason, Duration latency, int attempts) implements MemberOutcome {}
+
+    /** The ensemble stopped waiting (quorum met or deadline passed) before the member answered. */
+    record Abandoned(String member, String reason, Duration latency, int attempts) implements MemberOutcome {}
+}

@@ -1,0 +1,202 @@
+package io.llmblender.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmblender.adapters.guard.GuardConfig;
+import io.llmblender.fuser.FusionResult;
+import io.llmblender.orchestrator.OpenAiLoopback.Reply;
+import io.llmblender.ranker.Ranker;
+import io.llmblender.ranker.Ranking;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ensemble against real OpenAI-protocol members on loopback, including every fault the issue lists: each
+ * time the other members' answers arrive and the trace records the failure.
+ */
+class BlenderTest {
+    /** Longer answers rank higher: enough to see the ranking at work without a model. */
+    static final Ranker BY_LENGTH = (input, candidates) -> {
+        float[] s = new float[candidates.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = candidates.get(i).length();
+        }
+        return Ranking.of(candidates, s, new float[0][]);
+    };
+
+    static final GuardConfig FAST = GuardConfig.defaults().withTimeout(Duration.ofMillis(1500))
+            .withRetries(3, Duration.ofMillis(10));
+
+    OpenAiLoopback providers;
+
+    @BeforeEach
+    void start() throws Exception {
+        providers = new OpenAiLoopback();
+    }
+
+    @AfterEach
+    void stop() {
+        providers.close();
+    }
+
+    Blender.Builder ensemble(String... members) {
+        Blender.Builder b = Blender.builder().ranker(BY_LENGTH).guard(FAST);
+        for (String m : members) {
+            b.member(m, providers.model(m));
+        }
+        return b;
+    }
+
+    @Test
+    void every_answer_is_ranked_and_the_best_returned_with_a_full_trace() {
+        providers.script("short", Reply.answer("Paris."));
+        providers.script("long", Reply.answer("The capital of France is Paris."));
+        try (Blender blender = ensemble("short", "long").build()) {
+            BlendResult r = blender.blend("What is the capital of France?");
+            assertThat(r.answer()).isEqualTo("The capital of France is Paris.");
+            Trace t = r.trace();
+            assertThat(t.chosen()).contains("long");
+            assertThat(t.answers()).extracting(MemberOutcome.Answered::member).containsExactly("short", "long");
+            assertThat(t.ranks()).isEqualTo(Map.of("long", 1, "short", 2));
+            assertThat(t.tokenUsage()).containsExactly(20, 10);
+            assertThat(t.stages()).containsKeys("members", "rank");
+            assertThat(t.degraded()).isFalse();
+        }
+    }
+
+    @Test
+    void faults_of_some_members_never_lose_the_others_answers() {
+        providers.script("ok", Reply.answer("a fine answer"));
+        providers.script("flaky", Reply.status(500), Reply.status(500), Reply.answer("third time lucky"));
+        providers.script("unauthorised", Reply.status(401));
+        providers.script("limited", new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", 0, Map.of("Retry-After", "0")),
+                Reply.answer("after the rate limit"));
+        providers.script("garbled", new Reply(200, "{not json", 0, Map.of()));
+        providers.script("hanging", new Reply(200, OpenAiLoopback.completion("too late"), 10_000, Map.of()));
+        Blender.Builder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
+        b.member("hanging", providers.model("hanging"), FAST.withRetries(1, Duration.ofMillis(10)));
+        b.member("refused", OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"), FAST.withRetries(1, Duration.ofMillis(10)));
+        try (Blender blender = b.build()) {
+            Trace t = blender.blend("question?").trace();
+            Map<String, MemberOutcome> by = new java.util.HashMap<>();
+            t.outcomes().forEach(o -> by.put(o.member(), o));
+            assertThat(by.get("ok")).isInstanceOf(MemberOutcome.Answered.class);
+            assertThat(by.get("flaky")).isInstanceOfSatisfying(MemberOutcome.Answered.class,
+                    a -> assertThat(a.attempts()).isEqualTo(3));
+            assertThat(providers.calls("flaky")).isEqualTo(3);
+            assertThat(by.get("unauthorised")).isInstanceOfSatisfying(MemberOutcome.Failed.class, f -> {
+                assertThat(f.errorType()).isEqualTo("AuthenticationException");
+                assertThat(f.attempts()).isEqualTo(1); // never retried
+            });
+            assertThat(by.get("limited")).isInstanceOfSatisfying(MemberOutcome.Answered.class,
+                    a -> assertThat(a.attempts()).isEqualTo(2));
+            assertThat(by.get("garbled")).isInstanceOf(MemberOutcome.Failed.class);
+            assertThat(by.get("hanging")).isInstanceOfSatisfying(MemberOutcome.Failed.class,
+                    f -> assertThat(f.errorType()).isEqualTo("TimeoutException"));
+            assertThat(by.get("refused")).isInstanceOf(MemberOutcome.Failed.class);
+            assertThat(t.answers()).extracting(MemberOutcome.Answered::member).containsExactly("ok", "flaky", "limited");
+        }
+    }
+
+    @Test
+    void the_circuit_breaker_opens_after_repeated_failures_and_rejects_without_calling() {
+        providers.script("down", Reply.status(500));
+        providers.script("up", Reply.answer("still here"));
+        GuardConfig breaker = FAST.withRetries(1, Duration.ofMillis(10)).withBreaker(50f, 2, Duration.ofMinutes(5));
+        Blender.Builder b = ensemble("up");
+        b.member("down", providers.model("down"), breaker);
+        try (Blender blender = b.build()) {
+            blender.blend("q1");
+            blender.blend("q2");
+            assertThat(blender.members().get("down").circuitBreaker().getState().name()).isEqualTo("OPEN");
+            Trace third = blender.blend("q3").trace();
+            assertThat(providers.calls("down")).isEqualTo(2); // the open breaker did not call
+            assertThat(third.outcomes().stream().filter(o -> o.member().equals("down")).findFirst().orElseThrow())
+                    .isInstanceOfSatisfying(MemberOutcome.Failed.class,
+                            f -> assertThat(f.errorType()).isEqualTo("CallNotPermittedException"));
+            assertThat(third.answers()).hasSize(1);
+            // half-open: the breaker lets one trial call through (moved there explicitly; no test sleeps)
+            blender.members().get("down").circuitBreaker().transitionToHalfOpenState();
+            blender.blend("q4");
+            assertThat(providers.calls("down")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void first_k_then_rank_stops_waiting_once_the_quorum_answered() {
+        providers.script("fast1", Reply.answer("one"));
+        providers.script("fast2", Reply.answer("two!"));
+        providers.script("slow", new Reply(200, OpenAiLoopback.completion("late"), 5_000, Map.of()));
+        try (Blender blender = ensemble("fast1", "fast2", "slow").policy(BlendPolicy.FIRST_K_THEN_RANK).quorum(2).build()) {
+            Trace t = blender.blend("q").trace();
+            assertThat(t.answers()).hasSize(2);
+            assertThat(t.outcomes().get(2)).isInstanceOfSatisfying(MemberOutcome.Abandoned.class,
+                    a -> assertThat(a.reason()).contains("quorum of 2"));
+        }
+    }
+
+    @Test
+    void rank_and_fuse_fuses_the_top_k_and_degrades_to_the_best_answer_when_fusion_fails() {
+        providers.script("a", Reply.answer("aa"));
+        providers.script("b", Reply.answer("bbbb"));
+        providers.script("c", Reply.answer("c"));
+        try (Blender blender = ensemble("a", "b", "c").topK(2).fuser(req -> new FusionResult(
+                String.join("|", req.candidates()), 1, Duration.ZERO, "join")).build()) {
+            BlendResult r = blender.blend("q");
+            assertThat(r.answer()).isEqualTo("bbbb|aa");
+            assertThat(r.trace().fusedFrom()).containsExactly("b", "a");
+            assertThat(r.trace().chosen()).isEmpty();
+        }
+        try (Blender blender = ensemble("a", "b", "c").fuser(req -> {
+            throw new IllegalStateException("fuser out of memory");
+        }).build()) {
+            BlendResult r = blender.blend("q");
+            assertThat(r.answer()).isEqualTo("bbbb");
+            assertThat(r.trace().degraded()).isTrue();
+            assertThat(r.trace().notes().get(0)).contains("fusion failed").contains("fuser out of memory");
+            assertThat(r.trace().answers()).hasSize(3);
+        }
+    }
+
+    @Test
+    void a_failing_ranker_degrades_to_the_first_answer_and_keeps_every_answer() {
+        providers.script("a", Reply.answer("first"));
+        providers.script("b", Reply.answer("second, longer"));
+        Ranker broken = (input, candidates) -> {
+            throw new IllegalArgumentException("ranker exploded");
+        };
+        try (Blender blender = Blender.builder().ranker(broken).guard(FAST).member("a", providers.model("a"))
+                .member("b", providers.model("b")).build()) {
+            BlendResult r = blender.blend("q");
+            assertThat(r.answer()).isEqualTo("first");
+            assertThat(r.trace().notes()).singleElement().asString().contains("ranking failed");
+            assertThat(r.trace().answers()).hasSize(2);
+        }
+    }
+
+    @Test
+    void when_no_member_answers_the_error_carries_the_trace() {
+        providers.script("x", Reply.status(401));
+        try (Blender blender = ensemble("x").build()) {
+            assertThatThrownBy(() -> blender.blend("q"))
+                    .isInstanceOfSatisfying(EnsembleException.class, e -> assertThat(e.trace().outcomes()).hasSize(1))
+                    .hasMessageContaining("no member answered");
+        }
+    }
+
+    @Test
+    void building_without_a_ranker_or_members_names_every_problem() {
+        assertThatThrownBy(() -> Blender.builder().policy(BlendPolicy.RANK_AND_FUSE).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no members").hasMessageContaining("no ranker").hasMessageContaining("needs a fuser");
+    }
+
+    static List<String> names(List<MemberOutcome> outcomes) {
+        return outcomes.stream().map(MemberOutcome::member).toList();
+    }
+}
