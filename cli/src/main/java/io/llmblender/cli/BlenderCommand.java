@@ -2,6 +2,7 @@ package io.llmblender.cli;
 
 import io.llmblender.cli.command.BenchCommand;
 import io.llmblender.cli.command.CompareCommand;
+import io.llmblender.cli.command.DemoCommand;
 import io.llmblender.cli.command.FuseCommand;
 import io.llmblender.cli.command.RankCommand;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BlenderCommand.Version.class,
         description = "Ensembles LLMs the way LLM-Blender does: rank candidate answers with PairRM, fuse the best.",
-        subcommands = {RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class BlenderCommand implements Runnable {
     @CommandLine.Spec
