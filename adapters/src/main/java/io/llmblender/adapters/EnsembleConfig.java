@@ -1,0 +1,171 @@
+package io.llmblender.adapters;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.adapters.guard.GuardConfig;
+import io.llmblender.runtime.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ensemble's configuration file (JSON): members, ranker, fuser and policy.
+ *
+ * <pre>{@code
+ * {
+ *   "members": [
+ *     {"name": "gpt", "provider": "openai", "model": "gpt-4o-mini", "api_key_env": "OPENAI_API_KEY",
+ *      "timeout_seconds": 60, "max_attempts": 3},
+ *     {"name": "local", "provider": "openai-compatible", "base_url": "http://127.0.0.1:8000/v1", "model": "llama3"},
+ *     {"name": "mistral", "provider": "ollama", "model": "mistral"}
+ *   ],
+ *   "ranker": {"type": "pairrm", "model": "llm-blender/PairRM-hf"},
+ *   "fuser": {"type": "chat", "member": "gpt"},
+ *   "policy": "rank-and-fuse", "top_k": 3, "deadline_seconds": 120
+ * }
+ * }</pre>
+ *
+ * Every problem is reported at once, each with its field, in one {@link ConfigException} naming the file.
+ *
+ * @param rankerType {@code pairrm} or {@code consensus} (offline baseline)
+ * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
+ * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank} (with {@code quorum})
+ */
+public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerType, String rankerModel,
+        String fuserType, String fuserModel, String fuserMember, String policy, int topK, int quorum,
+        Duration deadline) {
+
+    static final Set<String> PROVIDERS = Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
+
+    public EnsembleConfig {
+        members = List.copyOf(members);
+    }
+
+    public static EnsembleConfig read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file, null, "is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file, null, "must hold a JSON object with \"members\"");
+        }
+        List<String> problems = new ArrayList<>();
+        List<MemberSpec> members = new ArrayList<>();
+        JsonNode ms = root.path("members");
+        if (!ms.isArray() || ms.isEmpty()) {
+            problems.add("field 'members' must be a non-empty array of members");
+        } else {
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < ms.size(); i++) {
+                JsonNode m = ms.get(i);
+                String at = "members[" + i + "]";
+                String name = text(m, "name", at, true, problems);
+                if (name != null && !names.add(name)) {
+                    problems.add("field '" + at + ".name' repeats '" + name + "'; member names must be unique");
+                }
+                String provider = text(m, "provider", at, true, problems);
+                if (provider != null && !PROVIDERS.contains(provider)) {
+                    problems.add("field '" + at + ".provider' is '" + provider + "'; use one of " + new java.util.TreeSet<>(PROVIDERS));
+                }
+                boolean replay = "replay".equals(provider);
+                String model = text(m, "model", at, !replay, problems);
+                String baseUrl = text(m, "base_url", at, "openai-compatible".equals(provider), problems);
+                if (baseUrl != null && !baseUrl.matches("https?://.+")) {
+                    problems.add("field '" + at + ".base_url' is '" + baseUrl + "'; it must start with http:// or https://");
+                }
+                GuardConfig guard = GuardConfig.defaults();
+                int timeout = integer(m, "timeout_seconds", at, 60, 1, 3600, problems);
+                int attempts = integer(m, "max_attempts", at, 3, 1, 10, problems);
+                guard = guard.withTimeout(Duration.ofSeconds(timeout)).withRetries(attempts, guard.initialBackoff());
+                Double temperature = m.has("temperature") ? m.get("temperature").asDouble() : null;
+                Integer maxTokens = m.has("max_tokens") ? m.get("max_tokens").asInt() : null;
+                members.add(new MemberSpec(name, provider, model, baseUrl, text(m, "api_key_env", at, false, problems),
+                        temperature, maxTokens, text(m, "questions", at, false, problems),
+                        text(m, "answers", at, replay, problems), guard));
+            }
+        }
+        JsonNode ranker = root.path("ranker");
+        String rankerType = ranker.path("type").asText("consensus");
+        if (!rankerType.equals("pairrm") && !rankerType.equals("consensus")) {
+            problems.add("field 'ranker.type' is '" + rankerType + "'; use pairrm or consensus");
+        }
+        String rankerModel = ranker.path("model").asText(rankerType.equals("pairrm") ? "llm-blender/PairRM-hf" : null);
+        JsonNode fuser = root.path("fuser");
+        String fuserType = fuser.path("type").asText("none");
+        String fuserModel = fuser.path("model").asText(null);
+        String fuserMember = fuser.path("member").asText(null);
+        if (fuserType.equals("genfuser") && fuserModel == null) {
+            problems.add("field 'fuser.model' is missing; a genfuser needs a folder or hub id (llm-blender/gen_fuser_3b)");
+        } else if (fuserType.equals("chat") && members.stream().noneMatch(s -> s.name() != null && s.name().equals(fuserMember))) {
+            problems.add("field 'fuser.member' is '" + fuserMember + "'; a chat fuser must name one of the members");
+        } else if (!Set.of("none", "genfuser", "chat").contains(fuserType)) {
+            problems.add("field 'fuser.type' is '" + fuserType + "'; use none, genfuser or chat");
+        }
+        String policy = root.path("policy").asText(fuserType.equals("none") ? "rank-only" : "rank-and-fuse");
+        if (!Set.of("rank-only", "rank-and-fuse", "first-k-then-rank").contains(policy)) {
+            problems.add("field 'policy' is '" + policy + "'; use rank-only, rank-and-fuse or first-k-then-rank");
+        }
+        if (policy.equals("rank-and-fuse") && fuserType.equals("none")) {
+            problems.add("field 'policy' is rank-and-fuse but no fuser is configured; add \"fuser\" or use rank-only");
+        }
+        int quorum = integer(root, "quorum", "", policy.equals("first-k-then-rank") ? -1 : Integer.MAX_VALUE, 1,
+                Integer.MAX_VALUE, problems);
+        if (policy.equals("first-k-then-rank") && quorum == -1) {
+            problems.add("field 'quorum' is missing; first-k-then-rank needs the number of answers to wait for");
+        }
+        int topK = integer(root, "top_k", "", 3, 1, 100, problems);
+        int deadline = integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds").contains(f)) {
+                problems.add("field '" + f + "' is unknown; is it misspelt?");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(file, null, problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                    + ":\n  " + String.join("\n  ", problems));
+        }
+        return new EnsembleConfig(file, members, rankerType, rankerModel, fuserType, fuserModel, fuserMember, policy,
+                topK, quorum, Duration.ofSeconds(deadline));
+    }
+
+    private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                problems.add("field '" + at + "." + field + "' is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problems.add("field '" + at + "." + field + "' must be a non-empty string, was " + v);
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode node, String field, String at, int fallback, int min, int max, List<String> problems) {
+        JsonNode v = node.get(field);
+        String where = at.isEmpty() ? field : at + "." + field;
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            problems.add("field '" + where + "' is " + v + "; it must be an integer from " + min + " to " + max);
+            return fallback;
+        }
+        return v.asInt();
+    }
+}
