@@ -1,5 +1,6 @@
 package io.llmblender.cli;
 
+import io.llmblender.cli.command.AskCommand;
 import io.llmblender.cli.command.BenchCommand;
 import io.llmblender.cli.command.CompareCommand;
 import io.llmblender.cli.command.DemoCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BlenderCommand.Version.class,
         description = "Ensembles LLMs the way LLM-Blender does: rank candidate answers with PairRM, fuse the best.",
-        subcommands = {DemoCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, AskCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class BlenderCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,54 @@
+package io.llmblender.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code blender demo} and {@code blender ask} run offline on replayed MT-bench members. */
+class AskDemoCommandTest {
+    final CliRun cli = new CliRun();
+
+    @Test
+    void demo_prints_the_question_every_member_the_ranking_and_the_chosen_answer() {
+        int code = cli.run("demo", "--question", "2");
+        assertThat(code).as(cli.err.toString()).isZero();
+        String out = cli.out.toString();
+        assertThat(out).startsWith("Question: ").contains("offline consensus").contains("| rank | member | score |");
+        for (String m : new String[] {"gpt-4", "gpt-3.5-turbo", "claude-v1", "vicuna-13b-v1.3", "alpaca-13b"}) {
+            assertThat(out).contains("| " + m + " |");
+        }
+        assertThat(out).containsPattern("\\| 1 \\| [\\w.-]+ \\|").contains("Chosen: ");
+    }
+
+    @Test
+    void ask_runs_a_configured_ensemble_and_prints_the_trace(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("a.jsonl"), "{\"prompt\": \"What is 2+2?\", \"answer\": \"4\"}\n");
+        Files.writeString(data.resolve("b.jsonl"), "{\"prompt\": \"What is 2+2?\", \"answer\": \"2+2 equals 4.\"}\n");
+        Files.writeString(data.resolve("c.jsonl"), "{\"prompt\": \"Another question\", \"answer\": \"x\"}\n");
+        Path config = Files.writeString(tmp.resolve("ensemble.json"), """
+                {"members": [
+                   {"name": "a", "provider": "replay", "answers": "data/a.jsonl"},
+                   {"name": "b", "provider": "replay", "answers": "data/b.jsonl"},
+                   {"name": "c", "provider": "replay", "answers": "data/c.jsonl", "max_attempts": 1}],
+                 "ranker": {"type": "consensus"}}
+                """);
+        int code = cli.run("ask", "--config", config.toString(), "--trace", "What", "is", "2+2?");
+        assertThat(code).as(cli.err.toString()).isZero();
+        String out = cli.out.toString();
+        assertThat(out).contains("| a | answered: 4 | 1 |").contains("| b | answered: 2+2 equals 4. | 1 |")
+                .contains("| c | failed: InvalidRequestException: replay member 'c' has no recorded answer");
+        assertThat(out.lines().findFirst().orElseThrow()).isIn("4", "2+2 equals 4.");
+    }
+
+    @Test
+    void a_broken_config_is_one_message_naming_the_file_and_fields(@TempDir Path tmp) throws Exception {
+        Path config = Files.writeString(tmp.resolve("bad.json"), "{\"members\": [{\"name\": \"x\", \"provider\": \"nope\"}]}");
+        assertThat(cli.run("ask", "--config", config.toString(), "hi")).isEqualTo(1);
+        assertThat(cli.err.toString()).startsWith("blender: " + config).contains("members[0].provider").doesNotContain("\tat ");
+    }
+}
