@@ -1,0 +1,123 @@
+package io.llmblender.orchestrator;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Ranker;
+import io.llmblender.ranker.Ranking;
+import io.llmblender.ranker.select.BubbleSelection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Best-of-n with one model (spec §3.8, Python's {@code best_of_n_generate}): sample n answers to the same request,
+ * then keep the best, by bubble selection (2·(n−1) comparisons, PairRM) or a full ranking (any ranker). Also a
+ * {@link ChatModel} itself, so it can stand in for the model it samples.
+ *
+ * <pre>{@code
+ * ChatModel better = new BestOfN(openAi, pairRanker, 5, BestOfN.Sampling.TOP_P, BestOfN.Selection.BUBBLE, 7L);
+ * String answer = better.chat("Write a limerick about Java.");
+ * }</pre>
+ *
+ * Sampling presets fill only what the request does not set: {@code TOP_P} = temperature 0.7 and top-p 1.0,
+ * {@code TOP_K} = temperature 0.7 and top-k 50, as the reference (OpenAI has no top-k and refuses it; Ollama,
+ * Anthropic and Gemini take it). Thread-safe if the model and ranker are.
+ */
+public final class BestOfN implements ChatModel {
+    /** The reference's sampling presets. */
+    public enum Sampling {
+        TOP_P, TOP_K, NONE
+    }
+
+    /** How the best sample is chosen. */
+    public enum Selection {
+        /** Bubble selection, O(n) comparisons; needs a {@link PairRanker} (else falls back to FULL). */
+        BUBBLE,
+        /** Full ranking with any ranker. */
+        FULL
+    }
+
+    /** The samples and the index of the chosen one. */
+    public record Result(List<String> samples, int best, TokenUsage usage) {
+        public Result {
+            samples = List.copyOf(samples);
+        }
+
+        public String answer() {
+            return samples.get(best);
+        }
+    }
+
+    private final ChatModel model;
+    private final Ranker ranker;
+    private final int n;
+    private final Sampling sampling;
+    private final Selection selection;
+    private final long seed;
+
+    public BestOfN(ChatModel model, Ranker ranker, int n, Sampling sampling, Selection selection, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, was " + n);
+        }
+        this.model = model;
+        this.ranker = ranker;
+        this.n = n;
+        this.sampling = sampling;
+        this.selection = selection;
+        this.seed = seed;
+    }
+
+    /** The request with the sampling preset filled in where the caller left it open. */
+    ChatRequest sampled(ChatRequest request) {
+        ChatRequestParameters p = request.parameters();
+        DefaultChatRequestParameters.Builder<?> b = ChatRequestParameters.builder().overrideWith(p);
+        if (sampling != Sampling.NONE && p.temperature() == null) {
+            b.temperature(0.7);
+        }
+        if (sampling == Sampling.TOP_P && p.topP() == null) {
+            b.topP(1.0);
+        }
+        if (sampling == Sampling.TOP_K && p.topK() == null) {
+            b.topK(50);
+        }
+        return request.toBuilder().parameters(b.build()).build();
+    }
+
+    /** Samples n answers and selects the best. */
+    public Result sample(ChatRequest request) {
+        ChatRequest r = sampled(request);
+        List<String> samples = new ArrayList<>();
+        TokenUsage usage = null;
+        for (int i = 0; i < n; i++) {
+            ChatResponse response = model.chat(r);
+            samples.add(response.aiMessage().text());
+            usage = TokenUsage.sum(usage, response.tokenUsage());
+        }
+        if (n == 1) {
+            return new Result(samples, 0, usage);
+        }
+        String input = Blender.lastUserText(request);
+        int best;
+        if (selection == Selection.BUBBLE && ranker instanceof PairRanker pairRm) {
+            BubbleSelection.Result b = pairRm.bestOfN(List.of(new PairRanker.Item(input, samples)),
+                    List.of(PairRanker.shuffled(n, new SplittableRandom(seed)))).get(0);
+            best = b.winner();
+        } else {
+            Ranking ranking = ranker.rank(input, samples);
+            best = ranking.bestIndex();
+        }
+        return new Result(samples, best, usage);
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        Result r = sample(request);
+        return ChatResponse.builder().aiMessage(AiMessage.from(r.answer())).tokenUsage(r.usage()).build();
+    }
+}
