@@ -1,15 +1,13 @@
 package io.llmblender.adapters;
 
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.llmblender.adapters.http.RetryAfterHttpClient;
 import io.llmblender.adapters.replay.ReplayChatModel;
 import io.llmblender.runtime.ConfigException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -87,9 +85,8 @@ public final class Members {
         return key;
     }
 
-    /** HTTP/1.1 (some local servers mishandle the h2c upgrade) with the member's time limit. */
-    private static JdkHttpClientBuilder http(Duration timeout) {
-        return JdkHttpClient.builder().httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                .connectTimeout(Duration.ofSeconds(10)).readTimeout(timeout);
+    /** HTTP/1.1 with the member's time limit, keeping Retry-After for the guard's retry. */
+    private static RetryAfterHttpClient.Builder http(Duration timeout) {
+        return RetryAfterHttpClient.builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(timeout);
     }
 }

@@ -67,9 +67,15 @@ public final class GuardedChatModel implements ChatModel {
         this.name = name;
         this.member = member;
         this.pool = pool;
+        IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(config.initialBackoff(), 2.0);
         this.retry = Retry.of(name, RetryConfig.custom()
                 .maxAttempts(config.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(config.initialBackoff(), 2.0))
+                // a server's Retry-After (429, 503) wins over the backoff, up to one attempt's time limit
+                .intervalBiFunction((attempt, either) -> either.isLeft()
+                        ? io.llmblender.adapters.http.RetryAfterException.in(either.getLeft())
+                                .map(d -> Math.min(d.toMillis(), config.timeout().toMillis()))
+                                .orElseGet(() -> backoff.apply(attempt))
+                        : backoff.apply(attempt))
                 .retryOnException(GuardedChatModel::retryable)
                 .build());
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
