@@ -59,7 +59,7 @@ public final class Members {
             case "gemini" -> {
                 GoogleAiGeminiChatModel.GoogleAiGeminiChatModelBuilder b = GoogleAiGeminiChatModel.builder()
                         .modelName(s.model()).apiKey(require(key, s, configFile)).maxRetries(0).timeout(timeout)
-                        .temperature(s.temperature()).maxOutputTokens(s.maxTokens());
+                        .httpClientBuilder(http(timeout)).temperature(s.temperature()).maxOutputTokens(s.maxTokens());
                 if (s.baseUrl() != null) {
                     b.baseUrl(s.baseUrl());
                 }

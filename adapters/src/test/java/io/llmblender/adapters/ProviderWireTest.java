@@ -47,6 +47,10 @@ class ProviderWireTest {
             } else if (path.equals("/api/chat")) {
                 body = "{\"model\":\"mistral\",\"created_at\":\"2026-11-28T00:00:00Z\",\"message\":{\"role\":\"assistant\","
                         + "\"content\":\"from ollama\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":7,\"eval_count\":3}";
+            } else if (path.endsWith(":generateContent")) {
+                body = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"from gemini\"}],\"role\":\"model\"},"
+                        + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":4,"
+                        + "\"candidatesTokenCount\":2,\"totalTokenCount\":6}}";
             } else if (path.endsWith("/messages")) {
                 body = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[{\"type\":"
                         + "\"text\",\"text\":\"from anthropic\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":6,"
@@ -96,6 +100,17 @@ class ProviderWireTest {
         assertThat(paths).containsExactly("/api/chat");
         assertThat(bodies.get(0).get("stream").asBoolean()).isFalse();
         assertThat(bodies.get(0).get("messages").get(0).get("content").asText()).isEqualTo("hi");
+    }
+
+    @Test
+    void a_gemini_member_posts_generate_content_with_its_key() {
+        ChatModel m = Members.build(spec("gemini", "gemini", "gemini-1.5-flash", base + "/v1beta", "GEMINI_KEY"),
+                Map.of("GEMINI_KEY", "g-test"), Path.of("c.json"));
+        ChatResponse r = m.chat(dev.langchain4j.data.message.UserMessage.from("hi"));
+        assertThat(r.aiMessage().text()).isEqualTo("from gemini");
+        assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(2);
+        assertThat(paths).containsExactly("/v1beta/models/gemini-1.5-flash:generateContent");
+        assertThat(bodies.get(0).get("contents").get(0).get("parts").get(0).get("text").asText()).isEqualTo("hi");
     }
 
     @Test
