@@ -35,12 +35,13 @@ import java.util.Set;
  *
  * Every problem is reported at once, each with its field, in one {@link ConfigException} naming the file.
  *
- * @param rankerType {@code pairrm} or {@code consensus} (offline baseline)
+ * @param rankerType {@code pairrm} (the default) or {@code consensus} (the offline baseline)
+ * @param rankerStrategy {@code full} (all pairs, a ranking) or {@code bubble} (PairRM, the best only, O(n))
  * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
  * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank} (with {@code quorum})
  */
 public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerType, String rankerModel,
-        String fuserType, String fuserModel, String fuserMember, String policy, int topK, int quorum,
+        String rankerStrategy, String fuserType, String fuserModel, String fuserMember, String policy, int topK, int quorum,
         Duration deadline) {
 
     static final Set<String> PROVIDERS = Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
@@ -97,11 +98,17 @@ public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerT
             }
         }
         JsonNode ranker = root.path("ranker");
-        String rankerType = ranker.path("type").asText("consensus");
+        String rankerType = ranker.path("type").asText("pairrm");
         if (!rankerType.equals("pairrm") && !rankerType.equals("consensus")) {
             problems.add("field 'ranker.type' is '" + rankerType + "'; use pairrm or consensus");
         }
         String rankerModel = ranker.path("model").asText(rankerType.equals("pairrm") ? "llm-blender/PairRM-hf" : null);
+        String strategy = ranker.path("strategy").asText("full");
+        if (!strategy.equals("full") && !strategy.equals("bubble")) {
+            problems.add("field 'ranker.strategy' is '" + strategy + "'; use full or bubble");
+        } else if (strategy.equals("bubble") && !rankerType.equals("pairrm")) {
+            problems.add("field 'ranker.strategy' is bubble, which needs ranker.type pairrm");
+        }
         JsonNode fuser = root.path("fuser");
         String fuserType = fuser.path("type").asText("none");
         String fuserModel = fuser.path("model").asText(null);
@@ -137,8 +144,12 @@ public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerT
             throw new ConfigException(file, null, problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
                     + ":\n  " + String.join("\n  ", problems));
         }
-        return new EnsembleConfig(file, members, rankerType, rankerModel, fuserType, fuserModel, fuserMember, policy,
-                topK, quorum, Duration.ofSeconds(deadline));
+        if (strategy.equals("bubble") && policy.equals("rank-and-fuse")) {
+            throw new ConfigException(file, "ranker.strategy", "is bubble, which finds only the best answer;"
+                    + " rank-and-fuse needs the full ranking");
+        }
+        return new EnsembleConfig(file, members, rankerType, rankerModel, strategy, fuserType, fuserModel, fuserMember,
+                policy, topK, quorum, Duration.ofSeconds(deadline));
     }
 
     private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {

@@ -11,8 +11,10 @@ import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.adapters.guard.GuardedChatModel;
 import io.llmblender.fuser.Fuser;
 import io.llmblender.fuser.FusionRequest;
+import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
+import io.llmblender.ranker.select.BubbleSelection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -61,6 +64,7 @@ public final class Blender implements AutoCloseable {
     private final BlendPolicy policy;
     private final int quorum;
     private final Duration deadline;
+    private final Long bubbleSeed;
     private final ExecutorService fanOut;
     private final ExecutorService attempts;
 
@@ -77,6 +81,7 @@ public final class Blender implements AutoCloseable {
         this.policy = b.policy != null ? b.policy : b.fuser != null ? BlendPolicy.RANK_AND_FUSE : BlendPolicy.RANK_ONLY;
         this.quorum = b.quorum;
         this.deadline = b.deadline;
+        this.bubbleSeed = b.bubbleSeed;
     }
 
     public static Builder builder() {
@@ -112,7 +117,23 @@ public final class Blender implements AutoCloseable {
         Map<String, Integer> ranks = new LinkedHashMap<>();
         List<MemberOutcome.Answered> ordered = answers;
         long rankStart = System.nanoTime();
-        if (answers.size() > 1) {
+        if (answers.size() > 1 && bubbleSeed != null && ranker instanceof PairRanker pairRm) {
+            // bubble selection: 2·(n−1) comparisons find the best; the trace gets the winner's rank only
+            try {
+                BubbleSelection.Result b = pairRm.bestOfN(List.of(new PairRanker.Item(instruction, input,
+                                answers.stream().map(MemberOutcome.Answered::text).toList())),
+                        List.of(PairRanker.shuffled(answers.size(), new SplittableRandom(bubbleSeed)))).get(0);
+                ranks.put(answers.get(b.winner()).member(), 1);
+                List<MemberOutcome.Answered> sorted = new ArrayList<>();
+                sorted.add(answers.get(b.winner()));
+                b.eliminatedInOrder().forEach(i -> sorted.add(answers.get(i)));
+                ordered = sorted; // winner first; the rest in elimination order, which is not a ranking
+            } catch (RuntimeException e) {
+                LOG.warn("ranking failed, returning the first answer: {}", e.toString());
+                notes.add("ranking failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); returned the first answer in member order");
+            }
+        } else if (answers.size() > 1) {
             try {
                 Ranking ranking = ranker.rank((instruction == null ? "" : instruction) + input,
                         answers.stream().map(MemberOutcome.Answered::text).toList());
@@ -287,6 +308,7 @@ public final class Blender implements AutoCloseable {
         private BlendPolicy policy;
         private int quorum = Integer.MAX_VALUE;
         private Duration deadline = Duration.ofSeconds(120);
+        private Long bubbleSeed;
 
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
@@ -339,8 +361,23 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Selects the best answer by PairRM bubble selection (2·(n−1) comparisons instead of n·(n−1)) from a
+         * starting order drawn with {@code seed}; needs a {@code PairRanker} and a policy that keeps one answer.
+         */
+        public Builder bubble(long seed) {
+            this.bubbleSeed = seed;
+            return this;
+        }
+
         public Blender build() {
             List<String> problems = new ArrayList<>();
+            if (bubbleSeed != null && !(ranker instanceof PairRanker)) {
+                problems.add("bubble selection needs a PairRanker as the ranker");
+            }
+            if (bubbleSeed != null && (policy == BlendPolicy.RANK_AND_FUSE || (policy == null && fuser != null))) {
+                problems.add("bubble selection finds only the best answer; rank-and-fuse needs a full ranking");
+            }
             if (members.isEmpty()) {
                 problems.add("no members: add at least one with member(name, chatModel)");
             }

@@ -180,6 +180,29 @@ class BlenderTest {
     }
 
     @Test
+    void bubble_selection_with_pairrm_returns_the_bubble_winner() {
+        java.nio.file.Path folder = java.nio.file.Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
+                .toAbsolutePath().normalize();
+        List<String> texts = List.of("get out!", "hi! I am fine, thanks!", "bye!", "hello there");
+        for (int i = 0; i < texts.size(); i++) {
+            providers.script("m" + i, Reply.answer(texts.get(i)));
+        }
+        try (io.llmblender.ranker.PairRanker pairRm = io.llmblender.ranker.PairRanker.load(folder);
+                Blender blender = Blender.builder().ranker(pairRm).guard(FAST).bubble(5L)
+                        .member("m0", providers.model("m0")).member("m1", providers.model("m1"))
+                        .member("m2", providers.model("m2")).member("m3", providers.model("m3")).build()) {
+            BlendResult r = blender.blend("hello, how are you!");
+            int winner = pairRm.bestOfN(List.of(new io.llmblender.ranker.PairRanker.Item("hello, how are you!", texts)),
+                    List.of(io.llmblender.ranker.PairRanker.shuffled(4, new java.util.SplittableRandom(5L)))).get(0).winner();
+            assertThat(r.answer()).isEqualTo(texts.get(winner));
+            assertThat(r.trace().chosen()).contains("m" + winner);
+            assertThat(r.trace().ranks()).containsExactly(Map.entry("m" + winner, 1));
+        }
+        assertThatThrownBy(() -> Blender.builder().ranker(BY_LENGTH).bubble(1L).member("x", providers.model("m0")).build())
+                .hasMessageContaining("bubble selection needs a PairRanker");
+    }
+
+    @Test
     void when_no_member_answers_the_error_carries_the_trace() {
         providers.script("x", Reply.status(401));
         try (Blender blender = ensemble("x").build()) {

@@ -63,6 +63,9 @@ public final class AskCommand implements Callable<Integer> {
         };
         Blender.Builder b = Blender.builder().ranker(ranker).fuser(fuser).topK(c.topK()).deadline(c.deadline())
                 .policy(BlendPolicy.valueOf(c.policy().toUpperCase().replace('-', '_')));
+        if (c.rankerStrategy().equals("bubble")) {
+            b.bubble(7L);
+        }
         if (c.quorum() != Integer.MAX_VALUE) {
             b.quorum(c.quorum());
         }
