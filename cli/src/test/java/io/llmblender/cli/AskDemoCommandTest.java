@@ -46,6 +46,14 @@ class AskDemoCommandTest {
     }
 
     @Test
+    void bench_serve_accounts_for_every_request() {
+        int code = cli.run("bench", "serve", "--requests", "12", "--clients", "4", "--server-slots", "2");
+        assertThat(code).as(cli.err.toString()).isZero();
+        String out = cli.out.toString();
+        assertThat(out).contains("| answered (200) | refused (429) | lost |").containsPattern("\\| \\d+ \\| \\d+ \\| 0 \\|");
+    }
+
+    @Test
     void a_broken_config_is_one_message_naming_the_file_and_fields(@TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("bad.json"), "{\"members\": [{\"name\": \"x\", \"provider\": \"nope\"}]}");
         assertThat(cli.run("ask", "--config", config.toString(), "hi")).isEqualTo(1);

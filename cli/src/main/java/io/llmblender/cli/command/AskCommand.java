@@ -1,27 +1,12 @@
 package io.llmblender.cli.command;
 
-import dev.langchain4j.model.chat.ChatModel;
-import io.llmblender.adapters.EnsembleConfig;
-import io.llmblender.adapters.MemberSpec;
-import io.llmblender.adapters.Members;
-import io.llmblender.fuser.Fuser;
-import io.llmblender.fuser.chat.ChatModelFuser;
-import io.llmblender.fuser.genfuser.GenFuser;
-import io.llmblender.orchestrator.BlendPolicy;
+import io.llmblender.cli.Ensembles;
 import io.llmblender.orchestrator.BlendResult;
-import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.MemberOutcome;
 import io.llmblender.orchestrator.Trace;
-import io.llmblender.ranker.PairRanker;
-import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.consensus.ConsensusRanker;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,41 +32,12 @@ public final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnsembleConfig c = EnsembleConfig.read(config);
-        Map<String, ChatModel> members = new LinkedHashMap<>();
-        for (MemberSpec m : c.members()) {
-            members.put(m.name(), Members.build(m, System.getenv(), config));
-        }
-        List<AutoCloseable> owned = new ArrayList<>();
-        Ranker ranker = c.rankerType().equals("pairrm") ? own(PairRanker.load(c.rankerModel()), owned) : new ConsensusRanker();
-        Fuser fuser = switch (c.fuserType()) {
-            case "genfuser" -> own(Files.isDirectory(Path.of(c.fuserModel())) ? GenFuser.load(Path.of(c.fuserModel()))
-                    : GenFuser.fromHub(c.fuserModel(), io.llmblender.runtime.hub.HubClient.fromEnvironment(System.getenv(),
-                            io.llmblender.runtime.hub.HubClient.Progress.NONE)), owned);
-            case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
-            default -> null;
-        };
-        Blender.Builder b = Blender.builder().ranker(ranker).fuser(fuser).topK(c.topK()).deadline(c.deadline())
-                .policy(BlendPolicy.valueOf(c.policy().toUpperCase().replace('-', '_')));
-        if (c.rankerStrategy().equals("bubble")) {
-            b.bubble(7L);
-        }
-        if (c.quorum() != Integer.MAX_VALUE) {
-            b.quorum(c.quorum());
-        }
-        for (MemberSpec m : c.members()) {
-            b.member(m.name(), members.get(m.name()), m.guard());
-        }
         PrintWriter out = spec.commandLine().getOut();
-        try (Blender blender = b.build()) {
-            BlendResult r = blender.blend(String.join(" ", question));
+        try (Ensembles ensemble = Ensembles.fromConfig(config)) {
+            BlendResult r = ensemble.blender().blend(String.join(" ", question));
             out.println(r.answer());
             if (trace) {
                 printTrace(out, r.trace());
-            }
-        } finally {
-            for (AutoCloseable a : owned) {
-                a.close();
             }
         }
         out.flush();
@@ -112,8 +68,4 @@ public final class AskCommand implements Callable<Integer> {
         t.notes().forEach(n -> out.println("note: " + n));
     }
 
-    private static <T extends AutoCloseable> T own(T resource, List<AutoCloseable> owned) {
-        owned.add(resource);
-        return resource;
-    }
 }

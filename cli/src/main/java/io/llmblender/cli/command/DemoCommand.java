@@ -1,21 +1,11 @@
 package io.llmblender.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmblender.adapters.replay.ReplayChatModel;
+import io.llmblender.cli.Ensembles;
 import io.llmblender.orchestrator.BlendResult;
-import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.MemberOutcome;
 import io.llmblender.orchestrator.Trace;
-import io.llmblender.ranker.PairRanker;
-import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.consensus.ConsensusRanker;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,8 +17,6 @@ import picocli.CommandLine.Option;
         description = "Runs the ensemble offline: five replayed MT-bench members (gpt-4, gpt-3.5-turbo, claude-v1,"
                 + " vicuna-13b-v1.3, alpaca-13b) answer a question, a ranker orders the answers, the best is returned.")
 public final class DemoCommand implements Callable<Integer> {
-    static final List<String> MODELS = List.of("gpt-4", "gpt-3.5-turbo", "claude-v1", "vicuna-13b-v1.3", "alpaca-13b");
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -42,24 +30,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path data = extract();
-        List<String> questions = new ArrayList<>();
-        for (String line : Files.readAllLines(data.resolve("question.jsonl"))) {
-            JsonNode q = new ObjectMapper().readTree(line);
-            questions.add(q.get("turns").get(0).asText());
-        }
-        if (question < 0 || question >= questions.size()) {
-            throw new IllegalArgumentException("--question must be 0.." + (questions.size() - 1) + ", was " + question);
-        }
-        Ranker ranker = model == null ? new ConsensusRanker() : PairRanker.load(model);
-        Blender.Builder builder = Blender.builder().ranker(ranker);
-        for (String m : MODELS) {
-            builder.member(m, ReplayChatModel.fromMtBench(data.resolve("question.jsonl"),
-                    data.resolve("model_answer").resolve(m + ".jsonl")));
-        }
-        String prompt = questions.get(question);
-        try (Blender blender = builder.build()) {
-            BlendResult r = blender.blend(prompt);
+        try (Ensembles ensemble = Ensembles.demo(model)) {
+            List<String> questions = ensemble.prompts();
+            if (question < 0 || question >= questions.size()) {
+                throw new IllegalArgumentException("--question must be 0.." + (questions.size() - 1) + ", was " + question);
+            }
+            String prompt = questions.get(question);
+            BlendResult r = ensemble.blender().blend(prompt);
             Trace t = r.trace();
             out.println("Question: " + prompt);
             out.println();
@@ -79,14 +56,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("Chosen: " + t.chosen().orElse("(fused)"));
             out.println(r.answer());
-        } finally {
-            if (ranker instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
         }
         out.flush();
         return 0;
@@ -97,22 +66,4 @@ public final class DemoCommand implements Callable<Integer> {
         return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
     }
 
-    /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */
-    static Path extract() throws IOException {
-        Path dir = Files.createTempDirectory("blender-demo");
-        dir.toFile().deleteOnExit();
-        Files.createDirectories(dir.resolve("model_answer"));
-        List<String> files = new ArrayList<>(List.of("question.jsonl"));
-        MODELS.forEach(m -> files.add("model_answer/" + m + ".jsonl"));
-        for (String f : files) {
-            try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/mt_bench/" + f)) {
-                if (in == null) {
-                    throw new IllegalStateException("the demo data /demo/mt_bench/" + f + " is missing from the build");
-                }
-                Files.copy(in, dir.resolve(f));
-            }
-            dir.resolve(f).toFile().deleteOnExit();
-        }
-        return dir;
-    }
 }

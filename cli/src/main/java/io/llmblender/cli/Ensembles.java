@@ -1,0 +1,142 @@
+package io.llmblender.cli;
+
+import dev.langchain4j.model.chat.ChatModel;
+import io.llmblender.adapters.EnsembleConfig;
+import io.llmblender.adapters.MemberSpec;
+import io.llmblender.adapters.Members;
+import io.llmblender.adapters.replay.ReplayChatModel;
+import io.llmblender.fuser.Fuser;
+import io.llmblender.fuser.chat.ChatModelFuser;
+import io.llmblender.fuser.genfuser.GenFuser;
+import io.llmblender.orchestrator.BlendPolicy;
+import io.llmblender.orchestrator.Blender;
+import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Ranker;
+import io.llmblender.ranker.consensus.ConsensusRanker;
+import io.llmblender.runtime.hub.HubClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ensembles the commands run: one from a configuration file, or the embedded demo (five replayed MT-bench
+ * members). Owns what it loads; close it.
+ */
+public final class Ensembles implements AutoCloseable {
+    /** The bundled MT-bench members. */
+    public static final List<String> DEMO_MODELS =
+            List.of("gpt-4", "gpt-3.5-turbo", "claude-v1", "vicuna-13b-v1.3", "alpaca-13b");
+
+    private final Blender blender;
+    private final Ranker ranker;
+    private final List<AutoCloseable> owned;
+    private final List<String> prompts;
+
+    private Ensembles(Blender blender, Ranker ranker, List<AutoCloseable> owned, List<String> prompts) {
+        this.blender = blender;
+        this.ranker = ranker;
+        this.owned = owned;
+        this.prompts = prompts;
+    }
+
+    public Blender blender() {
+        return blender;
+    }
+
+    public Ranker ranker() {
+        return ranker;
+    }
+
+    /** Prompts the members can answer (the demo's questions), or empty for a configured ensemble. */
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    /** The ensemble a configuration file describes. */
+    public static Ensembles fromConfig(Path config) {
+        EnsembleConfig c = EnsembleConfig.read(config);
+        Map<String, ChatModel> members = new LinkedHashMap<>();
+        for (MemberSpec m : c.members()) {
+            members.put(m.name(), Members.build(m, System.getenv(), config));
+        }
+        List<AutoCloseable> owned = new ArrayList<>();
+        Ranker ranker = c.rankerType().equals("pairrm") ? own(PairRanker.load(c.rankerModel()), owned) : new ConsensusRanker();
+        Fuser fuser = switch (c.fuserType()) {
+            case "genfuser" -> own(Files.isDirectory(Path.of(c.fuserModel())) ? GenFuser.load(Path.of(c.fuserModel()))
+                    : GenFuser.fromHub(c.fuserModel(), HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE)),
+                    owned);
+            case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
+            default -> null;
+        };
+        Blender.Builder b = Blender.builder().ranker(ranker).fuser(fuser).topK(c.topK()).deadline(c.deadline())
+                .policy(BlendPolicy.valueOf(c.policy().toUpperCase().replace('-', '_')));
+        if (c.rankerStrategy().equals("bubble")) {
+            b.bubble(7L);
+        }
+        if (c.quorum() != Integer.MAX_VALUE) {
+            b.quorum(c.quorum());
+        }
+        for (MemberSpec m : c.members()) {
+            b.member(m.name(), members.get(m.name()), m.guard());
+        }
+        return new Ensembles(b.build(), ranker, owned, List.of());
+    }
+
+    /** The embedded demo: replayed MT-bench answers, ranked by PairRM if {@code model} is given, else by consensus. */
+    public static Ensembles demo(String model) throws IOException {
+        Path data = extractDemoData();
+        List<String> prompts = new ArrayList<>();
+        for (String line : Files.readAllLines(data.resolve("question.jsonl"))) {
+            prompts.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("turns").get(0).asText());
+        }
+        List<AutoCloseable> owned = new ArrayList<>();
+        Ranker ranker = model == null ? new ConsensusRanker() : own(PairRanker.load(model), owned);
+        Blender.Builder b = Blender.builder().ranker(ranker);
+        for (String m : DEMO_MODELS) {
+            b.member(m, ReplayChatModel.fromMtBench(data.resolve("question.jsonl"),
+                    data.resolve("model_answer").resolve(m + ".jsonl")));
+        }
+        return new Ensembles(b.build(), ranker, owned, List.copyOf(prompts));
+    }
+
+    /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */
+    static Path extractDemoData() throws IOException {
+        Path dir = Files.createTempDirectory("blender-demo");
+        dir.toFile().deleteOnExit();
+        Files.createDirectories(dir.resolve("model_answer"));
+        List<String> files = new ArrayList<>(List.of("question.jsonl"));
+        DEMO_MODELS.forEach(m -> files.add("model_answer/" + m + ".jsonl"));
+        for (String f : files) {
+            try (InputStream in = Ensembles.class.getResourceAsStream("/demo/mt_bench/" + f)) {
+                if (in == null) {
+                    throw new IllegalStateException("the demo data /demo/mt_bench/" + f + " is missing from the build");
+                }
+                Files.copy(in, dir.resolve(f));
+            }
+            dir.resolve(f).toFile().deleteOnExit();
+        }
+        return dir;
+    }
+
+    private static <T extends AutoCloseable> T own(T resource, List<AutoCloseable> owned) {
+        owned.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        blender.close();
+        for (AutoCloseable a : owned) {
+            try {
+                a.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
