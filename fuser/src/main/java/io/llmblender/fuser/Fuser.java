@@ -15,6 +15,17 @@ import java.util.List;
 public interface Fuser {
     FusionResult fuse(FusionRequest request);
 
+    /**
+     * Fuses and streams the text as it is generated: {@code tokens} receives consecutive pieces whose
+     * concatenation is the result's text. This default hands over the whole text at once; fusers that generate
+     * token by token (greedy GenFuser, a streaming chat model) override it.
+     */
+    default FusionResult fuse(FusionRequest request, java.util.function.Consumer<String> tokens) {
+        FusionResult r = fuse(request);
+        tokens.accept(r.text());
+        return r;
+    }
+
     /** Many requests; implementations may batch them. */
     default List<FusionResult> fuse(List<FusionRequest> requests) {
         List<FusionResult> out = new ArrayList<>();

@@ -99,6 +99,14 @@ public final class Blender implements AutoCloseable {
      * @throws EnsembleException if no member answered (its trace says why each failed)
      */
     public BlendResult blend(ChatRequest request) {
+        return blend(request, null);
+    }
+
+    /**
+     * As {@link #blend(ChatRequest)}, streaming the answer to {@code tokens} (if not null): a fusion as the fuser
+     * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
+     */
+    public BlendResult blend(ChatRequest request, java.util.function.Consumer<String> tokens) {
         long start = System.nanoTime();
         List<MemberOutcome> outcomes = collect(request, start);
         Map<String, Duration> stages = new LinkedHashMap<>();
@@ -160,8 +168,9 @@ public final class Blender implements AutoCloseable {
             long fuseStart = System.nanoTime();
             List<MemberOutcome.Answered> top = ordered.subList(0, Math.min(topK, ordered.size()));
             try {
-                answer = fuser.fuse(new FusionRequest(instruction, input,
-                        top.stream().map(MemberOutcome.Answered::text).toList())).text();
+                FusionRequest fusion = new FusionRequest(instruction, input,
+                        top.stream().map(MemberOutcome.Answered::text).toList());
+                answer = (tokens == null ? fuser.fuse(fusion) : fuser.fuse(fusion, tokens)).text();
                 fusedFrom = top.stream().map(MemberOutcome.Answered::member).toList();
                 chosen = Optional.empty();
             } catch (RuntimeException e) {
@@ -170,6 +179,9 @@ public final class Blender implements AutoCloseable {
                         + "); returned the top-ranked answer");
             }
             stages.put("fuse", since(fuseStart));
+        }
+        if (tokens != null && fusedFrom.isEmpty()) {
+            tokens.accept(answer); // a chosen answer exists whole
         }
         return new BlendResult(answer, new Trace(outcomes, scores, ranks, chosen, fusedFrom, stages, notes));
     }

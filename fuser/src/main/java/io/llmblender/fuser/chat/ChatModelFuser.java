@@ -39,14 +39,16 @@ public final class ChatModelFuser implements Fuser {
             {{candidates}}""";
 
     private final ChatModel model;
+    private final dev.langchain4j.model.chat.StreamingChatModel streaming;
     private final String template;
     private final String name;
 
     public ChatModelFuser(ChatModel model) {
-        this(model, DEFAULT_TEMPLATE, "ChatModelFuser");
+        this(model, null, DEFAULT_TEMPLATE, "ChatModelFuser");
     }
 
-    private ChatModelFuser(ChatModel model, String template, String name) {
+    private ChatModelFuser(ChatModel model, dev.langchain4j.model.chat.StreamingChatModel streaming, String template,
+            String name) {
         for (String required : List.of("{{input}}", "{{candidates}}")) {
             if (!template.contains(required)) {
                 throw new IllegalArgumentException("the fusion template has no " + required
@@ -54,13 +56,50 @@ public final class ChatModelFuser implements Fuser {
             }
         }
         this.model = model;
+        this.streaming = streaming;
         this.template = template;
         this.name = name;
     }
 
     /** The same fuser with another prompt template (it must contain {@code {{input}}} and {@code {{candidates}}}). */
     public ChatModelFuser withTemplate(String newTemplate) {
-        return new ChatModelFuser(model, newTemplate, name);
+        return new ChatModelFuser(model, streaming, newTemplate, name);
+    }
+
+    /** The same fuser streaming through {@code streamingModel} when asked to stream (the same model, streaming API). */
+    public ChatModelFuser withStreaming(dev.langchain4j.model.chat.StreamingChatModel streamingModel) {
+        return new ChatModelFuser(model, streamingModel, template, name);
+    }
+
+    /** Streams the chat model's answer as it arrives, when a streaming model is set. */
+    @Override
+    public FusionResult fuse(FusionRequest request, java.util.function.Consumer<String> tokens) {
+        if (streaming == null) {
+            return Fuser.super.fuse(request, tokens);
+        }
+        long start = System.nanoTime();
+        java.util.concurrent.CompletableFuture<ChatResponse> done = new java.util.concurrent.CompletableFuture<>();
+        streaming.chat(ChatRequest.builder().messages(UserMessage.from(prompt(request))).build(),
+                new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialResponse(String partial) {
+                        tokens.accept(partial);
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        done.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+                });
+        ChatResponse response = done.join();
+        Integer out = response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
+        return new FusionResult(response.aiMessage().text(), out == null ? -1 : out,
+                Duration.ofNanos(System.nanoTime() - start), name + "(streaming)");
     }
 
     /** The prompt for {@code request}, as the chat model receives it. */

@@ -134,6 +134,40 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return out;
     }
 
+    /**
+     * With greedy options, streams the decoded text step by step (each piece is what the new token added to the
+     * decode). Beam search cannot know its output before it ends (Hugging Face does not stream it either), so
+     * with beams the whole text comes at the end.
+     */
+    @Override
+    public FusionResult fuse(FusionRequest request, java.util.function.Consumer<String> tokens) {
+        if (!options.greedy()) {
+            return Fuser.super.fuse(request, tokens);
+        }
+        long start = System.nanoTime();
+        long[] ids = inputIds(request);
+        long[][] mask = {new long[ids.length]};
+        Arrays.fill(mask[0], 1L);
+        StringBuilder sent = new StringBuilder();
+        long[] out = model.greedy(new long[][] {ids}, mask, options.beam().maxNewTokens(), true, (row, soFar) -> {
+            String text = tokenizer.decode(soFar, true);
+            if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
+                tokens.accept(text.substring(sent.length()));
+                sent.setLength(0);
+                sent.append(text);
+            }
+        }).ids()[0];
+        String text = tokenizer.decode(out, true);
+        if (!text.equals(sent.toString())) {
+            // the clean-up can rewrite what was already sent (" ." -> "."): send the rest only if it still extends it
+            if (text.startsWith(sent.toString())) {
+                tokens.accept(text.substring(sent.length()));
+            }
+        }
+        int generated = (int) Arrays.stream(out).skip(1).filter(t -> t != model.config().padTokenId()).count();
+        return new FusionResult(text, generated, Duration.ofNanos(System.nanoTime() - start), "GenFuser");
+    }
+
     /** The encoder input of one request (the fusion text's ids, truncated). */
     public long[] inputIds(FusionRequest r) {
         return FusionPrompt.inputIds(tokenizer, r.instruction(), r.input(), r.candidates(), options.candidateMaxLength(),

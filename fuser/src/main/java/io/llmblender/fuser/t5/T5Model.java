@@ -329,6 +329,18 @@ public final class T5Model implements AutoCloseable {
      * the whole prefix (for checking the cache).
      */
     public Generation greedy(long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache) {
+        return greedy(inputIds, attentionMask, maxNewTokens, useCache, (row, ids) -> {});
+    }
+
+    /** Told each row's ids so far after every greedy step (start token first). */
+    @FunctionalInterface
+    public interface StepListener {
+        void step(int row, long[] idsSoFar);
+    }
+
+    /** Greedy decoding as above, telling {@code listener} every row's ids after each step, for streaming. */
+    public Generation greedy(long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache,
+            StepListener listener) {
         int b = inputIds.length;
         List<long[]> rows = new ArrayList<>();
         for (int r = 0; r < b; r++) {
@@ -346,6 +358,9 @@ public final class T5Model implements AutoCloseable {
                     long[] row = Arrays.copyOf(rows.get(r), rows.get(r).length + 1);
                     row[row.length - 1] = next;
                     rows.set(r, row);
+                    if (!done[r]) {
+                        listener.step(r, row.clone());
+                    }
                     done[r] |= next == config.eosTokenId();
                 }
                 stepLogits.add(perRow);

@@ -83,6 +83,35 @@ class ChatModelFuserTest {
     }
 
     @Test
+    void with_a_streaming_model_the_fusion_streams_as_it_arrives() throws Exception {
+        server.createContext("/stream/v1/chat/completions", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                for (String piece : new String[] {"Paris ", "is the ", "capital."}) {
+                    out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"finish_reason\":null}]}\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel streaming = dev.langchain4j.model.openai.OpenAiStreamingChatModel
+                .builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/v1").modelName("m")
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
+        List<String> pieces = new ArrayList<>();
+        FusionResult r = new ChatModelFuser(openAi).withStreaming(streaming)
+                .fuse(new FusionRequest("Capital of France?", List.of("Paris", "Lyon")), pieces::add);
+        assertThat(pieces).containsExactly("Paris ", "is the ", "capital.");
+        assertThat(r.text()).isEqualTo("Paris is the capital.");
+    }
+
+    @Test
     void a_custom_template_replaces_the_prompt_and_must_show_input_and_candidates() {
         ChatModelFuser fuser = new ChatModelFuser(openAi).withTemplate("Q: {{input}}\nA candidates:\n{{candidates}}");
         fuser.fuse(new FusionRequest("2+2?", List.of("4", "four")));

@@ -161,6 +161,27 @@ class GenFuserE2eTest {
         return tests.stream();
     }
 
+    @TestFactory
+    Stream<DynamicTest> greedy_fusion_streams_pieces_that_add_up_to_the_text() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : cases.get("cases")) {
+            if (c.has("rows")) {
+                continue;
+            }
+            tests.add(dynamicTest(c.get("name").asText(), () -> {
+                GenFuser greedy = configured(c, c.get("max_new_tokens").asInt(), 1);
+                List<String> pieces = new ArrayList<>();
+                FusionResult streamed = greedy.fuse(request(c), pieces::add);
+                assertThat(String.join("", pieces)).isEqualTo(streamed.text());
+                assertThat(streamed.text()).isEqualTo(c.get("greedy").get("text").asText());
+                if (streamed.text().split(" ").length > 2) {
+                    assertThat(pieces).hasSizeGreaterThan(1); // it really streamed, not one block at the end
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
     static List<long[]> pad(List<long[]> rows) {
         int w = rows.stream().mapToInt(a -> a.length).max().orElse(0);
         List<long[]> out = new ArrayList<>();

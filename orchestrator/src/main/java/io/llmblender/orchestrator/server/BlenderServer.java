@@ -228,19 +228,19 @@ public final class BlenderServer implements AutoCloseable {
         if (req.has("max_tokens") || req.has("max_completion_tokens")) {
             request.maxOutputTokens(req.has("max_tokens") ? req.get("max_tokens").asInt() : req.get("max_completion_tokens").asInt());
         }
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = System.currentTimeMillis() / 1000;
+        if (req.path("stream").asBoolean(false)) {
+            stream(ex, id, created, request.build());
+            return;
+        }
         BlendResult result;
         try {
             result = blender.blend(request.build());
         } catch (EnsembleException e) {
             throw new ApiError(502, "upstream_error", "no_member_answered", e.getMessage());
         }
-        String id = "chatcmpl-" + UUID.randomUUID();
-        long created = System.currentTimeMillis() / 1000;
         int[] usage = result.trace().tokenUsage();
-        if (req.path("stream").asBoolean(false)) {
-            stream(ex, id, created, result.answer());
-            return;
-        }
         ObjectNode body = JSON.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
                 .put("model", MODEL);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
@@ -256,17 +256,33 @@ public final class BlenderServer implements AutoCloseable {
         send(ex, 200, body);
     }
 
-    /** The chosen answer as OpenAI chunks: the role, then the text word by word, then the finish, then [DONE]. */
-    private void stream(HttpExchange ex, String id, long created, String answer) throws IOException {
+    /**
+     * OpenAI chunks: the role at once, then the answer as the ensemble produces it (a fuser that generates token by
+     * token streams as it generates; a chosen answer comes in word-sized pieces), then the finish and [DONE]. An
+     * error after the headers went out is sent as an {@code error} event.
+     */
+    private void stream(HttpExchange ex, String id, long created, ChatRequest request) throws IOException {
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
         ex.getResponseHeaders().add("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
             chunk(out, id, created, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
-            for (String piece : answer.split("(?<=\\s)")) {
-                chunk(out, id, created, JSON.createObjectNode().put("content", piece), null);
+            try {
+                blender.blend(request, piece -> {
+                    try {
+                        for (String word : piece.split("(?<=\\s)")) {
+                            chunk(out, id, created, JSON.createObjectNode().put("content", word), null);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                chunk(out, id, created, JSON.createObjectNode(), "stop");
+            } catch (EnsembleException | java.io.UncheckedIOException e) {
+                ObjectNode err = JSON.createObjectNode();
+                err.putObject("error").put("message", e.getMessage()).put("type", "upstream_error");
+                out.write(("data: " + JSON.writeValueAsString(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
-            chunk(out, id, created, JSON.createObjectNode(), "stop");
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

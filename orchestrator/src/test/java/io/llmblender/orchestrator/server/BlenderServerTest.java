@@ -120,6 +120,47 @@ class BlenderServerTest {
     }
 
     @Test
+    void a_token_by_token_fuser_streams_the_fusion_as_it_generates() throws Exception {
+        io.llmblender.fuser.genfuser.GenFuser genFuser = io.llmblender.fuser.genfuser.GenFuser.load(
+                Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e").toAbsolutePath().normalize())
+                .withOptions(new io.llmblender.fuser.genfuser.GenFuser.Options(128, 1024,
+                        new io.llmblender.fuser.t5.BeamSearch.Options(1, 1, 1.0, false, 12)));
+        try (genFuser;
+                Blender fusing = Blender.builder()
+                        .ranker((input, c) -> Ranking.of(c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
+                        .fuser(genFuser).member("short", members.model("short")).member("long", members.model("long")).build();
+                BlenderServer s = BlenderServer.start("127.0.0.1", 0, fusing, null, 2, 64 * 1024)) {
+            String expected = fusing.blend("What is the capital of France?").answer();
+            OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder()
+                    .baseUrl("http://127.0.0.1:" + s.port() + "/v1").modelName("blender").apiKey("unused")
+                    .httpClientBuilder(JdkHttpClient.builder()
+                            .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                    .build();
+            List<String> partials = new ArrayList<>();
+            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+            client.chat("What is the capital of France?", new StreamingChatResponseHandler() {
+                @Override
+                public void onPartialResponse(String partial) {
+                    partials.add(partial);
+                }
+
+                @Override
+                public void onCompleteResponse(ChatResponse response) {
+                    done.complete(response);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    done.completeExceptionally(error);
+                }
+            });
+            done.get(60, TimeUnit.SECONDS);
+            assertThat(String.join("", partials)).isEqualTo(expected);
+            assertThat(partials).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
     void models_health_and_readiness_answer() throws Exception {
         HttpResponse<String> models = RAW.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
                 HttpResponse.BodyHandlers.ofString());
