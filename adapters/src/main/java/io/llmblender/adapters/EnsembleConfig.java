@@ -21,6 +21,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {
+ *   "name": "my-ensemble",            // the model name clients ask the server for (default "blender")
  *   "members": [
  *     {"name": "gpt", "provider": "openai", "model": "gpt-4o-mini", "api_key_env": "OPENAI_API_KEY",
  *      "timeout_seconds": 60, "max_attempts": 3},
@@ -40,7 +41,7 @@ import java.util.Set;
  * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
  * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank} (with {@code quorum})
  */
-public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerType, String rankerModel,
+public record EnsembleConfig(Path file, String name, List<MemberSpec> members, String rankerType, String rankerModel,
         String rankerStrategy, String fuserType, String fuserModel, String fuserMember, String policy, int topK, int quorum,
         Duration deadline) {
 
@@ -136,7 +137,7 @@ public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerT
         int deadline = integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!Set.of("members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds").contains(f)) {
+            if (!Set.of("name", "members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds").contains(f)) {
                 problems.add("field '" + f + "' is unknown; is it misspelt?");
             }
         }
@@ -148,7 +149,11 @@ public record EnsembleConfig(Path file, List<MemberSpec> members, String rankerT
             throw new ConfigException(file, "ranker.strategy", "is bubble, which finds only the best answer;"
                     + " rank-and-fuse needs the full ranking");
         }
-        return new EnsembleConfig(file, members, rankerType, rankerModel, strategy, fuserType, fuserModel, fuserMember,
+        String name = root.path("name").asText("blender");
+        if (!name.matches("[\\w.:-]+")) {
+            throw new ConfigException(file, "name", "is '" + name + "'; an ensemble name is letters, digits and . _ : -");
+        }
+        return new EnsembleConfig(file, name, members, rankerType, rankerModel, strategy, fuserType, fuserModel, fuserMember,
                 policy, topK, quorum, Duration.ofSeconds(deadline));
     }
 

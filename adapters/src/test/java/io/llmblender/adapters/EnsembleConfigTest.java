@@ -18,7 +18,8 @@ class EnsembleConfigTest {
     @Test
     void a_valid_file_gives_members_ranker_fuser_and_policy() throws Exception {
         Path file = Files.writeString(tmp.resolve("ensemble.json"), """
-                {"members": [
+                {"name": "team-a",
+                 "members": [
                    {"name": "gpt", "provider": "openai", "model": "gpt-4o-mini", "api_key_env": "OPENAI_API_KEY",
                     "timeout_seconds": 30, "max_attempts": 2},
                    {"name": "local", "provider": "openai-compatible", "base_url": "http://127.0.0.1:8000/v1", "model": "llama3"}],
@@ -27,6 +28,7 @@ class EnsembleConfigTest {
                  "top_k": 2}
                 """);
         EnsembleConfig c = EnsembleConfig.read(file);
+        assertThat(c.name()).isEqualTo("team-a");
         assertThat(c.members()).extracting(MemberSpec::name).containsExactly("gpt", "local");
         assertThat(c.members().get(0).guard().timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.members().get(0).guard().maxAttempts()).isEqualTo(2);

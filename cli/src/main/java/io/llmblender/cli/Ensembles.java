@@ -36,8 +36,10 @@ public final class Ensembles implements AutoCloseable {
     private final Ranker ranker;
     private final List<AutoCloseable> owned;
     private final List<String> prompts;
+    private final String name;
 
-    private Ensembles(Blender blender, Ranker ranker, List<AutoCloseable> owned, List<String> prompts) {
+    private Ensembles(String name, Blender blender, Ranker ranker, List<AutoCloseable> owned, List<String> prompts) {
+        this.name = name;
         this.blender = blender;
         this.ranker = ranker;
         this.owned = owned;
@@ -46,6 +48,11 @@ public final class Ensembles implements AutoCloseable {
 
     public Blender blender() {
         return blender;
+    }
+
+    /** The model name the ensemble is served under. */
+    public String name() {
+        return name;
     }
 
     public Ranker ranker() {
@@ -84,7 +91,7 @@ public final class Ensembles implements AutoCloseable {
         for (MemberSpec m : c.members()) {
             b.member(m.name(), members.get(m.name()), m.guard());
         }
-        return new Ensembles(b.build(), ranker, owned, List.of());
+        return new Ensembles(c.name(), b.build(), ranker, owned, List.of());
     }
 
     /** The embedded demo: replayed MT-bench answers, ranked by PairRM if {@code model} is given, else by consensus. */
@@ -101,7 +108,7 @@ public final class Ensembles implements AutoCloseable {
             b.member(m, ReplayChatModel.fromMtBench(data.resolve("question.jsonl"),
                     data.resolve("model_answer").resolve(m + ".jsonl")));
         }
-        return new Ensembles(b.build(), ranker, owned, List.copyOf(prompts));
+        return new Ensembles("blender", b.build(), ranker, owned, List.copyOf(prompts));
     }
 
     /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */

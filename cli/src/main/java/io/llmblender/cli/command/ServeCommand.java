@@ -40,15 +40,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Ensembles ensemble = config == null ? Ensembles.demo(model) : Ensembles.fromConfig(config);
-        BlenderServer server = BlenderServer.start(host, port, ensemble.blender(), ensemble.ranker(), maxConcurrent,
-                maxBodyBytes);
+        BlenderServer server = BlenderServer.start(host, port, ensemble.name(), ensemble.blender(), ensemble.ranker(),
+                maxConcurrent, maxBodyBytes);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             ensemble.close();
             stopped.countDown();
         }));
-        spec.commandLine().getOut().printf("blender serving on http://%s:%d/v1 (model 'blender')%n", host, server.port());
+        spec.commandLine().getOut().printf("blender serving on http://%s:%d/v1 (model '%s')%n", host, server.port(),
+                ensemble.name());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

@@ -64,9 +64,11 @@ public final class BlenderServer implements AutoCloseable {
     private final int maxBodyBytes;
     private final int graceSeconds;
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final String model;
 
     private BlenderServer(HttpServer server, ExecutorService pool, Blender blender, Ranker ranker, int maxConcurrent,
-            int maxBodyBytes, int graceSeconds) {
+            int maxBodyBytes, int graceSeconds, String model) {
+        this.model = model;
         this.server = server;
         this.pool = pool;
         this.blender = blender;
@@ -84,6 +86,12 @@ public final class BlenderServer implements AutoCloseable {
      */
     public static BlenderServer start(String host, int port, Blender blender, Ranker ranker, int maxConcurrent,
             int maxBodyBytes) throws IOException {
+        return start(host, port, MODEL, blender, ranker, maxConcurrent, maxBodyBytes);
+    }
+
+    /** As above, offering the ensemble under the model name {@code model} (a named ensemble of a config file). */
+    public static BlenderServer start(String host, int port, String model, Blender blender, Ranker ranker,
+            int maxConcurrent, int maxBodyBytes) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(4, maxConcurrent * 2), r -> {
             Thread t = new Thread(r, "blender-http");
@@ -91,7 +99,7 @@ public final class BlenderServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(pool);
-        BlenderServer s = new BlenderServer(http, pool, blender, ranker, maxConcurrent, maxBodyBytes, 30);
+        BlenderServer s = new BlenderServer(http, pool, blender, ranker, maxConcurrent, maxBodyBytes, 30, model);
         http.createContext("/", s::handle);
         http.start();
         s.ready.set(true);
@@ -119,7 +127,7 @@ public final class BlenderServer implements AutoCloseable {
                 case "/v1/models" -> {
                     requireMethod(method, "GET");
                     ObjectNode list = JSON.createObjectNode().put("object", "list");
-                    list.putArray("data").addObject().put("id", MODEL).put("object", "model").put("created", 0)
+                    list.putArray("data").addObject().put("id", model).put("object", "model").put("created", 0)
                             .put("owned_by", "llm-blender-jvm");
                     send(ex, 200, list);
                 }
@@ -187,13 +195,13 @@ public final class BlenderServer implements AutoCloseable {
     }
 
     private void chat(HttpExchange ex, JsonNode req) throws IOException {
-        String model = req.path("model").asText(null);
-        if (model == null) {
-            throw ApiError.badRequest("'model' is required; this server offers '" + MODEL + "'");
+        String asked = req.path("model").asText(null);
+        if (asked == null) {
+            throw ApiError.badRequest("'model' is required; this server offers '" + model + "'");
         }
-        if (!model.equals(MODEL)) {
+        if (!asked.equals(model)) {
             throw new ApiError(404, "invalid_request_error", "model_not_found",
-                    "the model '" + model + "' does not exist; this server offers '" + MODEL + "'");
+                    "the model '" + asked + "' does not exist; this server offers '" + model + "'");
         }
         JsonNode messages = req.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
@@ -242,7 +250,7 @@ public final class BlenderServer implements AutoCloseable {
         }
         int[] usage = result.trace().tokenUsage();
         ObjectNode body = JSON.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
-                .put("model", MODEL);
+                .put("model", model);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
         choice.putObject("message").put("role", "assistant").put("content", result.answer());
         body.putObject("usage").put("prompt_tokens", usage[0]).put("completion_tokens", usage[1])
@@ -288,9 +296,9 @@ public final class BlenderServer implements AutoCloseable {
         }
     }
 
-    private static void chunk(OutputStream out, String id, long created, ObjectNode delta, String finish) throws IOException {
+    private void chunk(OutputStream out, String id, long created, ObjectNode delta, String finish) throws IOException {
         ObjectNode c = JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                .put("model", MODEL);
+                .put("model", model);
         ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
         if (finish == null) {

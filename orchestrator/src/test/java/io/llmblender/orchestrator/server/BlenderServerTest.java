@@ -161,6 +161,22 @@ class BlenderServerTest {
     }
 
     @Test
+    void a_named_ensemble_is_served_under_its_name() throws Exception {
+        try (BlenderServer named = BlenderServer.start("127.0.0.1", 0, "team-a", blender, null, 2, 4096)) {
+            String url = "http://127.0.0.1:" + named.port();
+            assertThat(JSON.readTree(RAW.send(HttpRequest.newBuilder(URI.create(url + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("data").get(0).get("id").asText()).isEqualTo("team-a");
+            for (String[] c : new String[][] {{"team-a", "200"}, {"blender", "404"}}) {
+                HttpResponse<String> r = RAW.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"" + c[0] + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            }
+        }
+    }
+
+    @Test
     void models_health_and_readiness_answer() throws Exception {
         HttpResponse<String> models = RAW.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
                 HttpResponse.BodyHandlers.ofString());
