@@ -1,0 +1,35 @@
+package io.llmblender.eval;
+
+import io.llmblender.eval.data.PairwiseItem;
+import io.llmblender.ranker.CompareMode;
+import io.llmblender.ranker.PairRanker;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gives verdicts on pairs as the labels code them: 0 = the response shown first is better, 1 = the second, 2 = tie.
+ */
+@FunctionalInterface
+public interface PairwiseJudge {
+    /** One verdict per item; with {@code swapped}, each pair is shown as (b, a). */
+    int[] judge(List<PairwiseItem> items, boolean swapped);
+
+    /**
+     * PairRM as a judge: one pass per order, {@code f(first, second) > 0} means the first is better (PairRM never
+     * says tie). Verdicts come in batches so the model packs its forward passes.
+     */
+    static PairwiseJudge pairRm(PairRanker ranker) {
+        return (items, swapped) -> {
+            List<PairRanker.Item> pairs = new ArrayList<>();
+            for (PairwiseItem it : items) {
+                pairs.add(new PairRanker.Item(it.prompt(), swapped ? List.of(it.b(), it.a()) : List.of(it.a(), it.b())));
+            }
+            float[] logits = ranker.compare(pairs, CompareMode.A_B);
+            int[] out = new int[logits.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
+            }
+            return out;
+        };
+    }
+}

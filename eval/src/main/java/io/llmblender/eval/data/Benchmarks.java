@@ -1,0 +1,130 @@
+package io.llmblender.eval.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.runtime.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loaders for the pairwise-preference benchmarks of {@code shared/data}, each into {@link PairwiseItem}s:
+ * Auto-J pairwise (with its scenario → group map), HHH alignment (normalised JSONL), HH-RLHF chosen/rejected, and
+ * a generic JSONL of {@code {prompt, response_a, response_b, label ∈ {a, b, tie}}} for users' own data.
+ */
+public final class Benchmarks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Benchmarks() {}
+
+    /** The PairRM card's Auto-J columns, in order, by group name. */
+    public static final Map<String, String> AUTOJ_COLUMNS = linked(
+            "Summarization", "Summ", "Exam Questions", "Exam", "Code", "Code", "Rewriting", "Rewriting",
+            "Creative Writing", "Crea W", "Functional Writing", "Func W", "General Communication", "Comm",
+            "NLP Tasks", "NLP");
+
+    /** The PairRM card's HHH columns, in order, by subset. */
+    public static final Map<String, String> HHH_COLUMNS = linked("helpful", "Help.", "harmless", "Harm.",
+            "honest", "Hon.", "other", "Other");
+
+    /** Auto-J's 1,392 pairs, each with its group ({@code autoj_pairwise/}). */
+    public static List<PairwiseItem> autoJ(DataDirectory data) {
+        Map<String, String> groupOf = new HashMap<>();
+        JsonNode groups = read(data.require("autoj_pairwise/scenario_groups.json"));
+        groups.fields().forEachRemaining(g -> g.getValue().forEach(s -> groupOf.put(s.asText(), g.getKey())));
+        List<PairwiseItem> items = new ArrayList<>();
+        int i = 0;
+        for (JsonNode n : lines(data.require("autoj_pairwise/testdata_pairwise.jsonl"))) {
+            String scenario = n.path("scenario").asText();
+            String group = groupOf.get(scenario);
+            if (group == null) {
+                throw new ConfigException(data.root().resolve("autoj_pairwise/scenario_groups.json"), scenario,
+                        "is a scenario of the test set that no group lists");
+            }
+            items.add(new PairwiseItem("autoj-" + i++, group, n.path("prompt").asText(), n.path("response 1").asText(),
+                    n.path("response 2").asText(), n.path("label").asInt()));
+        }
+        return items;
+    }
+
+    /** Auto-J-13B's recorded verdicts in the original and the swapped order (0 = the response shown first). */
+    public static int[][] autoJRecordedVerdicts(DataDirectory data) {
+        List<JsonNode> original = lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_example_output.jsonl"));
+        List<JsonNode> swapped = lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl"));
+        int[][] out = new int[2][original.size()];
+        for (int i = 0; i < original.size(); i++) {
+            out[0][i] = original.get(i).path("output").asInt();
+            out[1][i] = swapped.get(i).path("output").asInt();
+        }
+        return out;
+    }
+
+    /** HHH alignment's 221 pairs: {@code chosen} is response a, so every label is {@link PairwiseItem#FIRST}. */
+    public static List<PairwiseItem> hhh(DataDirectory data) {
+        List<PairwiseItem> items = new ArrayList<>();
+        for (JsonNode n : lines(data.require("hhh_alignment/hhh_alignment_pairs.jsonl"))) {
+            items.add(new PairwiseItem("hhh-" + n.path("id").asInt(), n.path("subset").asText(), n.path("input").asText(),
+                    n.path("chosen").asText(), n.path("rejected").asText(), PairwiseItem.FIRST));
+        }
+        return items;
+    }
+
+    /** A JSONL of {@code {"prompt", "response_a", "response_b", "label": "a" | "b" | "tie", "group"?}}. */
+    public static List<PairwiseItem> pairwiseJsonl(Path file) {
+        List<PairwiseItem> items = new ArrayList<>();
+        int line = 0;
+        for (JsonNode n : lines(file)) {
+            line++;
+            String label = n.path("label").asText("");
+            int l = switch (label) {
+                case "a" -> PairwiseItem.FIRST;
+                case "b" -> PairwiseItem.SECOND;
+                case "tie" -> PairwiseItem.TIE;
+                default -> throw new ConfigException(file, "label", "is '" + label + "' on line " + line
+                        + "; use a, b or tie");
+            };
+            for (String f : List.of("prompt", "response_a", "response_b")) {
+                if (!n.path(f).isTextual()) {
+                    throw new ConfigException(file, f, "is missing or not text on line " + line);
+                }
+            }
+            items.add(new PairwiseItem(file.getFileName() + "-" + line, n.path("group").asText("all"),
+                    n.get("prompt").asText(), n.get("response_a").asText(), n.get("response_b").asText(), l));
+        }
+        return items;
+    }
+
+    static List<JsonNode> lines(Path file) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            for (String l : Files.readAllLines(file)) {
+                if (!l.isBlank()) {
+                    out.add(JSON.readTree(l));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "cannot be read as JSONL: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "is not readable JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> linked(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}
