@@ -4,6 +4,7 @@ import io.llmblender.cli.command.AskCommand;
 import io.llmblender.cli.command.BenchCommand;
 import io.llmblender.cli.command.CompareCommand;
 import io.llmblender.cli.command.DemoCommand;
+import io.llmblender.cli.command.EvalCommand;
 import io.llmblender.cli.command.FuseCommand;
 import io.llmblender.cli.command.RankCommand;
 import io.llmblender.cli.command.ServeCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BlenderCommand.Version.class,
         description = "Ensembles LLMs the way LLM-Blender does: rank candidate answers with PairRM, fuse the best.",
-        subcommands = {DemoCommand.class, AskCommand.class, ServeCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, AskCommand.class, ServeCommand.class, EvalCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class BlenderCommand implements Runnable {
     @CommandLine.Spec

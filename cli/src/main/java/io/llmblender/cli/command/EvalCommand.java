@@ -1,0 +1,118 @@
+package io.llmblender.cli.command;
+
+import io.llmblender.eval.PairwiseJudge;
+import io.llmblender.eval.data.Benchmarks;
+import io.llmblender.eval.data.DataDirectory;
+import io.llmblender.eval.data.PairwiseItem;
+import io.llmblender.eval.metric.Agreement;
+import io.llmblender.eval.report.AgreementReport;
+import io.llmblender.ranker.CompareMode;
+import io.llmblender.ranker.PairRanker;
+import io.llmblender.runtime.ProgressBar;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code blender eval}: a ranker's agreement with human preference labels. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measures PairRM's agreement with human labels on autoj (Auto-J pairwise, both orders, by group),"
+                + " hhh (HHH alignment, by subset) or pairwise (your own JSONL), and writes report.md and report.json"
+                + " with the PairRM card's published rows beside the measured one.")
+public final class EvalCommand implements Callable<Integer> {
+    enum Benchmark { autoj, hhh, pairwise }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "BENCHMARK", description = "autoj, hhh or pairwise")
+    Benchmark benchmark;
+
+    @Option(names = "--ranker", required = true, paramLabel = "DIR_OR_HUB_ID", description = "the PairRM to evaluate")
+    String ranker;
+
+    @Option(names = "--data", defaultValue = "../shared/data", paramLabel = "DIR",
+            description = "folder laid out like shared/data (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--file", paramLabel = "JSONL", description = "for pairwise: {prompt, response_a, response_b, label}")
+    Path file;
+
+    @Option(names = "--limit", defaultValue = "0", description = "only the first N items (0 = all)")
+    int limit;
+
+    @Option(names = "--out", defaultValue = "eval-report", paramLabel = "DIR", description = "where the report goes")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        DataDirectory dir = new DataDirectory(data);
+        List<PairwiseItem> items = switch (benchmark) {
+            case autoj -> Benchmarks.autoJ(dir);
+            case hhh -> Benchmarks.hhh(dir);
+            case pairwise -> {
+                if (file == null || !Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("pairwise needs --file <JSONL> of {prompt, response_a, response_b, label}");
+                }
+                yield Benchmarks.pairwiseJsonl(file);
+            }
+        };
+        if (limit > 0 && limit < items.size()) {
+            items = items.subList(0, limit);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressBar bar = new ProgressBar(err, "Judging pairs", false);
+        try (PairRanker pairRm = PairRanker.load(ranker)) {
+            PairRanker judged = pairRm.withProgress(bar::update);
+            Agreement.Result r;
+            Map<String, String> columns;
+            String overall;
+            List<AgreementReport.Published> published;
+            if (benchmark == Benchmark.hhh) {
+                // accuracy: both orders in one logit, f(chosen, rejected) − f(rejected, chosen) > 0 prefers chosen
+                List<PairRanker.Item> pairs = new ArrayList<>();
+                items.forEach(i -> pairs.add(new PairRanker.Item(i.prompt(), List.of(i.a(), i.b()))));
+                float[] logits = judged.compare(pairs, CompareMode.BOTH);
+                int[] verdicts = new int[logits.length];
+                for (int i = 0; i < verdicts.length; i++) {
+                    verdicts[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
+                }
+                r = Agreement.onePass(items, verdicts);
+                columns = Benchmarks.HHH_COLUMNS;
+                overall = "Total Avg.";
+                published = AgreementReport.HHH_PUBLISHED;
+            } else {
+                PairwiseJudge judge = PairwiseJudge.pairRm(judged);
+                r = Agreement.bothOrders(items, judge.judge(items, false), judge.judge(items, true));
+                columns = benchmark == Benchmark.autoj ? Benchmarks.AUTOJ_COLUMNS : groupsOf(items);
+                overall = "Overall";
+                published = benchmark == Benchmark.autoj ? AgreementReport.AUTOJ_PUBLISHED : List.of();
+            }
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("ranker", ranker);
+            settings.put("protocol", benchmark == Benchmark.hhh ? "one logit, both orders summed" : "both orders (Auto-J)");
+            settings.put("limit", limit);
+            AgreementReport.write(out, benchmark.name(), "PairRM " + ranker, r, columns, overall, published, settings);
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(Files.readString(out.resolve("report.md")));
+            o.println();
+            o.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.json"));
+            o.flush();
+        }
+        return 0;
+    }
+
+    private static Map<String, String> groupsOf(List<PairwiseItem> items) {
+        Map<String, String> m = new LinkedHashMap<>();
+        items.forEach(i -> m.put(i.group(), i.group()));
+        return m;
+    }
+}

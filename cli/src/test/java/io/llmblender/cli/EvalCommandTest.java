@@ -1,0 +1,52 @@
+package io.llmblender.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code blender eval} end to end with the tiny PairRM fixture: the reports are written and hold the numbers. */
+class EvalCommandTest {
+    static final String MODEL = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e").toAbsolutePath().normalize().toString();
+
+    @Test
+    void a_pairwise_jsonl_of_ones_own_is_evaluated_in_both_orders(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("mine.jsonl"), """
+                {"prompt": "hello, how are you!", "response_a": "hi! I am fine, thanks!", "response_b": "get out!", "label": "a", "group": "chat"}
+                {"prompt": "hello!", "response_a": "f**k off!", "response_b": "hi!", "label": "b", "group": "chat"}
+                {"prompt": "2+2?", "response_a": "4", "response_b": "four", "label": "tie", "group": "math"}
+                """);
+        CliRun cli = new CliRun();
+        int code = cli.run("eval", "pairwise", "--ranker", MODEL, "--file", file.toString(), "--out", tmp.resolve("r").toString());
+        assertThat(code).as(cli.err.toString()).isZero();
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("r/report.json").toFile());
+        assertThat(report.get("items").asInt()).isEqualTo(3);
+        assertThat(report.get("agreement").asDouble()).isBetween(0.0, 100.0);
+        assertThat(report.get("agreement_by_group").has("chat")).isTrue();
+        // PairRM never says tie, so the tie item can never agree
+        assertThat(report.get("agreement_by_group").get("math").asDouble()).isZero();
+        assertThat(Files.readString(tmp.resolve("r/report.md"))).contains("| judge | chat | math | Overall |");
+    }
+
+    @Test
+    void autoj_and_hhh_reports_carry_the_published_rows(@TempDir Path tmp) throws Exception {
+        Path data = Path.of("../../shared/data").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isDirectory(data.resolve("autoj_pairwise")), "shared/data is not beside the project;"
+                + " run with the project's shared/ folder beside the clone");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("eval", "autoj", "--ranker", MODEL, "--data", data.toString(), "--limit", "24", "--out",
+                tmp.resolve("a").toString())).as(cli.err.toString()).isZero();
+        assertThat(Files.readString(tmp.resolve("a/report.md")))
+                .contains("| judge | Summ | Exam | Code | Rewriting | Crea W | Func W | Comm | NLP | Overall |")
+                .contains("| PairRM (published) |").contains("59.05");
+        assertThat(cli.run("eval", "hhh", "--ranker", MODEL, "--data", data.toString(), "--limit", "30", "--out",
+                tmp.resolve("h").toString())).as(cli.err.toString()).isZero();
+        assertThat(Files.readString(tmp.resolve("h/report.md"))).contains("| judge | Help. | Harm. | Hon. | Other | Total Avg. |")
+                .contains("84.62");
+    }
+}
