@@ -1,0 +1,144 @@
+package io.llmblender.eval.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.runtime.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AlpacaEval's recorded outputs and per-example judge preferences ({@code alpaca_eval/}): for every model, its
+ * preference against the fixed reference on each of the 805 instructions, so a pick's score is simply the picked
+ * model's stored preference; no judge is called again.
+ *
+ * <p>Preferences are on 1..2 (1 = reference better, 2 = model better); the legacy tie code 0 becomes 1.5 and
+ * unparseable judgements are NaN, as AlpacaEval's own metric code does. Immutable after loading.
+ */
+public final class AlpacaEval {
+    /** The two judges: AlpacaEval 1.0 (GPT-4 vs text-davinci-003) and 2.0 (GPT-4-turbo, weighted, vs GPT-4-turbo). */
+    public enum Judge {
+        AE1("preferences_alpaca_eval_gpt4.csv", "ae1_win_rate"),
+        AE2("preferences_weighted_alpaca_eval_gpt4_turbo.csv", "ae2_win_rate");
+
+        final String file;
+        final String leaderboardColumn;
+
+        Judge(String file, String leaderboardColumn) {
+            this.file = file;
+            this.leaderboardColumn = leaderboardColumn;
+        }
+    }
+
+    public static final int INSTRUCTIONS = 805;
+
+    private final DataDirectory data;
+    private final Judge judge;
+    private final Map<String, double[]> preferences;
+    private final List<String> instructions;
+
+    private AlpacaEval(DataDirectory data, Judge judge, Map<String, double[]> preferences, List<String> instructions) {
+        this.data = data;
+        this.judge = judge;
+        this.preferences = preferences;
+        this.instructions = instructions;
+    }
+
+    public static AlpacaEval load(DataDirectory data, Judge judge) {
+        Map<String, double[]> prefs = new LinkedHashMap<>();
+        try {
+            List<String> lines = Files.readAllLines(data.require("alpaca_eval/" + judge.file));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",", -1);
+                int index = Integer.parseInt(f[0]);
+                double[] p = prefs.computeIfAbsent(f[2], m -> {
+                    double[] a = new double[INSTRUCTIONS];
+                    Arrays.fill(a, Double.NaN);
+                    return a;
+                });
+                double v = f[4].isEmpty() ? Double.NaN : Double.parseDouble(f[4]);
+                p[index] = v == 0 ? 1.5 : v; // the legacy draw code
+            }
+            List<String> instructions = new java.util.ArrayList<>();
+            ObjectMapper json = new ObjectMapper();
+            for (String l : Files.readAllLines(data.require("alpaca_eval/alpaca_eval.jsonl"))) {
+                if (!l.isBlank()) {
+                    instructions.add(json.readTree(l).get("instruction").asText());
+                }
+            }
+            return new AlpacaEval(data, judge, prefs, List.copyOf(instructions));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ConfigException c) {
+                throw c;
+            }
+            throw new ConfigException(data.root().resolve("alpaca_eval/" + judge.file), null, "cannot be read: " + e, e);
+        }
+    }
+
+    /** The models this judge scored. */
+    public List<String> models() {
+        return List.copyOf(preferences.keySet());
+    }
+
+    /** Model → preference per instruction (NaN where missing). */
+    public double[] preferences(String model) {
+        double[] p = preferences.get(model);
+        if (p == null) {
+            throw new IllegalArgumentException("the " + judge + " judge has no preferences for model '" + model
+                    + "'; it has " + preferences.keySet());
+        }
+        return p.clone();
+    }
+
+    public List<String> instructions() {
+        return instructions;
+    }
+
+    public Judge judge() {
+        return judge;
+    }
+
+    /** The model's outputs, by instruction index (null where it has none). */
+    public String[] outputs(String model) {
+        Path file = data.require("alpaca_eval/model_outputs/" + model + ".json");
+        Map<String, Integer> indexOf = new HashMap<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            indexOf.put(instructions.get(i), i);
+        }
+        String[] out = new String[INSTRUCTIONS];
+        try {
+            for (JsonNode n : new ObjectMapper().readTree(file.toFile())) {
+                Integer i = indexOf.get(n.get("instruction").asText());
+                if (i != null) {
+                    out[i] = n.get("output").asText();
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The leaderboard win rate of {@code model} for this judge ({@code selected_models.csv}), or NaN. */
+    public double leaderboardWinRate(String model) {
+        try {
+            List<String> lines = Files.readAllLines(data.require("alpaca_eval/selected_models.csv"));
+            List<String> header = List.of(lines.get(0).split(","));
+            int col = header.indexOf(judge.leaderboardColumn);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",", -1);
+                if (f[0].equals(model)) {
+                    return f[col].isEmpty() ? Double.NaN : Double.parseDouble(f[col]);
+                }
+            }
+            return Double.NaN;
+        } catch (IOException e) {
+            throw new ConfigException(data.root().resolve("alpaca_eval/selected_models.csv"), null, e.getMessage(), e);
+        }
+    }
+}
