@@ -49,4 +49,20 @@ class EvalCommandTest {
         assertThat(Files.readString(tmp.resolve("h/report.md"))).contains("| judge | Help. | Harm. | Hon. | Other | Total Avg. |")
                 .contains("84.62");
     }
+
+    @Test
+    void alpaca_gains_report_every_selector_with_the_published_anchors(@TempDir Path tmp) throws Exception {
+        Path data = Path.of("../../shared/data").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isDirectory(data.resolve("alpaca_eval")), "shared/data is not beside the project;"
+                + " run with the project's shared/ folder beside the clone");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("eval", "alpaca", "--pool", "weak", "--ranker", MODEL, "--data", data.toString(), "--limit", "15",
+                "--out", tmp.toString())).as(cli.err.toString()).isZero();
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+        assertThat(report.get("instructions").asInt()).isEqualTo(15);
+        java.util.List<String> selectors = new java.util.ArrayList<>();
+        report.get("scores").forEach(s -> selectors.add(s.get("selector").asText()));
+        assertThat(selectors).contains("oracle", "random (expected)", "longest", "shortest", "PairRM", "alpaca-7b");
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains("pairrm-tulu-2-70b | 18.64");
+    }
 }

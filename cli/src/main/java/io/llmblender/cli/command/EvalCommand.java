@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 + " hhh (HHH alignment, by subset) or pairwise (your own JSONL), and writes report.md and report.json"
                 + " with the PairRM card's published rows beside the measured one.")
 public final class EvalCommand implements Callable<Integer> {
-    enum Benchmark { autoj, hhh, pairwise }
+    enum Benchmark { autoj, hhh, pairwise, alpaca }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,8 +36,18 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BENCHMARK", description = "autoj, hhh or pairwise")
     Benchmark benchmark;
 
-    @Option(names = "--ranker", required = true, paramLabel = "DIR_OR_HUB_ID", description = "the PairRM to evaluate")
+    @Option(names = "--ranker", paramLabel = "DIR_OR_HUB_ID",
+            description = "the PairRM to evaluate (required except for alpaca, where it adds a PairRM selector)")
     String ranker;
+
+    @Option(names = "--pool", defaultValue = "mixed", description = "alpaca: weak, mixed, strong, or a comma list of models")
+    String pool;
+
+    @Option(names = "--judge", defaultValue = "AE1", description = "alpaca: AE1 or AE2 (default: ${DEFAULT-VALUE})")
+    io.llmblender.eval.data.AlpacaEval.Judge judge;
+
+    @Option(names = "--consensus", description = "alpaca: also run the offline consensus ranker as a selector")
+    boolean consensus;
 
     @Option(names = "--data", defaultValue = "../shared/data", paramLabel = "DIR",
             description = "folder laid out like shared/data (default: ${DEFAULT-VALUE})")
@@ -55,9 +65,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DataDirectory dir = new DataDirectory(data);
+        if (benchmark == Benchmark.alpaca) {
+            return alpaca(dir);
+        }
+        if (ranker == null) {
+            throw new IllegalArgumentException(benchmark + " needs --ranker <PairRM folder or hub id>");
+        }
         List<PairwiseItem> items = switch (benchmark) {
             case autoj -> Benchmarks.autoJ(dir);
             case hhh -> Benchmarks.hhh(dir);
+            case alpaca -> throw new IllegalStateException();
             case pairwise -> {
                 if (file == null || !Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("pairwise needs --file <JSONL> of {prompt, response_a, response_b, label}");
@@ -108,6 +125,37 @@ public final class EvalCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    private int alpaca(DataDirectory dir) throws Exception {
+        io.llmblender.eval.data.AlpacaEval ae = io.llmblender.eval.data.AlpacaEval.load(dir, judge);
+        List<String> models = io.llmblender.eval.metric.EnsembleGain.POOLS.containsKey(pool)
+                ? io.llmblender.eval.metric.EnsembleGain.POOLS.get(pool) : List.of(pool.split(","));
+        Map<String, io.llmblender.ranker.Ranker> rankers = new LinkedHashMap<>();
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            if (consensus) {
+                rankers.put("consensus", new io.llmblender.ranker.consensus.ConsensusRanker());
+            }
+            if (ranker != null) {
+                PairRanker p = PairRanker.load(ranker);
+                owned.add(p);
+                rankers.put("PairRM", p);
+            }
+            ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "Selecting", false);
+            io.llmblender.eval.metric.SelectorRun.Result r = io.llmblender.eval.metric.SelectorRun.run(ae, models, rankers,
+                    limit, 7L, bar::update);
+            io.llmblender.eval.report.GainReport.write(out, judge.name(), models, r);
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(Files.readString(out.resolve("report.md")));
+            o.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.json"));
+            o.flush();
+            return 0;
+        } finally {
+            for (AutoCloseable a : owned) {
+                a.close();
+            }
+        }
     }
 
     private static Map<String, String> groupsOf(List<PairwiseItem> items) {

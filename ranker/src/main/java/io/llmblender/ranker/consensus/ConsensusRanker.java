@@ -37,8 +37,9 @@ public final class ConsensusRanker implements Ranker {
             throw new IllegalArgumentException("Each input must have at least one candidate");
         }
         int c = candidates.size();
+        // the embedding model refuses blank text; an empty answer stands for itself with a placeholder
         List<Embedding> e = embeddings.embedAll(candidates.stream()
-                .map(t -> TextSegment.from(t.isBlank() ? " " : t)).toList()).content();
+                .map(t -> TextSegment.from(blank(t) ? "[empty answer]" : t)).toList()).content();
         float[][] cosine = new float[c][c];
         float[] scores = new float[c];
         for (int i = 0; i < c; i++) {
@@ -50,6 +51,12 @@ public final class ConsensusRanker implements Ranker {
             scores[i] = c == 1 ? 0f : sum / (c - 1);
         }
         return Ranking.of(candidates, scores, cosine);
+    }
+
+    /** Nothing but spaces, control or format characters (the embedding model's own test is broader than isBlank). */
+    static boolean blank(String text) {
+        return text.codePoints().allMatch(c -> c <= ' ' || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.CONTROL);
     }
 
     private static float cos(float[] a, float[] b) {

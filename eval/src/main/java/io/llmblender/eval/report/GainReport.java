@@ -1,0 +1,60 @@
+package io.llmblender.eval.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmblender.eval.metric.EnsembleGain;
+import io.llmblender.eval.metric.SelectorRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+/** The ensemble-gain report: every selector's win rate, interval, gain and cost, with published anchors. */
+public final class GainReport {
+    /** PairRM best-of-16 results as published on the AlpacaEval leaderboards (base model → with PairRM). */
+    public static final List<String[]> PUBLISHED = List.of(
+            new String[] {"AE2", "tulu-2-dpo-70b", "15.98", "pairrm-tulu-2-70b", "18.64"},
+            new String[] {"AE2", "tulu-2-dpo-13b", "10.12", "pairrm-tulu-2-13b", "13.83"},
+            new String[] {"AE2", "zephyr-7b-beta", "10.99", "pairrm-zephyr-7b-beta", "12.84"},
+            new String[] {"AE1", "tulu-2-dpo-70b", "95.03", "pairrm-tulu-2-70b", "95.40"},
+            new String[] {"AE1", "tulu-2-dpo-13b", "88.12", "pairrm-tulu-2-13b", "91.06"},
+            new String[] {"AE1", "zephyr-7b-beta", "90.60", "pairrm-zephyr-7b-beta", "93.41"});
+
+    private GainReport() {}
+
+    public static void write(Path out, String judge, List<String> pool, SelectorRun.Result r) throws IOException {
+        Files.createDirectories(out);
+        double oracle = r.scores().get(0).winRate();
+        double best = r.scores().stream().filter(s -> s.selector().equals(r.bestSingle())).findFirst().orElseThrow().winRate();
+        StringBuilder md = new StringBuilder("# Ensemble gains on AlpacaEval (" + judge + " judge)\n\n");
+        md.append("Pool: ").append(pool).append(". Per instruction a selector picks one model's output; the pick scores")
+                .append(" that model's recorded judge preference. ").append(r.instructions()).append(" instructions.\n\n");
+        md.append("| selector | win rate | 95% CI | gain over best single | oracle gap closed | ranker seconds |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        for (EnsembleGain.Score s : r.scores()) {
+            Double sec = r.rankerSeconds().get(s.selector());
+            md.append(String.format("| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s |%n", s.selector(), s.winRate(), s.low(),
+                    s.high(), s.winRate() - best,
+                    s.selector().equals("oracle") ? "1.00" : String.format("%.2f", EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
+                    sec == null ? "" : String.format("%.1f", sec)));
+        }
+        md.append("\nBest single model: ").append(r.bestSingle()).append(String.format(" (%.2f).%n%n", best));
+        md.append("Published anchors (PairRM best-of-16 of one model's samples, from the AlpacaEval leaderboards; not"
+                + " measured here):\n\n| judge | base model | win rate | with PairRM best-of-16 | win rate |\n|---|---|---:|---|---:|\n");
+        for (String[] p : PUBLISHED) {
+            md.append("| ").append(String.join(" | ", p)).append(" |\n");
+        }
+        md.append("\nDate: ").append(ZonedDateTime.now()).append("\n");
+        Files.writeString(out.resolve("report.md"), md.toString());
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode().put("judge", judge).put("best_single", r.bestSingle())
+                .put("instructions", r.instructions());
+        root.set("pool", json.valueToTree(pool));
+        root.set("scores", json.valueToTree(r.scores()));
+        root.set("ranker_seconds", json.valueToTree(r.rankerSeconds()));
+        root.set("published", json.valueToTree(PUBLISHED));
+        json.writeValue(out.resolve("report.json").toFile(), root);
+    }
+}
