@@ -44,6 +44,7 @@ class EvalCommandTest {
         assertThat(Files.readString(tmp.resolve("a/report.md")))
                 .contains("| judge | Summ | Exam | Code | Rewriting | Crea W | Func W | Comm | NLP | Overall |")
                 .contains("| PairRM (published) |").contains("59.05");
+        assertThat(javax.imageio.ImageIO.read(tmp.resolve("a/agreement.png").toFile()).getHeight()).isEqualTo(500);
         assertThat(cli.run("eval", "hhh", "--ranker", MODEL, "--data", data.toString(), "--limit", "30", "--out",
                 tmp.resolve("h").toString())).as(cli.err.toString()).isZero();
         assertThat(Files.readString(tmp.resolve("h/report.md"))).contains("| judge | Help. | Harm. | Hon. | Other | Total Avg. |")
@@ -63,6 +64,8 @@ class EvalCommandTest {
         java.util.List<String> selectors = new java.util.ArrayList<>();
         report.get("scores").forEach(s -> selectors.add(s.get("selector").asText()));
         assertThat(selectors).contains("oracle", "random (expected)", "longest", "shortest", "PairRM", "alpaca-7b");
-        assertThat(Files.readString(tmp.resolve("report.md"))).contains("pairrm-tulu-2-70b | 18.64");
+        assertThat(Files.readString(tmp.resolve("report.md"))).contains("pairrm-tulu-2-70b | 18.64").contains("![win rate");
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(tmp.resolve("gains.png").toFile());
+        assertThat(png.getWidth()).isEqualTo(1000);
     }
 }

@@ -78,7 +78,10 @@ public final class AgreementReport {
         md.append("Settings: ").append(settings).append("  \nItems: ").append(result.items()).append("  \nDate: ")
                 .append(ZonedDateTime.now()).append("  \nMachine: ").append(System.getProperty("os.arch")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
+        md.append("\n![agreement by group](agreement.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
+        Charts.agreement(out.resolve("agreement.png"), benchmark + ": agreement with human labels", columns, overallColumn,
+                judge, result.agreementByGroup(), result.agreement(), published);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode().put("benchmark", benchmark).put("judge", judge)

@@ -46,8 +46,10 @@ public final class GainReport {
         for (String[] p : PUBLISHED) {
             md.append("| ").append(String.join(" | ", p)).append(" |\n");
         }
-        md.append("\nDate: ").append(ZonedDateTime.now()).append("\n");
+        md.append("\nDate: ").append(ZonedDateTime.now()).append("\n\n![win rate per selector](gains.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
+        Charts.gains(out.resolve("gains.png"), "AlpacaEval (" + judge + ") win rate per selector, pool " + pool,
+                r.scores());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode().put("judge", judge).put("best_single", r.bestSingle())
                 .put("instructions", r.instructions());
