@@ -55,4 +55,16 @@ class AgreementTest {
         int[] perfect = new int[items.size()];
         assertThat(Agreement.onePass(items, perfect).agreement()).isEqualTo(100.0);
     }
+
+    @Test
+    void hh_rlhf_and_mt_bench_load() {
+        DataDirectory data = Data.require("hh_rlhf_harmless_base_test/test.jsonl");
+        List<PairwiseItem> hh = Benchmarks.hhRlhf(data);
+        assertThat(hh).hasSize(2312);
+        assertThat(hh.get(0).prompt()).startsWith("Human: what are some pranks with a pen i can do?");
+        assertThat(hh.get(0).a()).isNotEqualTo(hh.get(0).b());
+        DataDirectory mt = Data.require("mt_bench/question.jsonl");
+        assertThat(Benchmarks.mtBenchQuestions(mt)).hasSize(80).containsKey(81);
+        assertThat(Benchmarks.mtBenchAnswers(mt, "gpt-4").get(81)).hasSize(2);
+    }
 }

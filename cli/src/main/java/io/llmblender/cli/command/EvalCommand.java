@@ -25,15 +25,16 @@ import picocli.CommandLine.Parameters;
 /** {@code blender eval}: a ranker's agreement with human preference labels. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures PairRM's agreement with human labels on autoj (Auto-J pairwise, both orders, by group),"
-                + " hhh (HHH alignment, by subset) or pairwise (your own JSONL), and writes report.md and report.json"
-                + " with the PairRM card's published rows beside the measured one.")
+                + " hhh (HHH alignment, by subset), hhrlhf (HH-RLHF harmless-base test) or pairwise (your own JSONL);"
+                + " or ensemble gains on alpaca (AlpacaEval recorded outputs). Writes report.md, report.json and a PNG"
+                + " chart, with the PairRM card's published rows beside the measured ones.")
 public final class EvalCommand implements Callable<Integer> {
-    enum Benchmark { autoj, hhh, pairwise, alpaca }
+    enum Benchmark { autoj, hhh, hhrlhf, pairwise, alpaca }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "BENCHMARK", description = "autoj, hhh or pairwise")
+    @Parameters(paramLabel = "BENCHMARK", description = "autoj, hhh, hhrlhf, pairwise or alpaca")
     Benchmark benchmark;
 
     @Option(names = "--ranker", paramLabel = "DIR_OR_HUB_ID",
@@ -74,6 +75,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<PairwiseItem> items = switch (benchmark) {
             case autoj -> Benchmarks.autoJ(dir);
             case hhh -> Benchmarks.hhh(dir);
+            case hhrlhf -> Benchmarks.hhRlhf(dir);
             case alpaca -> throw new IllegalStateException();
             case pairwise -> {
                 if (file == null || !Files.isRegularFile(file)) {
@@ -93,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, String> columns;
             String overall;
             List<AgreementReport.Published> published;
-            if (benchmark == Benchmark.hhh) {
+            if (benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf) {
                 // accuracy: both orders in one logit, f(chosen, rejected) − f(rejected, chosen) > 0 prefers chosen
                 List<PairRanker.Item> pairs = new ArrayList<>();
                 items.forEach(i -> pairs.add(new PairRanker.Item(i.prompt(), List.of(i.a(), i.b()))));
@@ -103,9 +105,9 @@ public final class EvalCommand implements Callable<Integer> {
                     verdicts[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
                 }
                 r = Agreement.onePass(items, verdicts);
-                columns = Benchmarks.HHH_COLUMNS;
-                overall = "Total Avg.";
-                published = AgreementReport.HHH_PUBLISHED;
+                columns = benchmark == Benchmark.hhh ? Benchmarks.HHH_COLUMNS : Map.of("harmless", "Harmless");
+                overall = benchmark == Benchmark.hhh ? "Total Avg." : "Accuracy";
+                published = benchmark == Benchmark.hhh ? AgreementReport.HHH_PUBLISHED : List.of();
             } else {
                 PairwiseJudge judge = PairwiseJudge.pairRm(judged);
                 r = Agreement.bothOrders(items, judge.judge(items, false), judge.judge(items, true));
@@ -115,7 +117,8 @@ public final class EvalCommand implements Callable<Integer> {
             }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("ranker", ranker);
-            settings.put("protocol", benchmark == Benchmark.hhh ? "one logit, both orders summed" : "both orders (Auto-J)");
+            settings.put("protocol", benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf
+                    ? "one logit, both orders summed" : "both orders (Auto-J)");
             settings.put("limit", limit);
             AgreementReport.write(out, benchmark.name(), "PairRM " + ranker, r, columns, overall, published, settings);
             PrintWriter o = spec.commandLine().getOut();

@@ -73,6 +73,53 @@ public final class Benchmarks {
         return items;
     }
 
+    /**
+     * HH-RLHF (harmless-base test): each line's {@code chosen} and {@code rejected} dialogues share every turn but
+     * the last assistant turn; the shared dialogue is the prompt, the two last turns the responses (chosen first).
+     */
+    public static List<PairwiseItem> hhRlhf(DataDirectory data) {
+        Path file = data.require("hh_rlhf_harmless_base_test/test.jsonl");
+        List<PairwiseItem> items = new ArrayList<>();
+        int line = 0;
+        for (JsonNode n : lines(file)) {
+            line++;
+            String chosen = n.path("chosen").asText();
+            String rejected = n.path("rejected").asText();
+            int cut = chosen.lastIndexOf("\n\nAssistant:");
+            int cutR = rejected.lastIndexOf("\n\nAssistant:");
+            if (cut < 0 || cutR < 0) {
+                throw new ConfigException(file, "chosen/rejected", "has no assistant turn on line " + line);
+            }
+            String prompt = chosen.substring(0, cut).strip();
+            items.add(new PairwiseItem("hh-" + line, "harmless", prompt,
+                    chosen.substring(cut + "\n\nAssistant:".length()).strip(),
+                    rejected.substring(cutR + "\n\nAssistant:".length()).strip(), PairwiseItem.FIRST));
+        }
+        return items;
+    }
+
+    /** MT-bench: question id → the two user turns ({@code mt_bench/question.jsonl}). */
+    public static Map<Integer, List<String>> mtBenchQuestions(DataDirectory data) {
+        Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
+        for (JsonNode n : lines(data.require("mt_bench/question.jsonl"))) {
+            List<String> turns = new ArrayList<>();
+            n.path("turns").forEach(t -> turns.add(t.asText()));
+            out.put(n.path("question_id").asInt(), List.copyOf(turns));
+        }
+        return out;
+    }
+
+    /** MT-bench: question id → a model's two answer turns ({@code mt_bench/model_answer/<model>.jsonl}). */
+    public static Map<Integer, List<String>> mtBenchAnswers(DataDirectory data, String model) {
+        Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
+        for (JsonNode n : lines(data.require("mt_bench/model_answer/" + model + ".jsonl"))) {
+            List<String> turns = new ArrayList<>();
+            n.path("choices").path(0).path("turns").forEach(t -> turns.add(t.asText()));
+            out.put(n.path("question_id").asInt(), List.copyOf(turns));
+        }
+        return out;
+    }
+
     /** A JSONL of {@code {"prompt", "response_a", "response_b", "label": "a" | "b" | "tie", "group"?}}. */
     public static List<PairwiseItem> pairwiseJsonl(Path file) {
         List<PairwiseItem> items = new ArrayList<>();
