@@ -146,8 +146,12 @@ public final class EvalCommand implements Callable<Integer> {
                 rankers.put("PairRM", p);
             }
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "Selecting", false);
-            io.llmblender.eval.metric.SelectorRun.Result r = io.llmblender.eval.metric.SelectorRun.run(ae, models, rankers,
-                    limit, 7L, bar::update);
+            io.llmblender.eval.metric.SelectorRun.Result r;
+            // picks are cached per ranker and instruction: an interrupted run resumes where it stopped
+            try (io.llmblender.eval.ResultCache cache = io.llmblender.eval.ResultCache.open(out.resolve("cache")
+                    .resolve("alpaca-picks.jsonl"))) {
+                r = io.llmblender.eval.metric.SelectorRun.run(ae, models, rankers, limit, 7L, bar::update, cache);
+            }
             io.llmblender.eval.report.GainReport.write(out, judge.name(), models, r);
             PrintWriter o = spec.commandLine().getOut();
             o.print(Files.readString(out.resolve("report.md")));

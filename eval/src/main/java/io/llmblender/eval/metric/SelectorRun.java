@@ -27,6 +27,12 @@ public final class SelectorRun {
      */
     public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
             BiConsumer<Integer, Integer> progress) {
+        return run(ae, pool, rankers, limit, seed, progress, null);
+    }
+
+    /** As above, taking each ranker's pick from {@code cache} when an earlier run already made it. */
+    public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
+            BiConsumer<Integer, Integer> progress, io.llmblender.eval.ResultCache cache) {
         int n = limit > 0 ? Math.min(limit, AlpacaEval.INSTRUCTIONS) : AlpacaEval.INSTRUCTIONS;
         List<double[]> prefs = new ArrayList<>();
         List<String[]> outputs = new ArrayList<>();
@@ -68,8 +74,11 @@ public final class SelectorRun {
                 } else if (texts.size() == 1) {
                     choice[i] = members.get(0);
                 } else {
-                    Ranking ranking = r.getValue().rank(ae.instructions().get(i), texts);
-                    choice[i] = members.get(ranking.bestIndex());
+                    int index = i;
+                    java.util.function.IntSupplier pick = () -> members.get(
+                            r.getValue().rank(ae.instructions().get(index), texts).bestIndex());
+                    choice[i] = cache == null ? pick.getAsInt()
+                            : cache.get(ae.judge() + "|" + r.getKey() + "|" + pool + "|" + i, pick);
                 }
                 progress.accept(i + 1, n);
             }

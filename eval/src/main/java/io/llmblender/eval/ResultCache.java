@@ -1,0 +1,80 @@
+package io.llmblender.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Per-item results of a long evaluation, appended to a JSONL file as they are computed, so an interrupted run
+ * resumes where it stopped. Keys name the ranker (model) and the item. A torn last line (a crash mid-write) is
+ * ignored. Thread-safe.
+ */
+public final class ResultCache implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Map<String, Integer> values = new HashMap<>();
+    private final Writer out;
+
+    private ResultCache(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (Files.isRegularFile(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    values.put(n.get("key").asText(), n.get("value").asInt());
+                } catch (IOException | RuntimeException torn) {
+                    // the line a crash cut short: recomputed
+                }
+            }
+        }
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (Files.size(file) > 0 && !Files.readString(file, StandardCharsets.UTF_8).endsWith("\n")) {
+            out.write("\n"); // end the torn line so the next result starts a line of its own
+        }
+    }
+
+    public static ResultCache open(Path file) {
+        try {
+            return new ResultCache(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the result cache " + file, e);
+        }
+    }
+
+    /** The cached value, or the computed one (then stored and flushed). */
+    public synchronized int get(String key, java.util.function.IntSupplier compute) {
+        Integer v = values.get(key);
+        if (v != null) {
+            return v;
+        }
+        int computed = compute.getAsInt();
+        values.put(key, computed);
+        try {
+            out.write(JSON.createObjectNode().put("key", key).put("value", computed) + "\n");
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return computed;
+    }
+
+    public synchronized int size() {
+        return values.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
