@@ -54,6 +54,9 @@ public final class EvalCommand implements Callable<Integer> {
             description = "folder laid out like shared/data (default: ${DEFAULT-VALUE})")
     Path data;
 
+    @Option(names = "--download", description = "download missing benchmark files that have a public source, once")
+    boolean download;
+
     @Option(names = "--file", paramLabel = "JSONL", description = "for pairwise: {prompt, response_a, response_b, label}")
     Path file;
 
@@ -65,7 +68,11 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataDirectory dir = new DataDirectory(data);
+        java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
+        DataDirectory dir = new DataDirectory(data, !download ? null
+                : io.llmblender.runtime.hub.HubClient.fromEnvironment(System.getenv(), (f, done, total) -> bars
+                        .computeIfAbsent(f, k -> new ProgressBar(spec.commandLine().getErr(), "Downloading " + k, true))
+                        .update(done, total)));
         if (benchmark == Benchmark.alpaca) {
             return alpaca(dir);
         }

@@ -115,6 +115,30 @@ public final class HubClient {
         }
     }
 
+    /**
+     * Downloads any public file (a dataset's raw URL) to {@code target}, with the same resume and verification as
+     * model files: {@code digest} is the file's git blob sha1 (40 hex) or sha256 (64 hex), or null to check the
+     * size only. Offline mode refuses, naming the file and its source.
+     */
+    public Path downloadUrl(URI url, Path target, String digest) {
+        if (offline) {
+            throw new HubException(target + " is missing and HF_HUB_OFFLINE is set, so it is not downloaded; fetch it"
+                    + " from " + url + " on a machine with network");
+        }
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            fetch(url, new Metadata("", digest == null ? target.getFileName().toString() : digest, -1), target,
+                    target.getFileName().toString());
+            return target;
+        } catch (IOException e) {
+            throw new HubException("cannot download " + url + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HubException("download of " + url + " was interrupted", e);
+        }
+    }
+
     /** The cached copy of a file for the commit the revision last resolved to. */
     public Optional<Path> cached(String repoId, String revision, String filename) {
         return cache.commitOf(repoId, revision)
