@@ -68,4 +68,36 @@ class EvalCommandTest {
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(tmp.resolve("gains.png").toFile());
         assertThat(png.getWidth()).isEqualTo(1000);
     }
+
+    @Test
+    void alpaca_gains_can_select_with_an_llm_judge_on_an_openai_endpoint(@TempDir Path tmp) throws Exception {
+        Path data = Path.of("../../shared/data").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isDirectory(data.resolve("alpaca_eval")), "shared/data is not beside the project");
+        com.sun.net.httpserver.HttpServer judge = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        judge.createContext("/v1/chat/completions", ex -> {
+            ex.getRequestBody().readAllBytes();
+            calls.incrementAndGet();
+            byte[] b = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"j\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"A\"},\"finish_reason\":\"stop\"}]}").getBytes();
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            try (java.io.OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+        });
+        judge.start();
+        try {
+            CliRun cli = new CliRun();
+            int code = cli.run("eval", "alpaca", "--pool", "alpaca-7b,gpt4", "--data", data.toString(), "--limit", "3",
+                    "--llm-judge", "chat:openai:j@http://127.0.0.1:" + judge.getAddress().getPort() + "/v1",
+                    "--out", tmp.toString());
+            assertThat(code).as(cli.err.toString()).isZero();
+            assertThat(Files.readString(tmp.resolve("report.md"))).contains("| LLM judge |");
+            assertThat(calls.get()).isEqualTo(3 * 2); // 3 instructions × 2 ordered pairs
+        } finally {
+            judge.stop(0);
+        }
+    }
 }

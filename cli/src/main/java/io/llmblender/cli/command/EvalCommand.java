@@ -50,6 +50,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--consensus", description = "alpaca: also run the offline consensus ranker as a selector")
     boolean consensus;
 
+    @Option(names = "--llm-judge", paramLabel = "chat:openai:MODEL[@BASE_URL]",
+            description = "alpaca: also select with an LLM judge (pairwise, every ordered pair)")
+    String llmJudge;
+
     @Option(names = "--data", defaultValue = "../shared/data", paramLabel = "DIR",
             description = "folder laid out like shared/data (default: ${DEFAULT-VALUE})")
     Path data;
@@ -146,6 +150,13 @@ public final class EvalCommand implements Callable<Integer> {
         try {
             if (consensus) {
                 rankers.put("consensus", new io.llmblender.ranker.consensus.ConsensusRanker());
+            }
+            if (llmJudge != null) {
+                if (!llmJudge.startsWith("chat:")) {
+                    throw new IllegalArgumentException("--llm-judge takes chat:openai:MODEL[@BASE_URL], not " + llmJudge);
+                }
+                rankers.put("LLM judge", new io.llmblender.eval.LlmJudge(io.llmblender.cli.option.FuserOption
+                        .chatModel(llmJudge.substring("chat:".length()), "--llm-judge chat:")));
             }
             if (ranker != null) {
                 PairRanker p = PairRanker.load(ranker);

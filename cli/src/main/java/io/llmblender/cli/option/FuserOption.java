@@ -43,9 +43,14 @@ public final class FuserOption {
     }
 
     private static Fuser chat(String spec) {
+        return new ChatModelFuser(chatModel(spec, "--fuser chat:"));
+    }
+
+    /** An OpenAI-protocol chat model from {@code openai:MODEL[@BASE_URL]}; the key comes from OPENAI_API_KEY. */
+    public static OpenAiChatModel chatModel(String spec, String option) {
         String[] parts = spec.split(":", 2);
         if (parts.length != 2 || !parts[0].equals("openai") || parts[1].isBlank()) {
-            throw new IllegalArgumentException("--fuser chat:" + spec + " is not understood; use"
+            throw new IllegalArgumentException(option + spec + " is not understood; use"
                     + " chat:openai:MODEL or chat:openai:MODEL@BASE_URL (any OpenAI-compatible server)");
         }
         String model = parts[1];
@@ -55,12 +60,11 @@ public final class FuserOption {
             baseUrl = model.substring(at + 1);
             model = model.substring(0, at);
         }
-        OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl(baseUrl).modelName(model)
+        return OpenAiChatModel.builder().baseUrl(baseUrl).modelName(model)
                 .apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0)
                 .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
                         .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofMinutes(5)))
                 .build();
-        return new ChatModelFuser(chat);
     }
 }

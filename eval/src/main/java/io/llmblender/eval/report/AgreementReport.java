@@ -75,6 +75,8 @@ public final class AgreementReport {
         }
         md.append("Published rows are copied from their sources as facts, not measured here; \"—\" marks numbers the"
                 + " source does not give.\n\n");
+        md.append("Data: the ").append(benchmark).append(" files of the data folder; their README gives source and"
+                + " licence.  \n");
         md.append("Settings: ").append(settings).append("  \nItems: ").append(result.items()).append("  \nDate: ")
                 .append(ZonedDateTime.now()).append("  \nMachine: ").append(System.getProperty("os.arch")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
