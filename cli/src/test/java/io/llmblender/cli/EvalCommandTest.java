@@ -31,6 +31,12 @@ class EvalCommandTest {
         // PairRM never says tie, so the tie item can never agree
         assertThat(report.get("agreement_by_group").get("math").asDouble()).isZero();
         assertThat(Files.readString(tmp.resolve("r/report.md"))).contains("| judge | chat | math | Overall |");
+        // the threshold protocol reports the tuned threshold and says it was tuned on the test set
+        assertThat(cli.run("eval", "pairwise", "--ranker", MODEL, "--file", file.toString(), "--protocol", "threshold",
+                "--out", tmp.resolve("t").toString())).as(cli.err.toString()).isZero();
+        JsonNode t = new ObjectMapper().readTree(tmp.resolve("t/report.json").toFile());
+        assertThat(t.get("threshold").asDouble()).isBetween(0.0, 2.0);
+        assertThat(Files.readString(tmp.resolve("t/report.md"))).contains("tuned on this test set");
     }
 
     @Test

@@ -64,6 +64,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "JSONL", description = "for pairwise: {prompt, response_a, response_b, label}")
     Path file;
 
+    @Option(names = "--protocol", defaultValue = "both-orders",
+            description = "autoj/pairwise: both-orders (Auto-J's pairwise protocol, default) or threshold (the"
+                    + " position-debiased logit f(a,b) − f(b,a) with a tie threshold searched on the test set, as Auto-J"
+                    + " did for reward models)")
+    String protocol;
+
     @Option(names = "--limit", defaultValue = "0", description = "only the first N items (0 = all)")
     int limit;
 
@@ -119,17 +125,32 @@ public final class EvalCommand implements Callable<Integer> {
                 columns = benchmark == Benchmark.hhh ? Benchmarks.HHH_COLUMNS : Map.of("harmless", "Harmless");
                 overall = benchmark == Benchmark.hhh ? "Total Avg." : "Accuracy";
                 published = benchmark == Benchmark.hhh ? AgreementReport.HHH_PUBLISHED : List.of();
-            } else {
+            } else if (protocol.equals("threshold")) {
+                List<PairRanker.Item> pairs = new ArrayList<>();
+                items.forEach(i -> pairs.add(new PairRanker.Item(i.prompt(), List.of(i.a(), i.b()))));
+                float[] logits = judged.compare(pairs, CompareMode.BOTH);
+                double[] d = new double[logits.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = logits[i];
+                }
+                r = Agreement.scalarThreshold(items, d, new double[d.length]);
+                columns = benchmark == Benchmark.autoj ? Benchmarks.AUTOJ_COLUMNS : groupsOf(items);
+                overall = "Overall";
+                published = benchmark == Benchmark.autoj ? AgreementReport.AUTOJ_PUBLISHED : List.of();
+            } else if (protocol.equals("both-orders")) {
                 PairwiseJudge judge = PairwiseJudge.pairRm(judged);
                 r = Agreement.bothOrders(items, judge.judge(items, false), judge.judge(items, true));
                 columns = benchmark == Benchmark.autoj ? Benchmarks.AUTOJ_COLUMNS : groupsOf(items);
                 overall = "Overall";
                 published = benchmark == Benchmark.autoj ? AgreementReport.AUTOJ_PUBLISHED : List.of();
+            } else {
+                throw new IllegalArgumentException("--protocol is both-orders or threshold, not " + protocol);
             }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("ranker", ranker);
             settings.put("protocol", benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf
-                    ? "one logit, both orders summed" : "both orders (Auto-J)");
+                    ? "one logit, both orders summed" : protocol.equals("threshold")
+                            ? "threshold on f(a,b) − f(b,a), tuned on this test set" : "both orders (Auto-J)");
             settings.put("limit", limit);
             AgreementReport.write(out, benchmark.name(), "PairRM " + ranker, r, columns, overall, published, settings);
             PrintWriter o = spec.commandLine().getOut();
