@@ -78,6 +78,28 @@ class BlenderServerTest {
         return RAW.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Streams one chat through {@code client}, collecting the partial responses; the complete response. */
+    static ChatResponse stream(OpenAiStreamingChatModel client, String prompt, List<String> partials) throws Exception {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        client.chat(prompt, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                partials.add(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        return done.get(60, TimeUnit.SECONDS);
+    }
+
     @Test
     void langchain4j_openai_client_gets_the_ensembles_answer() {
         OpenAiChatModel client = OpenAiChatModel.builder().baseUrl(base + "/v1").modelName("blender").apiKey("unused")
@@ -96,24 +118,7 @@ class BlenderServerTest {
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                 .build();
         List<String> partials = new ArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        client.chat("What is the capital of France?", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                partials.add(partial);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse r = done.get(30, TimeUnit.SECONDS);
+        ChatResponse r = stream(client, "What is the capital of France?", partials);
         assertThat(String.join("", partials)).isEqualTo("The capital of France is Paris.");
         assertThat(partials).hasSizeGreaterThan(1);
         assertThat(r.aiMessage().text()).isEqualTo("The capital of France is Paris.");
@@ -137,24 +142,7 @@ class BlenderServerTest {
                             .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                     .build();
             List<String> partials = new ArrayList<>();
-            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-            client.chat("What is the capital of France?", new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String partial) {
-                    partials.add(partial);
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            done.get(60, TimeUnit.SECONDS);
+            stream(client, "What is the capital of France?", partials);
             assertThat(String.join("", partials)).isEqualTo(expected);
             assertThat(partials).hasSizeGreaterThan(1);
         }
