@@ -70,6 +70,8 @@ class EvalCommandTest {
         java.util.List<String> selectors = new java.util.ArrayList<>();
         report.get("scores").forEach(s -> selectors.add(s.get("selector").asText()));
         assertThat(selectors).contains("oracle", "random (expected)", "longest", "shortest", "PairRM", "alpaca-7b");
+        // PairRM's cost: 15 instructions × 4 members × 3 other members = 180 ordered pairs at most (identical rows once)
+        assertThat(report.get("ranker_pair_rows").get("PairRM").asLong()).isBetween(1L, 180L);
         assertThat(Files.readString(tmp.resolve("report.md"))).contains("pairrm-tulu-2-70b | 18.64").contains("![win rate");
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(tmp.resolve("gains.png").toFile());
         assertThat(png.getWidth()).isEqualTo(1000);

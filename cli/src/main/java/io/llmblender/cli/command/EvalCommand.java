@@ -1,22 +1,35 @@
 package io.llmblender.cli.command;
 
+import io.llmblender.cli.option.FuserOption;
+import io.llmblender.eval.LlmJudge;
 import io.llmblender.eval.PairwiseJudge;
+import io.llmblender.eval.ResultCache;
+import io.llmblender.eval.data.AlpacaEval;
 import io.llmblender.eval.data.Benchmarks;
 import io.llmblender.eval.data.DataDirectory;
 import io.llmblender.eval.data.PairwiseItem;
 import io.llmblender.eval.metric.Agreement;
+import io.llmblender.eval.metric.EnsembleGain;
+import io.llmblender.eval.metric.SelectorRun;
 import io.llmblender.eval.report.AgreementReport;
+import io.llmblender.eval.report.GainReport;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Ranker;
+import io.llmblender.ranker.consensus.ConsensusRanker;
 import io.llmblender.runtime.ProgressBar;
+import io.llmblender.runtime.hub.HubClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
     String pool;
 
     @Option(names = "--judge", defaultValue = "AE1", description = "alpaca: AE1 or AE2 (default: ${DEFAULT-VALUE})")
-    io.llmblender.eval.data.AlpacaEval.Judge judge;
+    AlpacaEval.Judge judge;
 
     @Option(names = "--consensus", description = "alpaca: also run the offline consensus ranker as a selector")
     boolean consensus;
@@ -78,9 +91,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
+        Map<String, ProgressBar> bars = new HashMap<>();
         DataDirectory dir = new DataDirectory(data, !download ? null
-                : io.llmblender.runtime.hub.HubClient.fromEnvironment(System.getenv(), (f, done, total) -> bars
+                : HubClient.fromEnvironment(System.getenv(), (f, done, total) -> bars
                         .computeIfAbsent(f, k -> new ProgressBar(spec.commandLine().getErr(), "Downloading " + k, true))
                         .update(done, total)));
         if (benchmark == Benchmark.alpaca) {
@@ -163,35 +176,43 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int alpaca(DataDirectory dir) throws Exception {
-        io.llmblender.eval.data.AlpacaEval ae = io.llmblender.eval.data.AlpacaEval.load(dir, judge);
-        List<String> models = io.llmblender.eval.metric.EnsembleGain.POOLS.containsKey(pool)
-                ? io.llmblender.eval.metric.EnsembleGain.POOLS.get(pool) : List.of(pool.split(","));
-        Map<String, io.llmblender.ranker.Ranker> rankers = new LinkedHashMap<>();
+        AlpacaEval ae = AlpacaEval.load(dir, judge);
+        List<String> models = EnsembleGain.POOLS.containsKey(pool)
+                ? EnsembleGain.POOLS.get(pool) : List.of(pool.split(","));
+        Map<String, Ranker> rankers = new LinkedHashMap<>();
+        Map<String, LongSupplier> counters = new LinkedHashMap<>();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             if (consensus) {
-                rankers.put("consensus", new io.llmblender.ranker.consensus.ConsensusRanker());
+                rankers.put("consensus", new ConsensusRanker());
             }
             if (llmJudge != null) {
                 if (!llmJudge.startsWith("chat:")) {
                     throw new IllegalArgumentException("--llm-judge takes chat:openai:MODEL[@BASE_URL], not " + llmJudge);
                 }
-                rankers.put("LLM judge", new io.llmblender.eval.LlmJudge(io.llmblender.cli.option.FuserOption
+                rankers.put("LLM judge", new LlmJudge(FuserOption
                         .chatModel(llmJudge.substring("chat:".length()), "--llm-judge chat:")));
             }
             if (ranker != null) {
                 PairRanker p = PairRanker.load(ranker);
                 owned.add(p);
-                rankers.put("PairRM", p);
+                // PairRM's cost: the pair rows its forward passes scored (distinct rows per call)
+                AtomicLong rows = new AtomicLong();
+                rankers.put("PairRM", p.withProgress((done, total) -> {
+                    if (done == total) {
+                        rows.addAndGet(total);
+                    }
+                }));
+                counters.put("PairRM", rows::get);
             }
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "Selecting", false);
-            io.llmblender.eval.metric.SelectorRun.Result r;
+            SelectorRun.Result r;
             // picks are cached per ranker and instruction: an interrupted run resumes where it stopped
-            try (io.llmblender.eval.ResultCache cache = io.llmblender.eval.ResultCache.open(out.resolve("cache")
+            try (ResultCache cache = ResultCache.open(out.resolve("cache")
                     .resolve("alpaca-picks.jsonl"))) {
-                r = io.llmblender.eval.metric.SelectorRun.run(ae, models, rankers, limit, 7L, bar::update, cache);
+                r = SelectorRun.run(ae, models, rankers, limit, 7L, bar::update, cache, counters);
             }
-            io.llmblender.eval.report.GainReport.write(out, judge.name(), models, r);
+            GainReport.write(out, judge.name(), models, r);
             PrintWriter o = spec.commandLine().getOut();
             o.print(Files.readString(out.resolve("report.md")));
             o.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.json"));

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
 public final class SelectorRun {
     /** The outcome: scores by selector, plus the best single model and the oracle for the gap. */
     public record Result(List<EnsembleGain.Score> scores, String bestSingle, Map<String, Double> rankerSeconds,
-            int instructions) {}
+            int instructions, Map<String, Long> rankerWork) {}
 
     private SelectorRun() {}
 
@@ -27,12 +27,16 @@ public final class SelectorRun {
      */
     public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
             BiConsumer<Integer, Integer> progress) {
-        return run(ae, pool, rankers, limit, seed, progress, null);
+        return run(ae, pool, rankers, limit, seed, progress, null, Map.of());
     }
 
-    /** As above, taking each ranker's pick from {@code cache} when an earlier run already made it. */
+    /**
+     * As above, taking each ranker's pick from {@code cache} when an earlier run already made it, and reading each
+     * ranker's work (e.g. PairRM's forward-pass rows) from {@code counters} after it ran.
+     */
     public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
-            BiConsumer<Integer, Integer> progress, io.llmblender.eval.ResultCache cache) {
+            BiConsumer<Integer, Integer> progress, io.llmblender.eval.ResultCache cache,
+            Map<String, java.util.function.LongSupplier> counters) {
         int n = limit > 0 ? Math.min(limit, AlpacaEval.INSTRUCTIONS) : AlpacaEval.INSTRUCTIONS;
         List<double[]> prefs = new ArrayList<>();
         List<String[]> outputs = new ArrayList<>();
@@ -57,6 +61,7 @@ public final class SelectorRun {
         scores.add(EnsembleGain.score("longest", EnsembleGain.picks(prefs, byLength(outputs, n, true)), resamples, seed));
         scores.add(EnsembleGain.score("shortest", EnsembleGain.picks(prefs, byLength(outputs, n, false)), resamples, seed));
         Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Long> work = new LinkedHashMap<>();
         for (Map.Entry<String, Ranker> r : rankers.entrySet()) {
             long t0 = System.nanoTime();
             int[] choice = new int[n];
@@ -83,9 +88,12 @@ public final class SelectorRun {
                 progress.accept(i + 1, n);
             }
             seconds.put(r.getKey(), (System.nanoTime() - t0) / 1e9);
+            if (counters.containsKey(r.getKey())) {
+                work.put(r.getKey(), counters.get(r.getKey()).getAsLong());
+            }
             scores.add(EnsembleGain.score(r.getKey(), EnsembleGain.picks(prefs, choice), resamples, seed));
         }
-        return new Result(scores, best, seconds, n);
+        return new Result(scores, best, seconds, n, work);
     }
 
     private static int[] byLength(List<String[]> outputs, int n, boolean longest) {

@@ -31,14 +31,15 @@ public final class GainReport {
         StringBuilder md = new StringBuilder("# Ensemble gains on AlpacaEval (" + judge + " judge)\n\n");
         md.append("Pool: ").append(pool).append(". Per instruction a selector picks one model's output; the pick scores")
                 .append(" that model's recorded judge preference. ").append(r.instructions()).append(" instructions.\n\n");
-        md.append("| selector | win rate | 95% CI | gain over best single | oracle gap closed | ranker seconds |\n");
-        md.append("|---|---:|---:|---:|---:|---:|\n");
+        md.append("| selector | win rate | 95% CI | gain over best single | oracle gap closed | ranker seconds | ranker work |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (EnsembleGain.Score s : r.scores()) {
             Double sec = r.rankerSeconds().get(s.selector());
-            md.append(String.format("| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s |%n", s.selector(), s.winRate(), s.low(),
+            Long work = r.rankerWork().get(s.selector());
+            md.append(String.format("| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s | %s |%n", s.selector(), s.winRate(), s.low(),
                     s.high(), s.winRate() - best,
                     s.selector().equals("oracle") ? "1.00" : String.format("%.2f", EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
-                    sec == null ? "" : String.format("%.1f", sec)));
+                    sec == null ? "" : String.format("%.1f", sec), work == null ? "" : work + " pair rows"));
         }
         md.append("\nBest single model: ").append(r.bestSingle()).append(String.format(" (%.2f).%n%n", best));
         md.append("Published anchors (PairRM best-of-16 of one model's samples, from the AlpacaEval leaderboards; not"
@@ -60,6 +61,7 @@ public final class GainReport {
         root.set("pool", json.valueToTree(pool));
         root.set("scores", json.valueToTree(r.scores()));
         root.set("ranker_seconds", json.valueToTree(r.rankerSeconds()));
+        root.set("ranker_pair_rows", json.valueToTree(r.rankerWork()));
         root.set("published", json.valueToTree(PUBLISHED));
         json.writeValue(out.resolve("report.json").toFile(), root);
     }
