@@ -31,6 +31,14 @@ class EvalCommandTest {
         // PairRM never says tie, so the tie item can never agree
         assertThat(report.get("agreement_by_group").get("math").asDouble()).isZero();
         assertThat(Files.readString(tmp.resolve("r/report.md"))).contains("| judge | chat | math | Overall |");
+        // every logit went to the cache (3 items × 2 orders); a rerun reads them back and adds none
+        Path cache = tmp.resolve("r/cache/agreement-pairwise.jsonl");
+        assertThat(Files.readAllLines(cache)).hasSize(6);
+        assertThat(cli.run("eval", "pairwise", "--ranker", MODEL, "--file", file.toString(), "--out",
+                tmp.resolve("r").toString())).as(cli.err.toString()).isZero();
+        assertThat(Files.readAllLines(cache)).hasSize(6);
+        assertThat(new ObjectMapper().readTree(tmp.resolve("r/report.json").toFile()).get("agreement"))
+                .isEqualTo(report.get("agreement"));
         // the threshold protocol reports the tuned threshold and says it was tuned on the test set
         assertThat(cli.run("eval", "pairwise", "--ranker", MODEL, "--file", file.toString(), "--protocol", "threshold",
                 "--out", tmp.resolve("t").toString())).as(cli.err.toString()).isZero();

@@ -3,7 +3,6 @@ package io.llmblender.eval;
 import io.llmblender.eval.data.PairwiseItem;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.PairRanker;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,12 +18,13 @@ public interface PairwiseJudge {
      * says tie). Verdicts come in batches so the model packs its forward passes.
      */
     static PairwiseJudge pairRm(PairRanker ranker) {
+        return pairRm(ranker, "", null);
+    }
+
+    /** As above, reusing the logits an earlier run stored in {@code cache} under {@code model} (see {@link PairLogits}). */
+    static PairwiseJudge pairRm(PairRanker ranker, String model, ResultCache cache) {
         return (items, swapped) -> {
-            List<PairRanker.Item> pairs = new ArrayList<>();
-            for (PairwiseItem it : items) {
-                pairs.add(new PairRanker.Item(it.prompt(), swapped ? List.of(it.b(), it.a()) : List.of(it.a(), it.b())));
-            }
-            float[] logits = ranker.compare(pairs, CompareMode.A_B);
+            float[] logits = PairLogits.compare(ranker, model, items, CompareMode.A_B, swapped, cache);
             int[] out = new int[logits.length];
             for (int i = 0; i < out.length; i++) {
                 out[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;

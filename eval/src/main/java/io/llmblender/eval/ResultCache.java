@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class ResultCache implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Map<String, Integer> values = new HashMap<>();
+    private final Map<String, Double> values = new HashMap<>();
     private final Writer out;
 
     private ResultCache(Path file) throws IOException {
@@ -28,7 +28,7 @@ public final class ResultCache implements AutoCloseable {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 try {
                     JsonNode n = JSON.readTree(line);
-                    values.put(n.get("key").asText(), n.get("value").asInt());
+                    values.put(n.get("key").asText(), n.get("value").asDouble());
                 } catch (IOException | RuntimeException torn) {
                     // the line a crash cut short: recomputed
                 }
@@ -50,19 +50,29 @@ public final class ResultCache implements AutoCloseable {
 
     /** The cached value, or the computed one (then stored and flushed). */
     public synchronized int get(String key, java.util.function.IntSupplier compute) {
-        Integer v = values.get(key);
+        Double v = values.get(key);
         if (v != null) {
-            return v;
+            return v.intValue();
         }
         int computed = compute.getAsInt();
-        values.put(key, computed);
+        put(key, computed);
+        return computed;
+    }
+
+    /** The cached value, or null when no earlier run stored one. */
+    public synchronized Double find(String key) {
+        return values.get(key);
+    }
+
+    /** Stores and flushes {@code value}; a float survives the round trip exactly (it is written as a double). */
+    public synchronized void put(String key, double value) {
+        values.put(key, value);
         try {
-            out.write(JSON.createObjectNode().put("key", key).put("value", computed) + "\n");
+            out.write(JSON.createObjectNode().put("key", key).put("value", value) + "\n");
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return computed;
     }
 
     public synchronized int size() {

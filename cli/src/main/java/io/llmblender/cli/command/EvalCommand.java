@@ -2,6 +2,7 @@ package io.llmblender.cli.command;
 
 import io.llmblender.cli.option.FuserOption;
 import io.llmblender.eval.LlmJudge;
+import io.llmblender.eval.PairLogits;
 import io.llmblender.eval.PairwiseJudge;
 import io.llmblender.eval.ResultCache;
 import io.llmblender.eval.data.AlpacaEval;
@@ -119,7 +120,10 @@ public final class EvalCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar bar = new ProgressBar(err, "Judging pairs", false);
-        try (PairRanker pairRm = PairRanker.load(ranker)) {
+        // per-item logits are cached under the ranker's identity: an interrupted run resumes where it stopped
+        String model = identity(ranker);
+        try (PairRanker pairRm = PairRanker.load(ranker);
+                ResultCache cache = ResultCache.open(out.resolve("cache").resolve("agreement-" + benchmark + ".jsonl"))) {
             PairRanker judged = pairRm.withProgress(bar::update);
             Agreement.Result r;
             Map<String, String> columns;
@@ -127,9 +131,7 @@ public final class EvalCommand implements Callable<Integer> {
             List<AgreementReport.Published> published;
             if (benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf) {
                 // accuracy: both orders in one logit, f(chosen, rejected) − f(rejected, chosen) > 0 prefers chosen
-                List<PairRanker.Item> pairs = new ArrayList<>();
-                items.forEach(i -> pairs.add(new PairRanker.Item(i.prompt(), List.of(i.a(), i.b()))));
-                float[] logits = judged.compare(pairs, CompareMode.BOTH);
+                float[] logits = PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache);
                 int[] verdicts = new int[logits.length];
                 for (int i = 0; i < verdicts.length; i++) {
                     verdicts[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
@@ -139,9 +141,7 @@ public final class EvalCommand implements Callable<Integer> {
                 overall = benchmark == Benchmark.hhh ? "Total Avg." : "Accuracy";
                 published = benchmark == Benchmark.hhh ? AgreementReport.HHH_PUBLISHED : List.of();
             } else if (protocol.equals("threshold")) {
-                List<PairRanker.Item> pairs = new ArrayList<>();
-                items.forEach(i -> pairs.add(new PairRanker.Item(i.prompt(), List.of(i.a(), i.b()))));
-                float[] logits = judged.compare(pairs, CompareMode.BOTH);
+                float[] logits = PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache);
                 double[] d = new double[logits.length];
                 for (int i = 0; i < d.length; i++) {
                     d[i] = logits[i];
@@ -151,7 +151,7 @@ public final class EvalCommand implements Callable<Integer> {
                 overall = "Overall";
                 published = benchmark == Benchmark.autoj ? AgreementReport.AUTOJ_PUBLISHED : List.of();
             } else if (protocol.equals("both-orders")) {
-                PairwiseJudge judge = PairwiseJudge.pairRm(judged);
+                PairwiseJudge judge = PairwiseJudge.pairRm(judged, model, cache);
                 r = Agreement.bothOrders(items, judge.judge(items, false), judge.judge(items, true));
                 columns = benchmark == Benchmark.autoj ? Benchmarks.AUTOJ_COLUMNS : groupsOf(items);
                 overall = "Overall";
@@ -207,9 +207,11 @@ public final class EvalCommand implements Callable<Integer> {
             }
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "Selecting", false);
             SelectorRun.Result r;
-            // picks are cached per ranker and instruction: an interrupted run resumes where it stopped
+            // picks are cached per ranker and instruction: an interrupted run resumes where it stopped. The file is
+            // named after the weights and the judge given, so other weights under the same selector name start afresh.
+            String weights = (ranker == null ? "" : identity(ranker)) + "|" + (llmJudge == null ? "" : llmJudge);
             try (ResultCache cache = ResultCache.open(out.resolve("cache")
-                    .resolve("alpaca-picks.jsonl"))) {
+                    .resolve("alpaca-picks-" + String.format("%08x", weights.hashCode()) + ".jsonl"))) {
                 r = SelectorRun.run(ae, models, rankers, limit, 7L, bar::update, cache, counters);
             }
             GainReport.write(out, judge.name(), models, r);
@@ -229,5 +231,11 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, String> m = new LinkedHashMap<>();
         items.forEach(i -> m.put(i.group(), i.group()));
         return m;
+    }
+
+    /** What names a ranker's weights: its folder as an absolute path, or the hub id as given. */
+    private static String identity(String ranker) {
+        Path p = Path.of(ranker);
+        return Files.exists(p) ? p.toAbsolutePath().normalize().toString() : ranker;
     }
 }
