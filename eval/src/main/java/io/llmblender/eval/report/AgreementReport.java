@@ -7,7 +7,6 @@ import io.llmblender.eval.metric.Agreement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,8 @@ public final class AgreementReport {
                 + " source does not give.\n\n");
         md.append("Data: the ").append(benchmark).append(" files of the data folder; their README gives source and"
                 + " licence.  \n");
-        md.append("Settings: ").append(settings).append("  \nItems: ").append(result.items()).append("  \nDate: ")
-                .append(ZonedDateTime.now()).append("  \nMachine: ").append(System.getProperty("os.arch")).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
+        md.append("Settings: ").append(settings).append("  \nItems: ").append(result.items()).append("  \n")
+                .append(Provenance.dateAndMachine());
         md.append("\n![agreement by group](agreement.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
         Charts.agreement(out.resolve("agreement.png"), benchmark + ": agreement with human labels", columns, overallColumn,

@@ -8,7 +8,6 @@ import io.llmblender.eval.metric.SelectorRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.List;
 
 /** The ensemble-gain report: every selector's win rate, interval, gain and cost, with published anchors. */
@@ -48,10 +47,8 @@ public final class GainReport {
             md.append("| ").append(String.join(" | ", p)).append(" |\n");
         }
         md.append("\nData: AlpacaEval recorded outputs and per-example judge preferences (tatsu-lab/alpaca_eval @ cd543a14;"
-                + " CC BY-NC 4.0; see alpaca_eval/README.md of the data folder).  \nMachine: ")
-                .append(System.getProperty("os.arch")).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores");
-        md.append("\nDate: ").append(ZonedDateTime.now()).append("\n\n![win rate per selector](gains.png)\n");
+                + " CC BY-NC 4.0; see alpaca_eval/README.md of the data folder).  \n")
+                .append(Provenance.dateAndMachine()).append("\n![win rate per selector](gains.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
         Charts.gains(out.resolve("gains.png"), "AlpacaEval (" + judge + ") win rate per selector, pool " + pool,
                 r.scores());
