@@ -1,10 +1,7 @@
 package io.llmblender.fuser.genfuser;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.llmblender.runtime.ConfigException;
-import io.llmblender.runtime.DjlRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.llmblender.runtime.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -22,17 +19,7 @@ public final class FlanT5Tokenizer implements AutoCloseable {
     }
 
     public static FlanT5Tokenizer load(Path fileOrFolder) {
-        Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve("tokenizer.json") : fileOrFolder;
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(file, null, "does not exist; a GenFuser folder needs the Flan-T5 tokenizer.json");
-        }
-        DjlRuntime.engine(); // offline flags before the tokenizer library starts
-        try {
-            return new FlanT5Tokenizer(HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
-                    .optTruncation(false).optPadding(false).build());
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(file, null, "is not a readable Hugging Face tokenizer: " + e.getMessage(), e);
-        }
+        return new FlanT5Tokenizer(Tokenizers.load(fileOrFolder, false, "a GenFuser folder needs the Flan-T5 tokenizer.json"));
     }
 
     /** {@code tokenizer(text, add_special_tokens=False).input_ids}. */

@@ -1,10 +1,7 @@
 package io.llmblender.ranker.pairrm;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.llmblender.runtime.ConfigException;
-import io.llmblender.runtime.DjlRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.llmblender.runtime.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -28,22 +25,8 @@ public final class PairRmTokenizer implements AutoCloseable {
 
     /** Loads {@code tokenizer.json}, or the one inside a folder. */
     public static PairRmTokenizer load(Path fileOrFolder) {
-        Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve("tokenizer.json") : fileOrFolder;
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(file, null, "does not exist; a PairRM folder needs the tokenizer.json of"
-                    + " llm-blender/PairRM-hf (DeBERTa-v3 with the four PairRM marker tokens)");
-        }
-        DjlRuntime.engine(); // sets the offline flags before the tokenizer library starts
-        try {
-            return new PairRmTokenizer(HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
-                    .optAddSpecialTokens(true)
-                    .optTruncation(false)
-                    .optPadding(false)
-                    .build());
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(file, null, "is not a readable Hugging Face tokenizer: " + e.getMessage(), e);
-        }
+        return new PairRmTokenizer(Tokenizers.load(fileOrFolder, true, "a PairRM folder needs the tokenizer.json of"
+                + " llm-blender/PairRM-hf (DeBERTa-v3 with the four PairRM marker tokens)"));
     }
 
     /** {@code [CLS] body [SEP]}, however long. */
