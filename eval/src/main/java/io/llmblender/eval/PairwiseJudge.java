@@ -24,12 +24,16 @@ public interface PairwiseJudge {
     /** As above, reusing the logits an earlier run stored in {@code cache} under {@code model} (see {@link PairLogits}). */
     static PairwiseJudge pairRm(PairRanker ranker, String model, ResultCache cache) {
         return (items, swapped) -> {
-            float[] logits = PairLogits.compare(ranker, model, items, CompareMode.A_B, swapped, cache);
-            int[] out = new int[logits.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
-            }
-            return out;
+            return verdicts(PairLogits.compare(ranker, model, items, CompareMode.A_B, swapped, cache));
         };
+    }
+
+    /** PairRM's verdict on each logit: {@code > 0} prefers the first response shown; it never says tie. */
+    static int[] verdicts(float[] logits) {
+        int[] out = new int[logits.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
+        }
+        return out;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * Per-item results of a long evaluation, appended to a JSONL file as they are computed, so an interrupted run
@@ -49,7 +50,7 @@ public final class ResultCache implements AutoCloseable {
     }
 
     /** The cached value, or the computed one (then stored and flushed). */
-    public synchronized int get(String key, java.util.function.IntSupplier compute) {
+    public synchronized int get(String key, IntSupplier compute) {
         Double v = values.get(key);
         if (v != null) {
             return v.intValue();

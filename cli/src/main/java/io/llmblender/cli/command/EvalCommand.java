@@ -131,12 +131,8 @@ public final class EvalCommand implements Callable<Integer> {
             List<AgreementReport.Published> published;
             if (benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf) {
                 // accuracy: both orders in one logit, f(chosen, rejected) − f(rejected, chosen) > 0 prefers chosen
-                float[] logits = PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache);
-                int[] verdicts = new int[logits.length];
-                for (int i = 0; i < verdicts.length; i++) {
-                    verdicts[i] = logits[i] > 0 ? PairwiseItem.FIRST : PairwiseItem.SECOND;
-                }
-                r = Agreement.onePass(items, verdicts);
+                r = Agreement.onePass(items, PairwiseJudge.verdicts(
+                        PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache)));
                 columns = benchmark == Benchmark.hhh ? Benchmarks.HHH_COLUMNS : Map.of("harmless", "Harmless");
                 overall = benchmark == Benchmark.hhh ? "Total Avg." : "Accuracy";
                 published = benchmark == Benchmark.hhh ? AgreementReport.HHH_PUBLISHED : List.of();

@@ -1,5 +1,6 @@
 package io.llmblender.eval.metric;
 
+import io.llmblender.eval.ResultCache;
 import io.llmblender.eval.data.AlpacaEval;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Every selector on one pool of AlpacaEval models: oracle, random (exact expectation), each single model,
@@ -35,8 +37,8 @@ public final class SelectorRun {
      * ranker's work (e.g. PairRM's forward-pass rows) from {@code counters} after it ran.
      */
     public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
-            BiConsumer<Integer, Integer> progress, io.llmblender.eval.ResultCache cache,
-            Map<String, java.util.function.LongSupplier> counters) {
+            BiConsumer<Integer, Integer> progress, ResultCache cache,
+            Map<String, LongSupplier> counters) {
         int n = limit > 0 ? Math.min(limit, AlpacaEval.INSTRUCTIONS) : AlpacaEval.INSTRUCTIONS;
         List<double[]> prefs = new ArrayList<>();
         List<String[]> outputs = new ArrayList<>();
