@@ -37,7 +37,7 @@ public final class GainReport {
             Long work = r.rankerWork().get(s.selector());
             md.append(String.format("| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s | %s |%n", s.selector(), s.winRate(), s.low(),
                     s.high(), s.winRate() - best,
-                    s.selector().equals("oracle") ? "1.00" : String.format("%.2f", EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
+                    s.selector().equals("oracle") ? "1.00" : gapClosed(EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
                     sec == null ? "" : String.format("%.1f", sec), work == null ? "" : work + " pair rows"));
         }
         md.append("\nBest single model: ").append(r.bestSingle()).append(String.format(" (%.2f).%n%n", best));
@@ -61,5 +61,10 @@ public final class GainReport {
         root.set("ranker_pair_rows", json.valueToTree(r.rankerWork()));
         root.set("published", json.valueToTree(PUBLISHED));
         json.writeValue(out.resolve("report.json").toFile(), root);
+    }
+
+    /** "—" when the best single model already matches the oracle: there is no gap to close (a small --limit). */
+    private static String gapClosed(double share) {
+        return Double.isNaN(share) ? "—" : String.format("%.2f", share);
     }
 }
