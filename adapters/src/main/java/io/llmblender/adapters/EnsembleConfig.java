@@ -41,11 +41,23 @@ import java.util.Set;
  * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
  * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank} (with {@code quorum})
  */
-public record EnsembleConfig(Path file, String name, List<MemberSpec> members, String rankerType, String rankerModel,
-        String rankerStrategy, String fuserType, String fuserModel, String fuserMember, String policy, int topK, int quorum,
+public record EnsembleConfig(
+        Path file,
+        String name,
+        List<MemberSpec> members,
+        String rankerType,
+        String rankerModel,
+        String rankerStrategy,
+        String fuserType,
+        String fuserModel,
+        String fuserMember,
+        String policy,
+        int topK,
+        int quorum,
         Duration deadline) {
 
-    static final Set<String> PROVIDERS = Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
+    static final Set<String> PROVIDERS =
+            Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
 
     public EnsembleConfig {
         members = List.copyOf(members);
@@ -54,7 +66,9 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
     public static EnsembleConfig read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(Files.readString(file));
+            root = new ObjectMapper()
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
             throw new ConfigException(file, null, "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -79,13 +93,15 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
                 }
                 String provider = text(m, "provider", at, true, problems);
                 if (provider != null && !PROVIDERS.contains(provider)) {
-                    problems.add("field '" + at + ".provider' is '" + provider + "'; use one of " + new java.util.TreeSet<>(PROVIDERS));
+                    problems.add("field '" + at + ".provider' is '" + provider + "'; use one of "
+                            + new java.util.TreeSet<>(PROVIDERS));
                 }
                 boolean replay = "replay".equals(provider);
                 String model = text(m, "model", at, !replay, problems);
                 String baseUrl = text(m, "base_url", at, "openai-compatible".equals(provider), problems);
                 if (baseUrl != null && !baseUrl.matches("https?://.+")) {
-                    problems.add("field '" + at + ".base_url' is '" + baseUrl + "'; it must start with http:// or https://");
+                    problems.add(
+                            "field '" + at + ".base_url' is '" + baseUrl + "'; it must start with http:// or https://");
                 }
                 GuardConfig guard = GuardConfig.defaults();
                 int timeout = integer(m, "timeout_seconds", at, 60, 1, 3600, problems);
@@ -93,9 +109,17 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
                 guard = guard.withTimeout(Duration.ofSeconds(timeout)).withRetries(attempts, guard.initialBackoff());
                 Double temperature = m.has("temperature") ? m.get("temperature").asDouble() : null;
                 Integer maxTokens = m.has("max_tokens") ? m.get("max_tokens").asInt() : null;
-                members.add(new MemberSpec(name, provider, model, baseUrl, text(m, "api_key_env", at, false, problems),
-                        temperature, maxTokens, text(m, "questions", at, false, problems),
-                        text(m, "answers", at, replay, problems), guard));
+                members.add(new MemberSpec(
+                        name,
+                        provider,
+                        model,
+                        baseUrl,
+                        text(m, "api_key_env", at, false, problems),
+                        temperature,
+                        maxTokens,
+                        text(m, "questions", at, false, problems),
+                        text(m, "answers", at, replay, problems),
+                        guard));
             }
         }
         JsonNode ranker = root.path("ranker");
@@ -115,8 +139,10 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
         String fuserModel = fuser.path("model").asText(null);
         String fuserMember = fuser.path("member").asText(null);
         if (fuserType.equals("genfuser") && fuserModel == null) {
-            problems.add("field 'fuser.model' is missing; a genfuser needs a folder or hub id (llm-blender/gen_fuser_3b)");
-        } else if (fuserType.equals("chat") && members.stream().noneMatch(s -> s.name() != null && s.name().equals(fuserMember))) {
+            problems.add(
+                    "field 'fuser.model' is missing; a genfuser needs a folder or hub id (llm-blender/gen_fuser_3b)");
+        } else if (fuserType.equals("chat")
+                && members.stream().noneMatch(s -> s.name() != null && s.name().equals(fuserMember))) {
             problems.add("field 'fuser.member' is '" + fuserMember + "'; a chat fuser must name one of the members");
         } else if (!Set.of("none", "genfuser", "chat").contains(fuserType)) {
             problems.add("field 'fuser.type' is '" + fuserType + "'; use none, genfuser or chat");
@@ -128,8 +154,14 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
         if (policy.equals("rank-and-fuse") && fuserType.equals("none")) {
             problems.add("field 'policy' is rank-and-fuse but no fuser is configured; add \"fuser\" or use rank-only");
         }
-        int quorum = integer(root, "quorum", "", policy.equals("first-k-then-rank") ? -1 : Integer.MAX_VALUE, 1,
-                Integer.MAX_VALUE, problems);
+        int quorum = integer(
+                root,
+                "quorum",
+                "",
+                policy.equals("first-k-then-rank") ? -1 : Integer.MAX_VALUE,
+                1,
+                Integer.MAX_VALUE,
+                problems);
         if (policy.equals("first-k-then-rank") && quorum == -1) {
             problems.add("field 'quorum' is missing; first-k-then-rank needs the number of answers to wait for");
         }
@@ -137,24 +169,43 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
         int deadline = integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!Set.of("name", "members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds").contains(f)) {
+            if (!Set.of("name", "members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds")
+                    .contains(f)) {
                 problems.add("field '" + f + "' is unknown; is it misspelt?");
             }
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(file, null, problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
-                    + ":\n  " + String.join("\n  ", problems));
+            throw new ConfigException(
+                    file,
+                    null,
+                    problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
+                            + String.join("\n  ", problems));
         }
         if (strategy.equals("bubble") && policy.equals("rank-and-fuse")) {
-            throw new ConfigException(file, "ranker.strategy", "is bubble, which finds only the best answer;"
-                    + " rank-and-fuse needs the full ranking");
+            throw new ConfigException(
+                    file,
+                    "ranker.strategy",
+                    "is bubble, which finds only the best answer;" + " rank-and-fuse needs the full ranking");
         }
         String name = root.path("name").asText("blender");
         if (!name.matches("[\\w.:-]+")) {
-            throw new ConfigException(file, "name", "is '" + name + "'; an ensemble name is letters, digits and . _ : -");
+            throw new ConfigException(
+                    file, "name", "is '" + name + "'; an ensemble name is letters, digits and . _ : -");
         }
-        return new EnsembleConfig(file, name, members, rankerType, rankerModel, strategy, fuserType, fuserModel, fuserMember,
-                policy, topK, quorum, Duration.ofSeconds(deadline));
+        return new EnsembleConfig(
+                file,
+                name,
+                members,
+                rankerType,
+                rankerModel,
+                strategy,
+                fuserType,
+                fuserModel,
+                fuserMember,
+                policy,
+                topK,
+                quorum,
+                Duration.ofSeconds(deadline));
     }
 
     private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {
@@ -172,7 +223,8 @@ public record EnsembleConfig(Path file, String name, List<MemberSpec> members, S
         return v.asText();
     }
 
-    private static int integer(JsonNode node, String field, String at, int fallback, int min, int max, List<String> problems) {
+    private static int integer(
+            JsonNode node, String field, String at, int fallback, int min, int max, List<String> problems) {
         JsonNode v = node.get(field);
         String where = at.isEmpty() ? field : at + "." + field;
         if (v == null || v.isNull()) {

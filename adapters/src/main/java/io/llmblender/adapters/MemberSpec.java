@@ -12,5 +12,14 @@ import io.llmblender.adapters.guard.GuardConfig;
  * @param replayQuestions for {@code replay}: MT-bench's question.jsonl, or null for a prompt/answer JSONL
  * @param replayAnswers for {@code replay}: the model's answers
  */
-public record MemberSpec(String name, String provider, String model, String baseUrl, String apiKeyEnv,
-        Double temperature, Integer maxTokens, String replayQuestions, String replayAnswers, GuardConfig guard) {}
+public record MemberSpec(
+        String name,
+        String provider,
+        String model,
+        String baseUrl,
+        String apiKeyEnv,
+        Double temperature,
+        Integer maxTokens,
+        String replayQuestions,
+        String replayAnswers,
+        GuardConfig guard) {}

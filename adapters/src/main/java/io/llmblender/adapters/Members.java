@@ -31,26 +31,45 @@ public final class Members {
         switch (s.provider()) {
             case "openai", "openai-compatible" -> {
                 if (s.provider().equals("openai") && key == null) {
-                    throw new ConfigException(configFile, field + ".api_key_env", "names " + s.apiKeyEnv()
-                            + ", which is not set; export it or use provider openai-compatible for a keyless server");
+                    throw new ConfigException(
+                            configFile,
+                            field + ".api_key_env",
+                            "names " + s.apiKeyEnv()
+                                    + ", which is not set; export it or use provider openai-compatible for a keyless server");
                 }
-                OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().modelName(s.model()).apiKey(key)
-                        .maxRetries(0).timeout(timeout).httpClientBuilder(http(timeout))
-                        .temperature(s.temperature()).maxTokens(s.maxTokens());
+                OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder()
+                        .modelName(s.model())
+                        .apiKey(key)
+                        .maxRetries(0)
+                        .timeout(timeout)
+                        .httpClientBuilder(http(timeout))
+                        .temperature(s.temperature())
+                        .maxTokens(s.maxTokens());
                 if (s.baseUrl() != null) {
                     b.baseUrl(s.baseUrl());
                 }
                 return b.build();
             }
             case "ollama" -> {
-                return OllamaChatModel.builder().baseUrl(s.baseUrl() == null ? "http://127.0.0.1:11434" : s.baseUrl())
-                        .modelName(s.model()).maxRetries(0).timeout(timeout).httpClientBuilder(http(timeout))
-                        .temperature(s.temperature()).numPredict(s.maxTokens()).build();
+                return OllamaChatModel.builder()
+                        .baseUrl(s.baseUrl() == null ? "http://127.0.0.1:11434" : s.baseUrl())
+                        .modelName(s.model())
+                        .maxRetries(0)
+                        .timeout(timeout)
+                        .httpClientBuilder(http(timeout))
+                        .temperature(s.temperature())
+                        .numPredict(s.maxTokens())
+                        .build();
             }
             case "anthropic" -> {
-                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder().modelName(s.model())
-                        .apiKey(require(key, s, configFile)).maxRetries(0).timeout(timeout).httpClientBuilder(http(timeout))
-                        .temperature(s.temperature()).maxTokens(s.maxTokens() == null ? 1024 : s.maxTokens());
+                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
+                        .modelName(s.model())
+                        .apiKey(require(key, s, configFile))
+                        .maxRetries(0)
+                        .timeout(timeout)
+                        .httpClientBuilder(http(timeout))
+                        .temperature(s.temperature())
+                        .maxTokens(s.maxTokens() == null ? 1024 : s.maxTokens());
                 if (s.baseUrl() != null) {
                     b.baseUrl(s.baseUrl());
                 }
@@ -58,8 +77,13 @@ public final class Members {
             }
             case "gemini" -> {
                 GoogleAiGeminiChatModel.GoogleAiGeminiChatModelBuilder b = GoogleAiGeminiChatModel.builder()
-                        .modelName(s.model()).apiKey(require(key, s, configFile)).maxRetries(0).timeout(timeout)
-                        .httpClientBuilder(http(timeout)).temperature(s.temperature()).maxOutputTokens(s.maxTokens());
+                        .modelName(s.model())
+                        .apiKey(require(key, s, configFile))
+                        .maxRetries(0)
+                        .timeout(timeout)
+                        .httpClientBuilder(http(timeout))
+                        .temperature(s.temperature())
+                        .maxOutputTokens(s.maxTokens());
                 if (s.baseUrl() != null) {
                     b.baseUrl(s.baseUrl());
                 }
@@ -69,24 +93,34 @@ public final class Members {
                 Path base = configFile == null || configFile.getParent() == null ? Path.of("") : configFile.getParent();
                 return s.replayQuestions() == null
                         ? ReplayChatModel.fromJsonl(s.name(), base.resolve(s.replayAnswers()))
-                        : ReplayChatModel.fromMtBench(base.resolve(s.replayQuestions()), base.resolve(s.replayAnswers()));
+                        : ReplayChatModel.fromMtBench(
+                                base.resolve(s.replayQuestions()), base.resolve(s.replayAnswers()));
             }
-            default -> throw new ConfigException(configFile, field + ".provider", "is '" + s.provider() + "'; use one of"
-                    + " openai, openai-compatible, ollama, anthropic, gemini, replay");
+            default ->
+                throw new ConfigException(
+                        configFile,
+                        field + ".provider",
+                        "is '" + s.provider() + "'; use one of"
+                                + " openai, openai-compatible, ollama, anthropic, gemini, replay");
         }
     }
 
     private static String require(String key, MemberSpec s, Path configFile) {
         if (key == null) {
-            throw new ConfigException(configFile, "members." + s.name() + ".api_key_env", s.apiKeyEnv() == null
-                    ? "is missing; " + s.provider() + " needs an API key, named by an environment variable"
-                    : "names " + s.apiKeyEnv() + ", which is not set; export it before running");
+            throw new ConfigException(
+                    configFile,
+                    "members." + s.name() + ".api_key_env",
+                    s.apiKeyEnv() == null
+                            ? "is missing; " + s.provider() + " needs an API key, named by an environment variable"
+                            : "names " + s.apiKeyEnv() + ", which is not set; export it before running");
         }
         return key;
     }
 
     /** HTTP/1.1 with the member's time limit, keeping Retry-After for the guard's retry. */
     private static RetryAfterHttpClient.Builder http(Duration timeout) {
-        return RetryAfterHttpClient.builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(timeout);
+        return RetryAfterHttpClient.builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(timeout);
     }
 }

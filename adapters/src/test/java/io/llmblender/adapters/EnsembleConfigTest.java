@@ -63,7 +63,16 @@ class EnsembleConfigTest {
 
     @Test
     void a_missing_key_names_the_variable_to_export() {
-        MemberSpec gpt = new MemberSpec("gpt", "openai", "gpt-4o-mini", null, "OPENAI_API_KEY", null, null, null, null,
+        MemberSpec gpt = new MemberSpec(
+                "gpt",
+                "openai",
+                "gpt-4o-mini",
+                null,
+                "OPENAI_API_KEY",
+                null,
+                null,
+                null,
+                null,
                 io.llmblender.adapters.guard.GuardConfig.defaults());
         assertThatThrownBy(() -> Members.build(gpt, Map.of(), tmp.resolve("e.json")))
                 .isInstanceOf(ConfigException.class)

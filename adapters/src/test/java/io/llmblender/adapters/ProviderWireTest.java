@@ -41,20 +41,23 @@ class ProviderWireTest {
             headers.add(Map.copyOf(ex.getRequestHeaders()));
             String body;
             if (path.endsWith("/chat/completions")) {
-                body = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                        + "\"message\":{\"role\":\"assistant\",\"content\":\"from openai\"},\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4,\"total_tokens\":9}}";
+                body =
+                        "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                                + "\"message\":{\"role\":\"assistant\",\"content\":\"from openai\"},\"finish_reason\":\"stop\"}],"
+                                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4,\"total_tokens\":9}}";
             } else if (path.equals("/api/chat")) {
-                body = "{\"model\":\"mistral\",\"created_at\":\"2026-11-28T00:00:00Z\",\"message\":{\"role\":\"assistant\","
-                        + "\"content\":\"from ollama\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":7,\"eval_count\":3}";
+                body =
+                        "{\"model\":\"mistral\",\"created_at\":\"2026-11-28T00:00:00Z\",\"message\":{\"role\":\"assistant\","
+                                + "\"content\":\"from ollama\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":7,\"eval_count\":3}";
             } else if (path.endsWith(":generateContent")) {
                 body = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"from gemini\"}],\"role\":\"model\"},"
                         + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":4,"
                         + "\"candidatesTokenCount\":2,\"totalTokenCount\":6}}";
             } else if (path.endsWith("/messages")) {
-                body = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[{\"type\":"
-                        + "\"text\",\"text\":\"from anthropic\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":6,"
-                        + "\"output_tokens\":2}}";
+                body =
+                        "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[{\"type\":"
+                                + "\"text\",\"text\":\"from anthropic\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":6,"
+                                + "\"output_tokens\":2}}";
             } else {
                 ex.sendResponseHeaders(404, -1);
                 ex.close();
@@ -82,7 +85,8 @@ class ProviderWireTest {
 
     @Test
     void an_openai_compatible_member_posts_chat_completions() {
-        ChatModel m = Members.build(spec("local", "openai-compatible", "llama3", base + "/v1", null), Map.of(), Path.of("c.json"));
+        ChatModel m = Members.build(
+                spec("local", "openai-compatible", "llama3", base + "/v1", null), Map.of(), Path.of("c.json"));
         ChatResponse r = m.chat(dev.langchain4j.data.message.UserMessage.from("hi"));
         assertThat(r.aiMessage().text()).isEqualTo("from openai");
         assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(4);
@@ -104,19 +108,30 @@ class ProviderWireTest {
 
     @Test
     void a_gemini_member_posts_generate_content_with_its_key() {
-        ChatModel m = Members.build(spec("gemini", "gemini", "gemini-1.5-flash", base + "/v1beta", "GEMINI_KEY"),
-                Map.of("GEMINI_KEY", "g-test"), Path.of("c.json"));
+        ChatModel m = Members.build(
+                spec("gemini", "gemini", "gemini-1.5-flash", base + "/v1beta", "GEMINI_KEY"),
+                Map.of("GEMINI_KEY", "g-test"),
+                Path.of("c.json"));
         ChatResponse r = m.chat(dev.langchain4j.data.message.UserMessage.from("hi"));
         assertThat(r.aiMessage().text()).isEqualTo("from gemini");
         assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(2);
         assertThat(paths).containsExactly("/v1beta/models/gemini-1.5-flash:generateContent");
-        assertThat(bodies.get(0).get("contents").get(0).get("parts").get(0).get("text").asText()).isEqualTo("hi");
+        assertThat(bodies.get(0)
+                        .get("contents")
+                        .get(0)
+                        .get("parts")
+                        .get(0)
+                        .get("text")
+                        .asText())
+                .isEqualTo("hi");
     }
 
     @Test
     void an_anthropic_member_posts_messages_with_its_key_from_the_environment() {
-        ChatModel m = Members.build(spec("claude", "anthropic", "claude-3-5-haiku", base + "/v1/", "MY_ANTHROPIC_KEY"),
-                Map.of("MY_ANTHROPIC_KEY", "sk-test"), Path.of("c.json"));
+        ChatModel m = Members.build(
+                spec("claude", "anthropic", "claude-3-5-haiku", base + "/v1/", "MY_ANTHROPIC_KEY"),
+                Map.of("MY_ANTHROPIC_KEY", "sk-test"),
+                Path.of("c.json"));
         ChatResponse r = m.chat(dev.langchain4j.data.message.UserMessage.from("hi"));
         assertThat(r.aiMessage().text()).isEqualTo("from anthropic");
         assertThat(paths).containsExactly("/v1/messages");

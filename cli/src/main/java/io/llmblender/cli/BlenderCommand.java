@@ -23,8 +23,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BlenderCommand.Version.class,
         description = "Ensembles LLMs the way LLM-Blender does: rank candidate answers with PairRM, fuse the best.",
-        subcommands = {DemoCommand.class, AskCommand.class, ServeCommand.class, EvalCommand.class, RankCommand.class, CompareCommand.class, FuseCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            AskCommand.class,
+            ServeCommand.class,
+            EvalCommand.class,
+            RankCommand.class,
+            CompareCommand.class,
+            FuseCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class BlenderCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

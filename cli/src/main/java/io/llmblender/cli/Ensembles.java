@@ -72,15 +72,25 @@ public final class Ensembles implements AutoCloseable {
             members.put(m.name(), Members.build(m, System.getenv(), config));
         }
         List<AutoCloseable> owned = new ArrayList<>();
-        Ranker ranker = c.rankerType().equals("pairrm") ? own(PairRanker.load(c.rankerModel()), owned) : new ConsensusRanker();
+        Ranker ranker =
+                c.rankerType().equals("pairrm") ? own(PairRanker.load(c.rankerModel()), owned) : new ConsensusRanker();
         Fuser fuser = switch (c.fuserType()) {
-            case "genfuser" -> own(Files.isDirectory(Path.of(c.fuserModel())) ? GenFuser.load(Path.of(c.fuserModel()))
-                    : GenFuser.fromHub(c.fuserModel(), HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE)),
-                    owned);
+            case "genfuser" ->
+                own(
+                        Files.isDirectory(Path.of(c.fuserModel()))
+                                ? GenFuser.load(Path.of(c.fuserModel()))
+                                : GenFuser.fromHub(
+                                        c.fuserModel(),
+                                        HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE)),
+                        owned);
             case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
             default -> null;
         };
-        Blender.Builder b = Blender.builder().ranker(ranker).fuser(fuser).topK(c.topK()).deadline(c.deadline())
+        Blender.Builder b = Blender.builder()
+                .ranker(ranker)
+                .fuser(fuser)
+                .topK(c.topK())
+                .deadline(c.deadline())
                 .policy(BlendPolicy.valueOf(c.policy().toUpperCase().replace('-', '_')));
         if (c.rankerStrategy().equals("bubble")) {
             b.bubble(7L);
@@ -99,14 +109,21 @@ public final class Ensembles implements AutoCloseable {
         Path data = extractDemoData();
         List<String> prompts = new ArrayList<>();
         for (String line : Files.readAllLines(data.resolve("question.jsonl"))) {
-            prompts.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("turns").get(0).asText());
+            prompts.add(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(line)
+                    .get("turns")
+                    .get(0)
+                    .asText());
         }
         List<AutoCloseable> owned = new ArrayList<>();
         Ranker ranker = model == null ? new ConsensusRanker() : own(PairRanker.load(model), owned);
         Blender.Builder b = Blender.builder().ranker(ranker);
         for (String m : DEMO_MODELS) {
-            b.member(m, ReplayChatModel.fromMtBench(data.resolve("question.jsonl"),
-                    data.resolve("model_answer").resolve(m + ".jsonl")));
+            b.member(
+                    m,
+                    ReplayChatModel.fromMtBench(
+                            data.resolve("question.jsonl"),
+                            data.resolve("model_answer").resolve(m + ".jsonl")));
         }
         return new Ensembles("blender", b.build(), ranker, owned, List.copyOf(prompts));
     }

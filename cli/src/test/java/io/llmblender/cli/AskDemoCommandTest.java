@@ -40,7 +40,9 @@ class AskDemoCommandTest {
         int code = cli.run("ask", "--config", config.toString(), "--trace", "What", "is", "2+2?");
         assertThat(code).as(cli.err.toString()).isZero();
         String out = cli.out.toString();
-        assertThat(out).contains("| a | answered: 4 | 1 |").contains("| b | answered: 2+2 equals 4. | 1 |")
+        assertThat(out)
+                .contains("| a | answered: 4 | 1 |")
+                .contains("| b | answered: 2+2 equals 4. | 1 |")
                 .contains("| c | failed: InvalidRequestException: replay member 'c' has no recorded answer");
         assertThat(out.lines().findFirst().orElseThrow()).isIn("4", "2+2 equals 4.");
     }
@@ -50,13 +52,19 @@ class AskDemoCommandTest {
         int code = cli.run("bench", "serve", "--requests", "12", "--clients", "4", "--server-slots", "2");
         assertThat(code).as(cli.err.toString()).isZero();
         String out = cli.out.toString();
-        assertThat(out).contains("| answered (200) | refused (429) | lost |").containsPattern("\\| \\d+ \\| \\d+ \\| 0 \\|");
+        assertThat(out)
+                .contains("| answered (200) | refused (429) | lost |")
+                .containsPattern("\\| \\d+ \\| \\d+ \\| 0 \\|");
     }
 
     @Test
     void a_broken_config_is_one_message_naming_the_file_and_fields(@TempDir Path tmp) throws Exception {
-        Path config = Files.writeString(tmp.resolve("bad.json"), "{\"members\": [{\"name\": \"x\", \"provider\": \"nope\"}]}");
+        Path config = Files.writeString(
+                tmp.resolve("bad.json"), "{\"members\": [{\"name\": \"x\", \"provider\": \"nope\"}]}");
         assertThat(cli.run("ask", "--config", config.toString(), "hi")).isEqualTo(1);
-        assertThat(cli.err.toString()).startsWith("blender: " + config).contains("members[0].provider").doesNotContain("\tat ");
+        assertThat(cli.err.toString())
+                .startsWith("blender: " + config)
+                .contains("members[0].provider")
+                .doesNotContain("\tat ");
     }
 }

@@ -33,12 +33,35 @@ class BlenderCommandTest {
     }
 
     @Test
-    void bench_pairrm_reports_each_shape_against_the_machines_matmul_and_writes_json(@TempDir Path tmp) throws Exception {
+    void bench_pairrm_reports_each_shape_against_the_machines_matmul_and_writes_json(@TempDir Path tmp)
+            throws Exception {
         // given a tiny model shape, so the run takes a second (the numbers are not checked: speed is not a unit test)
         Path json = tmp.resolve("bench.json");
-        int code = run("bench", "pairrm", "--layers", "2", "--hidden", "64", "--heads", "4", "--intermediate", "128",
-                "--vocab", "1005", "--buckets", "16", "--shapes", "1x32,2x48", "--warmup", "0", "--reps", "1",
-                "--matmul", "128", "--json", json.toString());
+        int code = run(
+                "bench",
+                "pairrm",
+                "--layers",
+                "2",
+                "--hidden",
+                "64",
+                "--heads",
+                "4",
+                "--intermediate",
+                "128",
+                "--vocab",
+                "1005",
+                "--buckets",
+                "16",
+                "--shapes",
+                "1x32,2x48",
+                "--warmup",
+                "0",
+                "--reps",
+                "1",
+                "--matmul",
+                "128",
+                "--json",
+                json.toString());
         // then
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
@@ -53,22 +76,48 @@ class BlenderCommandTest {
         assertThat(first.get("peakRssBytes").asLong()).isPositive();
         // GFLOP by the reference's count: 2 layers of 24·L·H² + 4·L²·H + 4·L·2k·H + 4·2k·H² at L=32, H=64, 2k=32
         double perLayer = 24.0 * 32 * 64 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 64 * 64;
-        assertThat(first.get("gflop").asDouble()).isCloseTo(2 * perLayer / 1e9, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(first.get("gflop").asDouble())
+                .isCloseTo(2 * perLayer / 1e9, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
     void bench_genfuser_reports_encoder_and_decoder_step_against_the_matmul(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("genfuser.json");
-        int code = run("bench", "genfuser", "--d-model", "64", "--layers", "2", "--heads", "4", "--d-kv", "16",
-                "--d-ff", "128", "--vocab", "1000", "--input-tokens", "40", "--steps", "3", "--matmul", "128",
-                "--json", json.toString());
+        int code = run(
+                "bench",
+                "genfuser",
+                "--d-model",
+                "64",
+                "--layers",
+                "2",
+                "--heads",
+                "4",
+                "--d-kv",
+                "16",
+                "--d-ff",
+                "128",
+                "--vocab",
+                "1000",
+                "--input-tokens",
+                "40",
+                "--steps",
+                "3",
+                "--matmul",
+                "128",
+                "--json",
+                json.toString());
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("| encoder, 40 tokens (+ cross K/V) |").contains("| decoder step, 4 beams (median) |");
+        assertThat(out.toString())
+                .contains("| encoder, 40 tokens (+ cross K/V) |")
+                .contains("| decoder step, 4 beams (median) |");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.get("stepMsAll")).hasSize(3);
         assertThat(report.get("encoderMs").asDouble()).isPositive();
         // the decoder-step count: 2 layers of (2·R·d·inner·6 + 4·R·t·inner + 4·R·L·inner + 2·R·d·d_ff·3) + lm_head
-        double perLayer = 2.0 * 4 * 64 * 64 * 4 + 4.0 * 4 * 2 * 64 + 2.0 * 4 * 64 * 64 * 2 + 4.0 * 4 * 40 * 64
+        double perLayer = 2.0 * 4 * 64 * 64 * 4
+                + 4.0 * 4 * 2 * 64
+                + 2.0 * 4 * 64 * 64 * 2
+                + 4.0 * 4 * 40 * 64
                 + 2.0 * 4 * 64 * 128 * 3;
         assertThat(report.get("stepGflop").asDouble())
                 .isCloseTo((2 * perLayer + 2.0 * 4 * 64 * 1000) / 1e9, org.assertj.core.data.Offset.offset(1e-12));

@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /** {@code blender fuse} with the tiny GenFuser fixture folder and with a chat model on a loopback server. */
 class FuseCommandTest {
-    static final Path GENFUSER = Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e").toAbsolutePath().normalize();
-    static final Path PAIRRM = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e").toAbsolutePath().normalize();
+    static final Path GENFUSER = Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e")
+            .toAbsolutePath()
+            .normalize();
+    static final Path PAIRRM = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
+            .toAbsolutePath()
+            .normalize();
     static final List<String> CANDIDATES = List.of("hi!", "bye", "hello there, friend");
 
     final CliRun cli = new CliRun();
@@ -29,14 +33,26 @@ class FuseCommandTest {
 
     @Test
     void genfuser_fuses_the_first_k_candidates_as_the_api_does() throws Exception {
-        int code = cli.run("fuse", "--fuser", GENFUSER.toString(), "--input", "hello", "--candidates",
-                new ObjectMapper().writeValueAsString(CANDIDATES), "--top-k", "2", "--max-new-tokens", "16", "--json");
+        int code = cli.run(
+                "fuse",
+                "--fuser",
+                GENFUSER.toString(),
+                "--input",
+                "hello",
+                "--candidates",
+                new ObjectMapper().writeValueAsString(CANDIDATES),
+                "--top-k",
+                "2",
+                "--max-new-tokens",
+                "16",
+                "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(cli.out.toString());
         try (GenFuser fuser = GenFuser.load(GENFUSER)) {
-            String expected = fuser.withOptions(new GenFuser.Options(128, 1024,
-                            new io.llmblender.fuser.t5.BeamSearch.Options(4, 1, 1.0, false, 16)))
-                    .fuse(new FusionRequest("hello", CANDIDATES.subList(0, 2))).text();
+            String expected = fuser.withOptions(new GenFuser.Options(
+                            128, 1024, new io.llmblender.fuser.t5.BeamSearch.Options(4, 1, 1.0, false, 16)))
+                    .fuse(new FusionRequest("hello", CANDIDATES.subList(0, 2)))
+                    .text();
             assertThat(r.get("text").asText()).isEqualTo(expected);
         }
         assertThat(r.get("fused_candidates")).hasSize(2);
@@ -45,9 +61,23 @@ class FuseCommandTest {
 
     @Test
     void with_a_ranker_the_top_k_by_pairrm_are_fused() throws Exception {
-        int code = cli.run("fuse", "--fuser", GENFUSER.toString(), "--ranker", PAIRRM.toString(), "--input", "hello",
-                "--candidates", new ObjectMapper().writeValueAsString(CANDIDATES), "--top-k", "2", "--beams", "1",
-                "--max-new-tokens", "8", "--json");
+        int code = cli.run(
+                "fuse",
+                "--fuser",
+                GENFUSER.toString(),
+                "--ranker",
+                PAIRRM.toString(),
+                "--input",
+                "hello",
+                "--candidates",
+                new ObjectMapper().writeValueAsString(CANDIDATES),
+                "--top-k",
+                "2",
+                "--beams",
+                "1",
+                "--max-new-tokens",
+                "8",
+                "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(cli.out.toString());
         try (PairRanker ranker = PairRanker.load(PAIRRM)) {
@@ -64,9 +94,11 @@ class FuseCommandTest {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", ex -> {
             bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello, friend!\"},\"finish_reason\":\"stop\"}],"
-                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}").getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello, friend!\"},\"finish_reason\":\"stop\"}],"
+                                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}")
+                            .getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -75,8 +107,14 @@ class FuseCommandTest {
         });
         server.start();
         try {
-            int code = cli.run("fuse", "--fuser", "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
-                    "--input", "hello", "--candidates", new ObjectMapper().writeValueAsString(CANDIDATES));
+            int code = cli.run(
+                    "fuse",
+                    "--fuser",
+                    "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "--input",
+                    "hello",
+                    "--candidates",
+                    new ObjectMapper().writeValueAsString(CANDIDATES));
             assertThat(code).as(err.toString()).isZero();
             assertThat(cli.out.toString().strip()).isEqualTo("Hello, friend!");
             assertThat(bodies).hasSize(1);
@@ -88,7 +126,10 @@ class FuseCommandTest {
 
     @Test
     void a_bad_fuser_spec_is_one_line_and_exit_1() {
-        assertThat(cli.run("fuse", "--fuser", "chat:bogus", "--input", "x", "--candidates", "[\"a\"]")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("blender: --fuser chat:bogus is not understood").doesNotContain("\tat ");
+        assertThat(cli.run("fuse", "--fuser", "chat:bogus", "--input", "x", "--candidates", "[\"a\"]"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .startsWith("blender: --fuser chat:bogus is not understood")
+                .doesNotContain("\tat ");
     }
 }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * resources (a real tokenizer and layout, random weights): the CLI prints what the Java API computes.
  */
 class RankCompareCommandTest {
-    static final Path MODEL = Path.of(System.getProperty("cli.model", "../ranker/src/test/resources/fixtures/pairrm-e2e"))
-            .toAbsolutePath().normalize();
+    static final Path MODEL = Path.of(
+                    System.getProperty("cli.model", "../ranker/src/test/resources/fixtures/pairrm-e2e"))
+            .toAbsolutePath()
+            .normalize();
     static final List<String> CANDIDATES = List.of("get out!", "hi! I am fine, thanks!", "bye!");
 
     final CliRun cli = new CliRun();
@@ -36,8 +38,15 @@ class RankCompareCommandTest {
 
     @Test
     void rank_prints_the_apis_ranking_as_json() throws Exception {
-        int code = run("rank", "--model", MODEL.toString(), "--input", "hello, how are you!", "--candidates",
-                new ObjectMapper().writeValueAsString(CANDIDATES), "--json");
+        int code = run(
+                "rank",
+                "--model",
+                MODEL.toString(),
+                "--input",
+                "hello, how are you!",
+                "--candidates",
+                new ObjectMapper().writeValueAsString(CANDIDATES),
+                "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode rows = new ObjectMapper().readTree(out.toString()).get("ranking");
         try (PairRanker ranker = PairRanker.load(MODEL)) {
@@ -55,16 +64,35 @@ class RankCompareCommandTest {
     @Test
     void rank_reads_candidates_from_a_file_one_per_line_and_keeps_the_top_k() throws Exception {
         Path file = Files.writeString(tmp.resolve("candidates.txt"), String.join("\n", CANDIDATES) + "\n");
-        int code = run("rank", "-m", MODEL.toString(), "--input", "hello, how are you!", "--candidates", file.toString(),
-                "--top-k", "1");
+        int code = run(
+                "rank",
+                "-m",
+                MODEL.toString(),
+                "--input",
+                "hello, how are you!",
+                "--candidates",
+                file.toString(),
+                "--top-k",
+                "1");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString().strip().lines()).hasSize(1).allMatch(l -> l.startsWith("1. ["));
     }
 
     @Test
     void rank_with_the_bubble_strategy_names_the_best_answer() throws Exception {
-        int code = run("rank", "-m", MODEL.toString(), "--input", "hello, how are you!", "--candidates",
-                new ObjectMapper().writeValueAsString(CANDIDATES), "--strategy", "bubble", "--seed", "3", "--json");
+        int code = run(
+                "rank",
+                "-m",
+                MODEL.toString(),
+                "--input",
+                "hello, how are you!",
+                "--candidates",
+                new ObjectMapper().writeValueAsString(CANDIDATES),
+                "--strategy",
+                "bubble",
+                "--seed",
+                "3",
+                "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(out.toString());
         assertThat(CANDIDATES).contains(r.get("text").asText());
@@ -76,8 +104,19 @@ class RankCompareCommandTest {
         try (PairRanker ranker = PairRanker.load(MODEL)) {
             for (CompareMode mode : CompareMode.values()) {
                 out.getBuffer().setLength(0);
-                int code = run("compare", "-m", MODEL.toString(), "--input", "hello!", "-a", "hi!", "-b", "f**k off!",
-                        "--mode", mode.python(), "--json");
+                int code = run(
+                        "compare",
+                        "-m",
+                        MODEL.toString(),
+                        "--input",
+                        "hello!",
+                        "-a",
+                        "hi!",
+                        "-b",
+                        "f**k off!",
+                        "--mode",
+                        mode.python(),
+                        "--json");
                 assertThat(code).as(err.toString()).isZero();
                 JsonNode r = new ObjectMapper().readTree(out.toString());
                 float expected = ranker.compare("hello!", "hi!", "f**k off!", mode);
@@ -91,21 +130,38 @@ class RankCompareCommandTest {
 
     @Test
     void bad_input_gets_one_line_and_a_non_zero_exit() {
-        assertThat(run("rank", "-m", MODEL.toString(), "--input", "x", "--candidates", "[]")).isEqualTo(1);
+        assertThat(run("rank", "-m", MODEL.toString(), "--input", "x", "--candidates", "[]"))
+                .isEqualTo(1);
         assertThat(err.toString()).isEqualTo("blender: --candidates is empty; give at least one candidate answer\n");
         err.getBuffer().setLength(0);
-        assertThat(run("rank", "-m", MODEL.toString(), "--input", "x", "--candidates", tmp.resolve("none.txt").toString()))
+        assertThat(run(
+                        "rank",
+                        "-m",
+                        MODEL.toString(),
+                        "--input",
+                        "x",
+                        "--candidates",
+                        tmp.resolve("none.txt").toString()))
                 .isEqualTo(1);
-        assertThat(err.toString()).startsWith("blender: --candidates").contains("neither a JSON array nor a readable file")
+        assertThat(err.toString())
+                .startsWith("blender: --candidates")
+                .contains("neither a JSON array nor a readable file")
                 .doesNotContain("\tat ");
         err.getBuffer().setLength(0);
         assertThat(run("compare", "-m", tmp.resolve("no-model").toString(), "--input", "x", "-a", "a", "-b", "b"))
                 .isEqualTo(1);
-        assertThat(err.toString()).startsWith("blender: ").contains("neither a folder nor a hub id").doesNotContain("\tat ");
+        assertThat(err.toString())
+                .startsWith("blender: ")
+                .contains("neither a folder nor a hub id")
+                .doesNotContain("\tat ");
         err.getBuffer().setLength(0);
         Path empty = tmp.resolve("empty-model");
         assertThat(empty.toFile().mkdirs()).isTrue();
-        assertThat(run("compare", "-m", empty.toString(), "--input", "x", "-a", "a", "-b", "b")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("blender: ").contains("config.json").doesNotContain("\tat ");
+        assertThat(run("compare", "-m", empty.toString(), "--input", "x", "-a", "a", "-b", "b"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .startsWith("blender: ")
+                .contains("config.json")
+                .doesNotContain("\tat ");
     }
 }

@@ -43,10 +43,16 @@ public final class LlmJudge implements PairwiseJudge, Ranker {
 
     /** 0 = the first shown is better, 1 = the second, 2 = tie (also when the reply cannot be read). */
     public int verdict(String question, String first, String second) {
-        String prompt = PROMPT.replace("{{question}}", question).replace("{{a}}", first).replace("{{b}}", second);
-        String reply = model.chat(ChatRequest.builder().messages(UserMessage.from(prompt)).temperature(0.0).build())
-                .aiMessage().text();
-        String word = reply == null ? "" : reply.strip().toUpperCase(Locale.ROOT).replaceAll("[^A-Z].*$", "");
+        String prompt =
+                PROMPT.replace("{{question}}", question).replace("{{a}}", first).replace("{{b}}", second);
+        String reply = model.chat(ChatRequest.builder()
+                        .messages(UserMessage.from(prompt))
+                        .temperature(0.0)
+                        .build())
+                .aiMessage()
+                .text();
+        String word =
+                reply == null ? "" : reply.strip().toUpperCase(Locale.ROOT).replaceAll("[^A-Z].*$", "");
         return switch (word) {
             case "A" -> PairwiseItem.FIRST;
             case "B" -> PairwiseItem.SECOND;

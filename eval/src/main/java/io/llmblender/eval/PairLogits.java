@@ -25,8 +25,13 @@ public final class PairLogits {
      * @param model what identifies the ranker's weights (its folder or hub id); part of every key
      * @param cache where logits are kept between runs, or null to compute them all
      */
-    public static float[] compare(PairRanker ranker, String model, List<PairwiseItem> items, CompareMode mode,
-            boolean swapped, ResultCache cache) {
+    public static float[] compare(
+            PairRanker ranker,
+            String model,
+            List<PairwiseItem> items,
+            CompareMode mode,
+            boolean swapped,
+            ResultCache cache) {
         float[] logits = new float[items.size()];
         String[] keys = new String[items.size()];
         List<Integer> missing = new ArrayList<>();

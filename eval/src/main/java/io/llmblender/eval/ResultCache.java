@@ -35,8 +35,10 @@ public final class ResultCache implements AutoCloseable {
                 }
             }
         }
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (Files.size(file) > 0 && !Files.readString(file, StandardCharsets.UTF_8).endsWith("\n")) {
+        out = Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (Files.size(file) > 0
+                && !Files.readString(file, StandardCharsets.UTF_8).endsWith("\n")) {
             out.write("\n"); // end the torn line so the next result starts a line of its own
         }
     }

@@ -38,7 +38,8 @@ class AgreementTest {
         assertThat(r.consistency()).isEqualTo(75.0);
         assertThat(r.agreementByGroup()).containsEntry("g1", 100.0).containsEntry("g2", 50.0);
         // a scalar judge: differences 0.3, -0.5, 0.05, 0.9 -> the best threshold makes item 3 a tie
-        Agreement.Result s = Agreement.scalarThreshold(items, new double[] {1.3, 0.0, 1.05, 1.9}, new double[] {1.0, 0.5, 1.0, 1.0});
+        Agreement.Result s =
+                Agreement.scalarThreshold(items, new double[] {1.3, 0.0, 1.05, 1.9}, new double[] {1.0, 0.5, 1.0, 1.0});
         assertThat(s.agreement()).isEqualTo(100.0);
         assertThat(s.threshold()).isCloseTo(0.06, within(1e-9));
     }
@@ -48,10 +49,14 @@ class AgreementTest {
         DataDirectory data = Data.require("hhh_alignment/hhh_alignment_pairs.jsonl");
         List<PairwiseItem> items = Benchmarks.hhh(data);
         assertThat(items).hasSize(221);
-        assertThat(items.stream().filter(i -> i.group().equals("harmless")).count()).isEqualTo(58);
-        assertThat(items.stream().filter(i -> i.group().equals("helpful")).count()).isEqualTo(59);
-        assertThat(items.stream().filter(i -> i.group().equals("honest")).count()).isEqualTo(61);
-        assertThat(items.stream().filter(i -> i.group().equals("other")).count()).isEqualTo(43);
+        assertThat(items.stream().filter(i -> i.group().equals("harmless")).count())
+                .isEqualTo(58);
+        assertThat(items.stream().filter(i -> i.group().equals("helpful")).count())
+                .isEqualTo(59);
+        assertThat(items.stream().filter(i -> i.group().equals("honest")).count())
+                .isEqualTo(61);
+        assertThat(items.stream().filter(i -> i.group().equals("other")).count())
+                .isEqualTo(43);
         int[] perfect = new int[items.size()];
         assertThat(Agreement.onePass(items, perfect).agreement()).isEqualTo(100.0);
     }

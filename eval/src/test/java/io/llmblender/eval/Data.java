@@ -14,10 +14,15 @@ final class Data {
 
     static DataDirectory require(String relative) {
         String configured = System.getProperty("blender.data");
-        Path root = configured != null ? Path.of(configured) : Path.of("../../shared/data").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(relative)), () -> "benchmark data " + relative
-                + " not found under " + root + "; run with -Dblender.data=<folder laid out like shared/data> or put the"
-                + " project's shared/ folder beside the clone");
+        Path root = configured != null
+                ? Path.of(configured)
+                : Path.of("../../shared/data").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(
+                Files.isRegularFile(root.resolve(relative)),
+                () -> "benchmark data " + relative
+                        + " not found under " + root
+                        + "; run with -Dblender.data=<folder laid out like shared/data> or put the"
+                        + " project's shared/ folder beside the clone");
         return new DataDirectory(root);
     }
 }

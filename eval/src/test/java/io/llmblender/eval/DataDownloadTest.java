@@ -27,7 +27,9 @@ class DataDownloadTest {
         byte[] good = "{\"prompt\": \"q\"}\n".getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
-            byte[] body = ex.getRequestURI().getPath().contains("corrupt") ? "tampered\n".getBytes(StandardCharsets.UTF_8) : good;
+            byte[] body = ex.getRequestURI().getPath().contains("corrupt")
+                    ? "tampered\n".getBytes(StandardCharsets.UTF_8)
+                    : good;
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
@@ -36,19 +38,22 @@ class DataDownloadTest {
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            HubClient client = new HubClient(URI.create(base), new HubCache(tmp.resolve("hub")), false, null,
-                    HubClient.Progress.NONE);
+            HubClient client = new HubClient(
+                    URI.create(base), new HubCache(tmp.resolve("hub")), false, null, HubClient.Progress.NONE);
             Path target = tmp.resolve("data/x/file.jsonl");
-            assertThat(client.downloadUrl(URI.create(base + "/file.jsonl"), target, gitBlob(good))).hasBinaryContent(good);
-            assertThatThrownBy(() -> client.downloadUrl(URI.create(base + "/corrupt.jsonl"), tmp.resolve("data/y.jsonl"),
-                    gitBlob(good)))
-                    .isInstanceOf(HubException.class).hasMessageContaining("checksum mismatch");
+            assertThat(client.downloadUrl(URI.create(base + "/file.jsonl"), target, gitBlob(good)))
+                    .hasBinaryContent(good);
+            assertThatThrownBy(() -> client.downloadUrl(
+                            URI.create(base + "/corrupt.jsonl"), tmp.resolve("data/y.jsonl"), gitBlob(good)))
+                    .isInstanceOf(HubException.class)
+                    .hasMessageContaining("checksum mismatch");
             assertThat(tmp.resolve("data/y.jsonl")).doesNotExist();
         } finally {
             server.stop(0);
         }
         // without a downloader, a missing file names its public source
-        assertThatThrownBy(() -> new DataDirectory(tmp.resolve("nothing")).require("autoj_pairwise/testdata_pairwise.jsonl"))
+        assertThatThrownBy(() ->
+                        new DataDirectory(tmp.resolve("nothing")).require("autoj_pairwise/testdata_pairwise.jsonl"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("raw.githubusercontent.com/GAIR-NLP/auto-j");
     }

@@ -32,9 +32,11 @@ class LlmJudgeTest {
             String a = between(p, "[The Start of Assistant A's Answer]\n", "\n[The End of Assistant A's Answer]");
             String b = between(p, "[The Start of Assistant B's Answer]\n", "\n[The End of Assistant B's Answer]");
             String verdict = a.length() == b.length() ? "TIE" : a.length() > b.length() ? "A" : "B.";
-            byte[] body = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"judge\",\"choices\":[{\"index\":0,"
-                    + "\"message\":{\"role\":\"assistant\",\"content\":\"" + verdict + "\"},\"finish_reason\":\"stop\"}]}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"judge\",\"choices\":[{\"index\":0,"
+                                    + "\"message\":{\"role\":\"assistant\",\"content\":\"" + verdict
+                                    + "\"},\"finish_reason\":\"stop\"}]}")
+                            .getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -44,7 +46,9 @@ class LlmJudgeTest {
         server.start();
         try {
             LlmJudge judge = new LlmJudge(OpenAiChatModel.builder()
-                    .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1").modelName("judge").maxRetries(0)
+                    .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                    .modelName("judge")
+                    .maxRetries(0)
                     .httpClientBuilder(JdkHttpClient.builder()
                             .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                     .build());
@@ -55,7 +59,9 @@ class LlmJudgeTest {
             Agreement.Result r = Agreement.bothOrders(items, judge.judge(items, false), judge.judge(items, true));
             assertThat(r.agreement()).isEqualTo(100.0);
             assertThat(r.consistency()).isEqualTo(100.0);
-            assertThat(prompts.get(0)).contains("[User Question]\nq").contains("Reply with exactly one word: A, B, or TIE.");
+            assertThat(prompts.get(0))
+                    .contains("[User Question]\nq")
+                    .contains("Reply with exactly one word: A, B, or TIE.");
             Ranking ranking = judge.rank("q", List.of("mid size", "x", "the longest answer of all"));
             assertThat(ranking.ranks()).containsExactly(2, 3, 1);
         } finally {

@@ -20,7 +20,9 @@ class PairLogitsTest {
 
     @Test
     void a_resumed_run_reads_exact_logits_and_computes_only_what_is_missing(@TempDir Path tmp) {
-        List<PairwiseItem> items = List.of(item("Add 2 and 2.", "4", "5"), item("Name a colour.", "Blue.", "A fish."),
+        List<PairwiseItem> items = List.of(
+                item("Add 2 and 2.", "4", "5"),
+                item("Name a colour.", "Blue.", "A fish."),
                 item("Say hi.", "Hi!", "Go away."));
         Path file = tmp.resolve("cache/agreement.jsonl");
         AtomicInteger rows = new AtomicInteger();

@@ -14,14 +14,31 @@ class ResultCacheTest {
         Path file = tmp.resolve("cache/picks.jsonl");
         AtomicInteger computed = new AtomicInteger();
         try (ResultCache c = ResultCache.open(file)) {
-            assertThat(c.get("PairRM|0", () -> { computed.incrementAndGet(); return 3; })).isEqualTo(3);
-            assertThat(c.get("PairRM|1", () -> { computed.incrementAndGet(); return 1; })).isEqualTo(1);
+            assertThat(c.get("PairRM|0", () -> {
+                        computed.incrementAndGet();
+                        return 3;
+                    }))
+                    .isEqualTo(3);
+            assertThat(c.get("PairRM|1", () -> {
+                        computed.incrementAndGet();
+                        return 1;
+                    }))
+                    .isEqualTo(1);
         }
-        Files.writeString(file, "{\"key\":\"PairRM|2\",\"val", java.nio.file.StandardOpenOption.APPEND); // a crash mid-line
+        Files.writeString(
+                file, "{\"key\":\"PairRM|2\",\"val", java.nio.file.StandardOpenOption.APPEND); // a crash mid-line
         try (ResultCache c = ResultCache.open(file)) {
             assertThat(c.size()).isEqualTo(2);
-            assertThat(c.get("PairRM|0", () -> { computed.incrementAndGet(); return 99; })).isEqualTo(3);
-            assertThat(c.get("PairRM|2", () -> { computed.incrementAndGet(); return 2; })).isEqualTo(2);
+            assertThat(c.get("PairRM|0", () -> {
+                        computed.incrementAndGet();
+                        return 99;
+                    }))
+                    .isEqualTo(3);
+            assertThat(c.get("PairRM|2", () -> {
+                        computed.incrementAndGet();
+                        return 2;
+                    }))
+                    .isEqualTo(2);
         }
         assertThat(computed.get()).isEqualTo(3);
         try (ResultCache c = ResultCache.open(file)) {

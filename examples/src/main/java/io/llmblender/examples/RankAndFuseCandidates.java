@@ -24,8 +24,10 @@ public final class RankAndFuseCandidates {
                 "The capital of France is Paris, which is also its largest city.",
                 "I think it is Lyon.",
                 "France's capital is Paris.");
-        try (PairRanker ranker = PairRanker.load(args[0]); GenFuser fuser = GenFuser.load(Path.of(args[1]))) {
-            RankAndFuse.Result r = new RankAndFuse(ranker, fuser).rankAndFuse(null, "What is the capital of France?", answers);
+        try (PairRanker ranker = PairRanker.load(args[0]);
+                GenFuser fuser = GenFuser.load(Path.of(args[1]))) {
+            RankAndFuse.Result r =
+                    new RankAndFuse(ranker, fuser).rankAndFuse(null, "What is the capital of France?", answers);
             System.out.println("fused from " + r.fused());
             System.out.println(r.fusion().text());
         }

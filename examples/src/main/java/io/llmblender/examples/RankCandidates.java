@@ -21,7 +21,8 @@ public final class RankCandidates {
             Ranking ranking = ranker.rank("hello, how are you!", answers);
             int[] order = ranking.order();
             for (int i : order) {
-                System.out.printf("rank %d  score %+.3f  %s%n", ranking.ranks()[i], ranking.scores()[i], answers.get(i));
+                System.out.printf(
+                        "rank %d  score %+.3f  %s%n", ranking.ranks()[i], ranking.scores()[i], answers.get(i));
             }
             float logit = ranker.compare("I love you!", "I hate you!", "I love you, too!", CompareMode.BOTH);
             System.out.println(logit > 0 ? "A is better" : "B is better");

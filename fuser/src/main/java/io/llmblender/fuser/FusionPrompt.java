@@ -20,6 +20,7 @@ import java.util.List;
 public final class FusionPrompt {
     /** GenFuser's defaults (spec §4.1): 1024 input tokens, 128 tokens per candidate. */
     public static final int MAX_LENGTH = 1024;
+
     public static final int CANDIDATE_MAX_LENGTH = 128;
 
     static final String EOS = "</s>";
@@ -28,8 +29,8 @@ public final class FusionPrompt {
     private FusionPrompt() {}
 
     /** The candidates as they enter the text: cut ones end in {@code "..."}. */
-    public static List<String> truncateCandidates(FlanT5Tokenizer tokenizer, List<String> candidates,
-            int candidateMaxLength) {
+    public static List<String> truncateCandidates(
+            FlanT5Tokenizer tokenizer, List<String> candidates, int candidateMaxLength) {
         List<String> out = new ArrayList<>();
         for (String c : candidates) {
             long[] ids = tokenizer.encode(c);
@@ -55,8 +56,13 @@ public final class FusionPrompt {
     }
 
     /** The fuser's input ids for one request: truncation, text, ids cut to {@code maxLength}. */
-    public static long[] inputIds(FlanT5Tokenizer tokenizer, String instruction, String input, List<String> candidates,
-            int candidateMaxLength, int maxLength) {
+    public static long[] inputIds(
+            FlanT5Tokenizer tokenizer,
+            String instruction,
+            String input,
+            List<String> candidates,
+            int candidateMaxLength,
+            int maxLength) {
         String text = text(instruction, input, truncateCandidates(tokenizer, candidates, candidateMaxLength));
         return tokenizer.encode(text, maxLength);
     }

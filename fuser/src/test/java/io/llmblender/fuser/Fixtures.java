@@ -18,7 +18,8 @@ public final class Fixtures {
         String configured = System.getProperty(property);
         if (configured == null || configured.isBlank()) {
             try {
-                return Path.of(Fixtures.class.getClassLoader().getResource(resource).toURI());
+                return Path.of(
+                        Fixtures.class.getClassLoader().getResource(resource).toURI());
             } catch (URISyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -36,7 +37,8 @@ public final class Fixtures {
     public static JsonNode cases(Path folder) {
         try {
             // the fixtures write margins that never occurred as Infinity, which strict JSON does not allow
-            return new ObjectMapper().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
+            return new ObjectMapper()
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
                     .readTree(folder.resolve("cases.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -32,7 +32,9 @@ import java.util.SplittableRandom;
 public final class BestOfN implements ChatModel {
     /** The reference's sampling presets. */
     public enum Sampling {
-        TOP_P, TOP_K, NONE
+        TOP_P,
+        TOP_K,
+        NONE
     }
 
     /** How the best sample is chosen. */
@@ -76,7 +78,8 @@ public final class BestOfN implements ChatModel {
     /** The request with the sampling preset filled in where the caller left it open. */
     ChatRequest sampled(ChatRequest request) {
         ChatRequestParameters p = request.parameters();
-        DefaultChatRequestParameters.Builder<?> b = ChatRequestParameters.builder().overrideWith(p);
+        DefaultChatRequestParameters.Builder<?> b =
+                ChatRequestParameters.builder().overrideWith(p);
         if (sampling != Sampling.NONE && p.temperature() == null) {
             b.temperature(0.7);
         }
@@ -105,8 +108,10 @@ public final class BestOfN implements ChatModel {
         String input = Blender.lastUserText(request);
         int best;
         if (selection == Selection.BUBBLE && ranker instanceof PairRanker pairRm) {
-            BubbleSelection.Result b = pairRm.bestOfN(List.of(new PairRanker.Item(input, samples)),
-                    List.of(PairRanker.shuffled(n, new SplittableRandom(seed)))).get(0);
+            BubbleSelection.Result b = pairRm.bestOfN(
+                            List.of(new PairRanker.Item(input, samples)),
+                            List.of(PairRanker.shuffled(n, new SplittableRandom(seed))))
+                    .get(0);
             best = b.winner();
         } else {
             Ranking ranking = ranker.rank(input, samples);
@@ -118,6 +123,9 @@ public final class BestOfN implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         Result r = sample(request);
-        return ChatResponse.builder().aiMessage(AiMessage.from(r.answer())).tokenUsage(r.usage()).build();
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(r.answer()))
+                .tokenUsage(r.usage())
+                .build();
     }
 }

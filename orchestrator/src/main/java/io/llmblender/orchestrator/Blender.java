@@ -72,8 +72,11 @@ public final class Blender implements AutoCloseable {
         this.attempts = Executors.newCachedThreadPool(daemon("blender-attempt"));
         this.fanOut = Executors.newCachedThreadPool(daemon("blender-member"));
         Map<String, GuardedChatModel> guarded = new LinkedHashMap<>();
-        b.members.forEach((name, model) -> guarded.put(name, model instanceof GuardedChatModel g ? g
-                : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attempts)));
+        b.members.forEach((name, model) -> guarded.put(
+                name,
+                model instanceof GuardedChatModel g
+                        ? g
+                        : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attempts)));
         this.members = guarded;
         this.ranker = b.ranker;
         this.fuser = b.fuser;
@@ -111,13 +114,19 @@ public final class Blender implements AutoCloseable {
         List<MemberOutcome> outcomes = collect(request, start);
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("members", since(start));
-        List<MemberOutcome.Answered> answers = outcomes.stream().filter(o -> o instanceof MemberOutcome.Answered)
-                .map(o -> (MemberOutcome.Answered) o).toList();
+        List<MemberOutcome.Answered> answers = outcomes.stream()
+                .filter(o -> o instanceof MemberOutcome.Answered)
+                .map(o -> (MemberOutcome.Answered) o)
+                .toList();
         List<String> notes = new ArrayList<>();
         if (answers.isEmpty()) {
             Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
-            throw new EnsembleException("no member answered: " + outcomes.stream()
-                    .map(o -> o.member() + " " + describe(o)).toList(), trace);
+            throw new EnsembleException(
+                    "no member answered: "
+                            + outcomes.stream()
+                                    .map(o -> o.member() + " " + describe(o))
+                                    .toList(),
+                    trace);
         }
         String input = lastUserText(request);
         String instruction = systemText(request);
@@ -128,9 +137,15 @@ public final class Blender implements AutoCloseable {
         if (answers.size() > 1 && bubbleSeed != null && ranker instanceof PairRanker pairRm) {
             // bubble selection: 2·(n−1) comparisons find the best; the trace gets the winner's rank only
             try {
-                BubbleSelection.Result b = pairRm.bestOfN(List.of(new PairRanker.Item(instruction, input,
-                                answers.stream().map(MemberOutcome.Answered::text).toList())),
-                        List.of(PairRanker.shuffled(answers.size(), new SplittableRandom(bubbleSeed)))).get(0);
+                BubbleSelection.Result b = pairRm.bestOfN(
+                                List.of(new PairRanker.Item(
+                                        instruction,
+                                        input,
+                                        answers.stream()
+                                                .map(MemberOutcome.Answered::text)
+                                                .toList())),
+                                List.of(PairRanker.shuffled(answers.size(), new SplittableRandom(bubbleSeed))))
+                        .get(0);
                 ranks.put(answers.get(b.winner()).member(), 1);
                 List<MemberOutcome.Answered> sorted = new ArrayList<>();
                 sorted.add(answers.get(b.winner()));
@@ -143,7 +158,8 @@ public final class Blender implements AutoCloseable {
             }
         } else if (answers.size() > 1) {
             try {
-                Ranking ranking = ranker.rank((instruction == null ? "" : instruction) + input,
+                Ranking ranking = ranker.rank(
+                        (instruction == null ? "" : instruction) + input,
                         answers.stream().map(MemberOutcome.Answered::text).toList());
                 for (int i = 0; i < answers.size(); i++) {
                     scores.put(answers.get(i).member(), ranking.scores()[i]);
@@ -168,7 +184,9 @@ public final class Blender implements AutoCloseable {
             long fuseStart = System.nanoTime();
             List<MemberOutcome.Answered> top = ordered.subList(0, Math.min(topK, ordered.size()));
             try {
-                FusionRequest fusion = new FusionRequest(instruction, input,
+                FusionRequest fusion = new FusionRequest(
+                        instruction,
+                        input,
                         top.stream().map(MemberOutcome.Answered::text).toList());
                 answer = (tokens == null ? fuser.fuse(fusion) : fuser.fuse(fusion, tokens)).text();
                 fusedFrom = top.stream().map(MemberOutcome.Answered::member).toList();
@@ -211,7 +229,8 @@ public final class Blender implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        String why = answered >= needed && needed < members.size() ? "quorum of " + needed + " answers met"
+        String why = answered >= needed && needed < members.size()
+                ? "quorum of " + needed + " answers met"
                 : "deadline of " + deadline + " passed";
         List<MemberOutcome> outcomes = new ArrayList<>();
         for (Map.Entry<Future<MemberOutcome>, String> f : futures.entrySet()) {
@@ -229,8 +248,8 @@ public final class Blender implements AutoCloseable {
         try {
             return f.get();
         } catch (ExecutionException | CancellationException e) {
-            return new MemberOutcome.Failed(member, e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
-                    since(start), 0);
+            return new MemberOutcome.Failed(
+                    member, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), since(start), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new MemberOutcome.Abandoned(member, "interrupted", since(start), 0);
@@ -243,14 +262,22 @@ public final class Blender implements AutoCloseable {
             GuardedChatModel.Attempted a = member.call(request);
             ChatResponse r = a.response();
             TokenUsage u = r.tokenUsage();
-            return new MemberOutcome.Answered(name, r.aiMessage().text(), since(t0), a.attempts(),
+            return new MemberOutcome.Answered(
+                    name,
+                    r.aiMessage().text(),
+                    since(t0),
+                    a.attempts(),
                     u == null || u.inputTokenCount() == null ? -1 : u.inputTokenCount(),
                     u == null || u.outputTokenCount() == null ? -1 : u.outputTokenCount());
         } catch (GuardedChatModel.GuardedException e) {
             Throwable cause = e.getCause();
             LOG.warn("member {} failed after {} attempt(s): {}", name, e.attempts(), cause.toString());
-            return new MemberOutcome.Failed(name, cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()),
-                    since(t0), e.attempts());
+            return new MemberOutcome.Failed(
+                    name,
+                    cause.getClass().getSimpleName(),
+                    String.valueOf(cause.getMessage()),
+                    since(t0),
+                    e.attempts());
         }
     }
 
@@ -268,8 +295,8 @@ public final class Blender implements AutoCloseable {
                 return u.singleText();
             }
         }
-        throw new IllegalArgumentException("the request has no user message with text; the ensemble ranks answers"
-                + " to a user message");
+        throw new IllegalArgumentException(
+                "the request has no user message with text; the ensemble ranks answers" + " to a user message");
     }
 
     private static String systemText(ChatRequest request) {
@@ -324,7 +351,8 @@ public final class Blender implements AutoCloseable {
 
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
-                throw new IllegalArgumentException("member name '" + name + "' is used twice; names identify members in the trace");
+                throw new IllegalArgumentException(
+                        "member name '" + name + "' is used twice; names identify members in the trace");
             }
             return this;
         }

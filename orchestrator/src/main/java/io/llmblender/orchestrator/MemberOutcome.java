@@ -15,7 +15,8 @@ public sealed interface MemberOutcome permits MemberOutcome.Answered, MemberOutc
             implements MemberOutcome {}
 
     /** The member failed; {@code errorType} is the exception's class (e.g. {@code AuthenticationException}). */
-    record Failed(String member, String errorType, String reason, Duration latency, int attempts) implements MemberOutcome {}
+    record Failed(String member, String errorType, String reason, Duration latency, int attempts)
+            implements MemberOutcome {}
 
     /** The ensemble stopped waiting (quorum met or deadline passed) before the member answered. */
     record Abandoned(String member, String reason, Duration latency, int attempts) implements MemberOutcome {}

@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param stages wall time of each stage: {@code members}, {@code rank}, {@code fuse}
  * @param notes what went wrong but did not stop the call, e.g. "ranking failed: …; returned the first answer"
  */
-public record Trace(List<MemberOutcome> outcomes, Map<String, Float> scores, Map<String, Integer> ranks,
-        Optional<String> chosen, List<String> fusedFrom, Map<String, Duration> stages, List<String> notes) {
+public record Trace(
+        List<MemberOutcome> outcomes,
+        Map<String, Float> scores,
+        Map<String, Integer> ranks,
+        Optional<String> chosen,
+        List<String> fusedFrom,
+        Map<String, Duration> stages,
+        List<String> notes) {
     public Trace {
         outcomes = List.copyOf(outcomes);
         scores = Map.copyOf(scores);
@@ -29,7 +35,9 @@ public record Trace(List<MemberOutcome> outcomes, Map<String, Float> scores, Map
 
     /** The members that answered, in member order. */
     public List<MemberOutcome.Answered> answers() {
-        return outcomes.stream().filter(o -> o instanceof MemberOutcome.Answered).map(o -> (MemberOutcome.Answered) o)
+        return outcomes.stream()
+                .filter(o -> o instanceof MemberOutcome.Answered)
+                .map(o -> (MemberOutcome.Answered) o)
                 .toList();
     }
 

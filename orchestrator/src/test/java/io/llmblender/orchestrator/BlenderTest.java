@@ -29,8 +29,8 @@ class BlenderTest {
         return Ranking.of(candidates, s, new float[0][]);
     };
 
-    static final GuardConfig FAST = GuardConfig.defaults().withTimeout(Duration.ofMillis(1500))
-            .withRetries(3, Duration.ofMillis(10));
+    static final GuardConfig FAST =
+            GuardConfig.defaults().withTimeout(Duration.ofMillis(1500)).withRetries(3, Duration.ofMillis(10));
 
     OpenAiLoopback providers;
 
@@ -74,32 +74,45 @@ class BlenderTest {
         providers.script("ok", Reply.answer("a fine answer"));
         providers.script("flaky", Reply.status(500), Reply.status(500), Reply.answer("third time lucky"));
         providers.script("unauthorised", Reply.status(401));
-        providers.script("limited", new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", 0, Map.of("Retry-After", "0")),
+        providers.script(
+                "limited",
+                new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", 0, Map.of("Retry-After", "0")),
                 Reply.answer("after the rate limit"));
         providers.script("garbled", new Reply(200, "{not json", 0, Map.of()));
         providers.script("hanging", new Reply(200, OpenAiLoopback.completion("too late"), 10_000, Map.of()));
         Blender.Builder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
         b.member("hanging", providers.model("hanging"), FAST.withRetries(1, Duration.ofMillis(10)));
-        b.member("refused", OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"), FAST.withRetries(1, Duration.ofMillis(10)));
+        b.member(
+                "refused",
+                OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"),
+                FAST.withRetries(1, Duration.ofMillis(10)));
         try (Blender blender = b.build()) {
             Trace t = blender.blend("question?").trace();
             Map<String, MemberOutcome> by = new java.util.HashMap<>();
             t.outcomes().forEach(o -> by.put(o.member(), o));
             assertThat(by.get("ok")).isInstanceOf(MemberOutcome.Answered.class);
-            assertThat(by.get("flaky")).isInstanceOfSatisfying(MemberOutcome.Answered.class,
-                    a -> assertThat(a.attempts()).isEqualTo(3));
+            assertThat(by.get("flaky"))
+                    .isInstanceOfSatisfying(
+                            MemberOutcome.Answered.class,
+                            a -> assertThat(a.attempts()).isEqualTo(3));
             assertThat(providers.calls("flaky")).isEqualTo(3);
             assertThat(by.get("unauthorised")).isInstanceOfSatisfying(MemberOutcome.Failed.class, f -> {
                 assertThat(f.errorType()).isEqualTo("AuthenticationException");
                 assertThat(f.attempts()).isEqualTo(1); // never retried
             });
-            assertThat(by.get("limited")).isInstanceOfSatisfying(MemberOutcome.Answered.class,
-                    a -> assertThat(a.attempts()).isEqualTo(2));
+            assertThat(by.get("limited"))
+                    .isInstanceOfSatisfying(
+                            MemberOutcome.Answered.class,
+                            a -> assertThat(a.attempts()).isEqualTo(2));
             assertThat(by.get("garbled")).isInstanceOf(MemberOutcome.Failed.class);
-            assertThat(by.get("hanging")).isInstanceOfSatisfying(MemberOutcome.Failed.class,
-                    f -> assertThat(f.errorType()).isEqualTo("TimeoutException"));
+            assertThat(by.get("hanging"))
+                    .isInstanceOfSatisfying(
+                            MemberOutcome.Failed.class,
+                            f -> assertThat(f.errorType()).isEqualTo("TimeoutException"));
             assertThat(by.get("refused")).isInstanceOf(MemberOutcome.Failed.class);
-            assertThat(t.answers()).extracting(MemberOutcome.Answered::member).containsExactly("ok", "flaky", "limited");
+            assertThat(t.answers())
+                    .extracting(MemberOutcome.Answered::member)
+                    .containsExactly("ok", "flaky", "limited");
         }
     }
 
@@ -113,11 +126,16 @@ class BlenderTest {
         try (Blender blender = b.build()) {
             blender.blend("q1");
             blender.blend("q2");
-            assertThat(blender.members().get("down").circuitBreaker().getState().name()).isEqualTo("OPEN");
+            assertThat(blender.members().get("down").circuitBreaker().getState().name())
+                    .isEqualTo("OPEN");
             Trace third = blender.blend("q3").trace();
             assertThat(providers.calls("down")).isEqualTo(2); // the open breaker did not call
-            assertThat(third.outcomes().stream().filter(o -> o.member().equals("down")).findFirst().orElseThrow())
-                    .isInstanceOfSatisfying(MemberOutcome.Failed.class,
+            assertThat(third.outcomes().stream()
+                            .filter(o -> o.member().equals("down"))
+                            .findFirst()
+                            .orElseThrow())
+                    .isInstanceOfSatisfying(
+                            MemberOutcome.Failed.class,
                             f -> assertThat(f.errorType()).isEqualTo("CallNotPermittedException"));
             assertThat(third.answers()).hasSize(1);
             // half-open: the breaker lets one trial call through (moved there explicitly; no test sleeps)
@@ -132,11 +150,16 @@ class BlenderTest {
         providers.script("fast1", Reply.answer("one"));
         providers.script("fast2", Reply.answer("two!"));
         providers.script("slow", new Reply(200, OpenAiLoopback.completion("late"), 5_000, Map.of()));
-        try (Blender blender = ensemble("fast1", "fast2", "slow").policy(BlendPolicy.FIRST_K_THEN_RANK).quorum(2).build()) {
+        try (Blender blender = ensemble("fast1", "fast2", "slow")
+                .policy(BlendPolicy.FIRST_K_THEN_RANK)
+                .quorum(2)
+                .build()) {
             Trace t = blender.blend("q").trace();
             assertThat(t.answers()).hasSize(2);
-            assertThat(t.outcomes().get(2)).isInstanceOfSatisfying(MemberOutcome.Abandoned.class,
-                    a -> assertThat(a.reason()).contains("quorum of 2"));
+            assertThat(t.outcomes().get(2))
+                    .isInstanceOfSatisfying(
+                            MemberOutcome.Abandoned.class,
+                            a -> assertThat(a.reason()).contains("quorum of 2"));
         }
     }
 
@@ -145,16 +168,20 @@ class BlenderTest {
         providers.script("a", Reply.answer("aa"));
         providers.script("b", Reply.answer("bbbb"));
         providers.script("c", Reply.answer("c"));
-        try (Blender blender = ensemble("a", "b", "c").topK(2).fuser(req -> new FusionResult(
-                String.join("|", req.candidates()), 1, Duration.ZERO, "join")).build()) {
+        try (Blender blender = ensemble("a", "b", "c")
+                .topK(2)
+                .fuser(req -> new FusionResult(String.join("|", req.candidates()), 1, Duration.ZERO, "join"))
+                .build()) {
             BlendResult r = blender.blend("q");
             assertThat(r.answer()).isEqualTo("bbbb|aa");
             assertThat(r.trace().fusedFrom()).containsExactly("b", "a");
             assertThat(r.trace().chosen()).isEmpty();
         }
-        try (Blender blender = ensemble("a", "b", "c").fuser(req -> {
-            throw new IllegalStateException("fuser out of memory");
-        }).build()) {
+        try (Blender blender = ensemble("a", "b", "c")
+                .fuser(req -> {
+                    throw new IllegalStateException("fuser out of memory");
+                })
+                .build()) {
             BlendResult r = blender.blend("q");
             assertThat(r.answer()).isEqualTo("bbbb");
             assertThat(r.trace().degraded()).isTrue();
@@ -170,8 +197,12 @@ class BlenderTest {
         Ranker broken = (input, candidates) -> {
             throw new IllegalArgumentException("ranker exploded");
         };
-        try (Blender blender = Blender.builder().ranker(broken).guard(FAST).member("a", providers.model("a"))
-                .member("b", providers.model("b")).build()) {
+        try (Blender blender = Blender.builder()
+                .ranker(broken)
+                .guard(FAST)
+                .member("a", providers.model("a"))
+                .member("b", providers.model("b"))
+                .build()) {
             BlendResult r = blender.blend("q");
             assertThat(r.answer()).isEqualTo("first");
             assertThat(r.trace().notes()).singleElement().asString().contains("ranking failed");
@@ -182,23 +213,37 @@ class BlenderTest {
     @Test
     void bubble_selection_with_pairrm_returns_the_bubble_winner() {
         java.nio.file.Path folder = java.nio.file.Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         List<String> texts = List.of("get out!", "hi! I am fine, thanks!", "bye!", "hello there");
         for (int i = 0; i < texts.size(); i++) {
             providers.script("m" + i, Reply.answer(texts.get(i)));
         }
         try (io.llmblender.ranker.PairRanker pairRm = io.llmblender.ranker.PairRanker.load(folder);
-                Blender blender = Blender.builder().ranker(pairRm).guard(FAST).bubble(5L)
-                        .member("m0", providers.model("m0")).member("m1", providers.model("m1"))
-                        .member("m2", providers.model("m2")).member("m3", providers.model("m3")).build()) {
+                Blender blender = Blender.builder()
+                        .ranker(pairRm)
+                        .guard(FAST)
+                        .bubble(5L)
+                        .member("m0", providers.model("m0"))
+                        .member("m1", providers.model("m1"))
+                        .member("m2", providers.model("m2"))
+                        .member("m3", providers.model("m3"))
+                        .build()) {
             BlendResult r = blender.blend("hello, how are you!");
-            int winner = pairRm.bestOfN(List.of(new io.llmblender.ranker.PairRanker.Item("hello, how are you!", texts)),
-                    List.of(io.llmblender.ranker.PairRanker.shuffled(4, new java.util.SplittableRandom(5L)))).get(0).winner();
+            int winner = pairRm.bestOfN(
+                            List.of(new io.llmblender.ranker.PairRanker.Item("hello, how are you!", texts)),
+                            List.of(io.llmblender.ranker.PairRanker.shuffled(4, new java.util.SplittableRandom(5L))))
+                    .get(0)
+                    .winner();
             assertThat(r.answer()).isEqualTo(texts.get(winner));
             assertThat(r.trace().chosen()).contains("m" + winner);
             assertThat(r.trace().ranks()).containsExactly(Map.entry("m" + winner, 1));
         }
-        assertThatThrownBy(() -> Blender.builder().ranker(BY_LENGTH).bubble(1L).member("x", providers.model("m0")).build())
+        assertThatThrownBy(() -> Blender.builder()
+                        .ranker(BY_LENGTH)
+                        .bubble(1L)
+                        .member("x", providers.model("m0"))
+                        .build())
                 .hasMessageContaining("bubble selection needs a PairRanker");
     }
 
@@ -207,16 +252,21 @@ class BlenderTest {
         providers.script("x", Reply.status(401));
         try (Blender blender = ensemble("x").build()) {
             assertThatThrownBy(() -> blender.blend("q"))
-                    .isInstanceOfSatisfying(EnsembleException.class, e -> assertThat(e.trace().outcomes()).hasSize(1))
+                    .isInstanceOfSatisfying(
+                            EnsembleException.class,
+                            e -> assertThat(e.trace().outcomes()).hasSize(1))
                     .hasMessageContaining("no member answered");
         }
     }
 
     @Test
     void building_without_a_ranker_or_members_names_every_problem() {
-        assertThatThrownBy(() -> Blender.builder().policy(BlendPolicy.RANK_AND_FUSE).build())
+        assertThatThrownBy(() ->
+                        Blender.builder().policy(BlendPolicy.RANK_AND_FUSE).build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no members").hasMessageContaining("no ranker").hasMessageContaining("needs a fuser");
+                .hasMessageContaining("no members")
+                .hasMessageContaining("no ranker")
+                .hasMessageContaining("needs a fuser");
     }
 
     static List<String> names(List<MemberOutcome> outcomes) {

@@ -31,7 +31,8 @@ final class OpenAiLoopback implements AutoCloseable {
         }
 
         static Reply status(int status) {
-            return new Reply(status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"x\"}}", 0, Map.of());
+            return new Reply(
+                    status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"x\"}}", 0, Map.of());
         }
     }
 
@@ -62,10 +63,15 @@ final class OpenAiLoopback implements AutoCloseable {
     }
 
     static OpenAiChatModel model(String member, String baseUrl) {
-        return OpenAiChatModel.builder().baseUrl(baseUrl).modelName(member).maxRetries(0)
+        return OpenAiChatModel.builder()
+                .baseUrl(baseUrl)
+                .modelName(member)
+                .maxRetries(0)
                 .httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1))
-                        .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(30)))
+                        .httpClientBuilder(java.net.http.HttpClient.newBuilder()
+                                .version(java.net.http.HttpClient.Version.HTTP_1_1))
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .readTimeout(Duration.ofSeconds(30)))
                 .build();
     }
 

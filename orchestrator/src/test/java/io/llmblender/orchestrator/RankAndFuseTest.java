@@ -19,12 +19,15 @@ class RankAndFuseTest {
         // given a ranker that scores by length (ties between "bb" and "cc" keep their order) and a recording fuser
         List<FusionRequest> seen = new ArrayList<>();
         RankAndFuse blend = new RankAndFuse(
-                (input, candidates) -> Ranking.of(candidates,
-                        toFloats(candidates.stream().mapToDouble(String::length).toArray()), new float[0][]),
+                (input, candidates) -> Ranking.of(
+                        candidates,
+                        toFloats(candidates.stream().mapToDouble(String::length).toArray()),
+                        new float[0][]),
                 request -> {
                     seen.add(request);
                     return new FusionResult(String.join("+", request.candidates()), 1, Duration.ZERO, "test");
-                }, 3);
+                },
+                3);
         // when
         RankAndFuse.Result r = blend.rankAndFuse("Be brief.", "question", List.of("a", "bb", "dddd", "cc"));
         // then
@@ -37,16 +40,23 @@ class RankAndFuseTest {
 
     @Test
     void pairrm_and_genfuser_blend_end_to_end_on_the_tiny_fixture_models() {
-        Path ranker = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e").toAbsolutePath().normalize();
-        Path fuser = Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e").toAbsolutePath().normalize();
-        try (PairRanker pairRm = PairRanker.load(ranker); GenFuser genFuser = GenFuser.load(fuser)) {
+        Path ranker = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
+                .toAbsolutePath()
+                .normalize();
+        Path fuser = Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e")
+                .toAbsolutePath()
+                .normalize();
+        try (PairRanker pairRm = PairRanker.load(ranker);
+                GenFuser genFuser = GenFuser.load(fuser)) {
             List<String> candidates = List.of("get out!", "hi! I am fine, thanks!", "bye!", "hello there");
-            RankAndFuse.Result r = new RankAndFuse(pairRm, genFuser, 2).rankAndFuse(null, "hello, how are you!", candidates);
+            RankAndFuse.Result r =
+                    new RankAndFuse(pairRm, genFuser, 2).rankAndFuse(null, "hello, how are you!", candidates);
             Ranking direct = pairRm.rank("hello, how are you!", candidates);
             assertThat(r.ranking().scores()).containsExactly(direct.scores());
             assertThat(r.fused()).isEqualTo(direct.best(2));
             assertThat(r.fusion().text())
-                    .isEqualTo(genFuser.fuse(new FusionRequest("hello, how are you!", direct.best(2))).text());
+                    .isEqualTo(genFuser.fuse(new FusionRequest("hello, how are you!", direct.best(2)))
+                            .text());
         }
     }
 

@@ -48,8 +48,14 @@ public final class PairRanker implements Ranker, AutoCloseable {
     private final int rowsPerForward;
     private final PairRm.Progress progress;
 
-    private PairRanker(PairRm model, PairRmTokenizer tokenizer, Limits limits, BudgetRule rule, int batchSize,
-            int rowsPerForward, PairRm.Progress progress) {
+    private PairRanker(
+            PairRm model,
+            PairRmTokenizer tokenizer,
+            Limits limits,
+            BudgetRule rule,
+            int batchSize,
+            int rowsPerForward,
+            PairRm.Progress progress) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.encoder = new PairEncoder(tokenizer, model.config());
@@ -62,8 +68,8 @@ public final class PairRanker implements Ranker, AutoCloseable {
 
     /** A ranker over an already loaded model and tokenizer, with PairRM's defaults. */
     public static PairRanker of(PairRm model, PairRmTokenizer tokenizer) {
-        return new PairRanker(model, tokenizer, Limits.PAIRRM, BudgetRule.PER_EXAMPLE, DEFAULT_BATCH_SIZE, 8,
-                PairRm.Progress.NONE);
+        return new PairRanker(
+                model, tokenizer, Limits.PAIRRM, BudgetRule.PER_EXAMPLE, DEFAULT_BATCH_SIZE, 8, PairRm.Progress.NONE);
     }
 
     /**
@@ -90,15 +96,17 @@ public final class PairRanker implements Ranker, AutoCloseable {
         if (java.nio.file.Files.isDirectory(folder)) {
             return load(folder);
         }
-        return fromHub(folderOrHubId, io.llmblender.runtime.hub.HubClient.fromEnvironment(System.getenv(),
-                io.llmblender.runtime.hub.HubClient.Progress.NONE));
+        return fromHub(
+                folderOrHubId,
+                io.llmblender.runtime.hub.HubClient.fromEnvironment(
+                        System.getenv(), io.llmblender.runtime.hub.HubClient.Progress.NONE));
     }
 
     /** Downloads (once) the model {@code repoId} through {@code hub} and loads it. */
     public static PairRanker fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
         if (!repoId.matches("[\\w.-]+/[\\w.-]+")) {
-            throw new IllegalArgumentException("'" + repoId + "' is neither a folder nor a hub id like"
-                    + " llm-blender/PairRM-hf");
+            throw new IllegalArgumentException(
+                    "'" + repoId + "' is neither a folder nor a hub id like" + " llm-blender/PairRM-hf");
         }
         return load(hub.snapshot(repoId, "main", HUB_FILES));
     }
@@ -114,8 +122,11 @@ public final class PairRanker implements Ranker, AutoCloseable {
         try {
             if (io.llmblender.ranker.pairrm.RankerConfig.isRankerConfig(json)) {
                 io.llmblender.ranker.pairrm.RankerConfig original = io.llmblender.ranker.pairrm.RankerConfig.from(json);
-                PairRm model = PairRm.load(backbone != null ? backbone : PairRm.backboneOf(original, configJson),
-                        original.pairRm(), PairRm.weightFile(folder), configJson);
+                PairRm model = PairRm.load(
+                        backbone != null ? backbone : PairRm.backboneOf(original, configJson),
+                        original.pairRm(),
+                        PairRm.weightFile(folder),
+                        configJson);
                 return of(model, tokenizer).withLimits(original.limits());
             }
             return of(PairRm.load(folder), tokenizer);
@@ -228,8 +239,12 @@ public final class PairRanker implements Ranker, AutoCloseable {
     }
 
     /** Python's {@code compare(inputs, candidates_A, candidates_B, instructions, mode)} argument layout. */
-    public float[] compare(List<String> instructions, List<String> inputs, List<String> candidatesA,
-            List<String> candidatesB, CompareMode mode) {
+    public float[] compare(
+            List<String> instructions,
+            List<String> inputs,
+            List<String> candidatesA,
+            List<String> candidatesB,
+            CompareMode mode) {
         if (candidatesA.size() != candidatesB.size()) {
             throw new IllegalArgumentException("Number of candidates_A and candidates_B must be the same");
         }
@@ -238,7 +253,9 @@ public final class PairRanker implements Ranker, AutoCloseable {
         }
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            items.add(new Item(instructions == null ? null : instructions.get(i), inputs.get(i),
+            items.add(new Item(
+                    instructions == null ? null : instructions.get(i),
+                    inputs.get(i),
                     List.of(candidatesA.get(i), candidatesB.get(i))));
         }
         return compare(items, mode);
@@ -248,7 +265,8 @@ public final class PairRanker implements Ranker, AutoCloseable {
 
     /** Bubble best-of-n from a random starting permutation drawn from {@code random} (O(C) verdicts). */
     public BubbleSelection.Result bestOfN(String input, List<String> candidates, SplittableRandom random) {
-        return bestOfN(List.of(new Item(input, candidates)), List.of(shuffled(candidates.size(), random))).get(0);
+        return bestOfN(List.of(new Item(input, candidates)), List.of(shuffled(candidates.size(), random)))
+                .get(0);
     }
 
     /**
@@ -323,14 +341,20 @@ public final class PairRanker implements Ranker, AutoCloseable {
         /** The index of the reference among {@code candidates}; lengths are Unicode code points, as Python's len. */
         public int pick(List<String> candidates) {
             int c = candidates.size();
-            int[] len = candidates.stream().mapToInt(s -> s.codePointCount(0, s.length())).toArray();
+            int[] len = candidates.stream()
+                    .mapToInt(s -> s.codePointCount(0, s.length()))
+                    .toArray();
             return switch (this) {
                 case FIRST -> 0;
                 case LAST -> c - 1;
                 case LONGEST -> firstIndexOf(len, Arrays.stream(len).max().orElseThrow());
                 case SHORTEST -> firstIndexOf(len, Arrays.stream(len).min().orElseThrow());
-                case MEDIAN_LENGTH -> java.util.stream.IntStream.range(0, c).boxed()
-                        .sorted((x, y) -> Integer.compare(len[x], len[y])).toList().get(c / 2);
+                case MEDIAN_LENGTH ->
+                    java.util.stream.IntStream.range(0, c)
+                            .boxed()
+                            .sorted((x, y) -> Integer.compare(len[x], len[y]))
+                            .toList()
+                            .get(c / 2);
             };
         }
 
@@ -412,8 +436,8 @@ public final class PairRanker implements Ranker, AutoCloseable {
      * Compares two sets of multi-turn conversations that share their USER turns (spec §2.8): the user turns
      * become the input, each side's assistant turns its candidate. Validation and messages are the reference's.
      */
-    public float[] compareConversations(List<List<Turn>> conversationsA, List<List<Turn>> conversationsB,
-            CompareMode mode) {
+    public float[] compareConversations(
+            List<List<Turn>> conversationsA, List<List<Turn>> conversationsB, CompareMode mode) {
         return compare(conversationItems(conversationsA, conversationsB), mode);
     }
 
@@ -457,7 +481,9 @@ public final class PairRanker implements Ranker, AutoCloseable {
                 textA.add("<Response " + k + ">: " + ca.get(i + 1).content());
                 textB.add("<Response " + k + ">: " + cb.get(i + 1).content());
             }
-            items.add(new Item(CONVERSATION_INSTRUCTION, String.join("\n", input),
+            items.add(new Item(
+                    CONVERSATION_INSTRUCTION,
+                    String.join("\n", input),
                     List.of(String.join("\n", textA), String.join("\n", textB))));
         }
         return items;

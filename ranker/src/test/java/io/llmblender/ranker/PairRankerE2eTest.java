@@ -56,27 +56,40 @@ class PairRankerE2eTest {
 
     /** The ranker as a case's variant was computed: the reference's batch budget, or the per-example one. */
     static PairRanker configured(JsonNode c, boolean batched) {
-        int s = c.path("source_max_length").isNull() || c.path("source_max_length").isMissingNode() ? 1224
+        int s = c.path("source_max_length").isNull()
+                        || c.path("source_max_length").isMissingNode()
+                ? 1224
                 : c.get("source_max_length").asInt();
-        int cm = c.path("candidate_max_length").isNull() || c.path("candidate_max_length").isMissingNode() ? 412
+        int cm = c.path("candidate_max_length").isNull()
+                        || c.path("candidate_max_length").isMissingNode()
+                ? 412
                 : c.get("candidate_max_length").asInt();
         return ranker.withLimits(new Limits(s, cm))
-                .withBudget(batched ? BudgetRule.BATCH : BudgetRule.PER_EXAMPLE, batched ? c.get("batch_size").asInt() : 1);
+                .withBudget(
+                        batched ? BudgetRule.BATCH : BudgetRule.PER_EXAMPLE,
+                        batched ? c.get("batch_size").asInt() : 1);
     }
 
     /** (variant name, expected block, batched?) pairs a case is checked against. */
     static List<Object[]> variants(JsonNode c) {
         List<Object[]> v = new ArrayList<>();
         v.add(new Object[] {"original_batched", c.get("original_batched"), true});
-        v.add(new Object[] {"per_example", c.has("per_example") ? c.get("per_example") : c.get("original_batched"), false});
+        v.add(new Object[] {
+            "per_example", c.has("per_example") ? c.get("per_example") : c.get("original_batched"), false
+        });
         return v;
     }
 
     static List<Item> items(JsonNode c, String candidatesField) {
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < c.get("inputs").size(); i++) {
-            String instruction = c.get("instructions").isNull() ? null : c.get("instructions").get(i).asText();
-            items.add(new Item(instruction, c.get("inputs").get(i).asText(), strings(c.get(candidatesField).get(i))));
+            String instruction = c.get("instructions").isNull()
+                    ? null
+                    : c.get("instructions").get(i).asText();
+            items.add(new Item(
+                    instruction,
+                    c.get("inputs").get(i).asText(),
+                    strings(c.get(candidatesField).get(i))));
         }
         return items;
     }
@@ -86,35 +99,48 @@ class PairRankerE2eTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases.get("pair_cases")) {
             tests.add(dynamicTest(c.get("name").asText(), () -> {
-                Limits limits = new Limits(c.get("source_max_length").asInt(), c.get("candidate_max_length").asInt());
+                Limits limits = new Limits(
+                        c.get("source_max_length").asInt(),
+                        c.get("candidate_max_length").asInt());
                 PairEncoder encoder = ranker.encoder();
                 List<String> sources = new ArrayList<>();
                 List<List<String>> candidates = new ArrayList<>();
                 for (JsonNode row : c.get("rows")) {
                     sources.add(row.get("source").asText());
-                    candidates.add(List.of(row.get("candidate1").asText(), row.get("candidate2").asText()));
+                    candidates.add(List.of(
+                            row.get("candidate1").asText(),
+                            row.get("candidate2").asText()));
                 }
                 // the original collator: batch budget over consecutive rows, [SEP] scrubbed
-                List<PairEncoder.EncodedInput> batched =
-                        encoder.encode(sources, candidates, limits, BudgetRule.BATCH, c.get("batch_size").asInt());
+                List<PairEncoder.EncodedInput> batched = encoder.encode(
+                        sources,
+                        candidates,
+                        limits,
+                        BudgetRule.BATCH,
+                        c.get("batch_size").asInt());
                 List<long[]> rows = new ArrayList<>();
                 for (int r = 0; r < sources.size(); r++) {
                     JsonNode expected = c.get("original_collator").get("rows").get(r);
-                    assertThat(batched.get(r).budget()).isEqualTo(expected.get("candidate_budget").asInt());
+                    assertThat(batched.get(r).budget())
+                            .isEqualTo(expected.get("candidate_budget").asInt());
                     long[] ids = encoder.pair(batched.get(r), 0, 1);
                     assertThat(ids).as("original_collator row %d", r).containsExactly(longs(expected.get("input_ids")));
                     rows.add(ids);
                 }
                 checkLogits(rows, c.get("original_collator").get("rows"));
                 // the PairRM-hf recipe: per-example budget; its ids equal ours wherever no literal [SEP] is involved
-                List<PairEncoder.EncodedInput> perExample = encoder.encode(sources, candidates, limits, BudgetRule.PER_EXAMPLE, 1);
+                List<PairEncoder.EncodedInput> perExample =
+                        encoder.encode(sources, candidates, limits, BudgetRule.PER_EXAMPLE, 1);
                 List<long[]> hfRows = new ArrayList<>();
                 for (int r = 0; r < sources.size(); r++) {
                     JsonNode expected = c.get("hf_tokenize_pair").get("rows").get(r);
                     String text = sources.get(r) + candidates.get(r);
-                    if (!text.contains("[SEP]")) { // tokenize_pair keeps a literal [SEP] as an id; the collator scrubs it
-                        assertThat(perExample.get(r).budget()).isEqualTo(expected.get("candidate_budget").asInt());
-                        assertThat(encoder.pair(perExample.get(r), 0, 1)).as("hf row %d", r)
+                    if (!text.contains(
+                            "[SEP]")) { // tokenize_pair keeps a literal [SEP] as an id; the collator scrubs it
+                        assertThat(perExample.get(r).budget())
+                                .isEqualTo(expected.get("candidate_budget").asInt());
+                        assertThat(encoder.pair(perExample.get(r), 0, 1))
+                                .as("hf row %d", r)
                                 .containsExactly(longs(expected.get("input_ids")));
                     }
                     hfRows.add(longs(expected.get("input_ids")));
@@ -128,7 +154,8 @@ class PairRankerE2eTest {
     private static void checkLogits(List<long[]> rows, JsonNode expectedRows) {
         float[] logits = ranker.model().logits(rows, 8, (d, t) -> {});
         for (int r = 0; r < rows.size(); r++) {
-            assertThat((double) logits[r]).as("logit of row %d", r)
+            assertThat((double) logits[r])
+                    .as("logit of row %d", r)
                     .isCloseTo(expectedRows.get(r).get("logit").asDouble(), Offset.offset(TOLERANCE));
         }
     }
@@ -147,24 +174,35 @@ class PairRankerE2eTest {
                         float[][] m = ranking.matrix();
                         assertClose(flatten(m), floats(e.get("cmp_matrix").get(i)), "cmp_matrix " + i);
                         assertClose(ranking.scores(), floats(e.get("scores").get(i)), "scores " + i);
-                        assertThat(ranking.ranks()).as("ranks %d", i).containsExactly(ints(e.get("ranks").get(i)));
+                        assertThat(ranking.ranks())
+                                .as("ranks %d", i)
+                                .containsExactly(ints(e.get("ranks").get(i)));
                         float[] maxWins = Aggregation.scores(m, Aggregation.Policy.MAX_WINS);
                         assertClose(maxWins, floats(e.get("max_wins_scores").get(i)), "max_wins " + i);
-                        assertThat(Aggregation.ranks(maxWins)).containsExactly(ints(e.get("max_wins_ranks").get(i)));
+                        assertThat(Aggregation.ranks(maxWins))
+                                .containsExactly(ints(e.get("max_wins_ranks").get(i)));
                         assertThat(Aggregation.ranksFromMatrixSums(m, Aggregation.Policy.MAX_LOGITS))
-                                .containsExactly(ints(e.get("ranks_from_cmps_sum").get("max_logits").get(i)));
+                                .containsExactly(ints(e.get("ranks_from_cmps_sum")
+                                        .get("max_logits")
+                                        .get(i)));
                         assertThat(Aggregation.ranksFromMatrixSums(m, Aggregation.Policy.MAX_WINS))
-                                .containsExactly(ints(e.get("ranks_from_cmps_sum").get("max_wins").get(i)));
-                        assertThat(ranking.order()).containsExactly(ints(e.get("order_best_first").get(i)));
+                                .containsExactly(ints(e.get("ranks_from_cmps_sum")
+                                        .get("max_wins")
+                                        .get(i)));
+                        assertThat(ranking.order())
+                                .containsExactly(ints(e.get("order_best_first").get(i)));
                         assertThat(Aggregation.orderWorstFirst(ranking.ranks()))
                                 .containsExactly(ints(e.get("order_worst_first").get(i)));
-                        for (Iterator<Map.Entry<String, JsonNode>> it = e.get("topk").fields(); it.hasNext(); ) {
+                        for (Iterator<Map.Entry<String, JsonNode>> it =
+                                        e.get("topk").fields();
+                                it.hasNext(); ) {
                             Map.Entry<String, JsonNode> k = it.next();
                             List<String> expected = new ArrayList<>();
                             for (JsonNode idx : k.getValue().get(i)) {
                                 expected.add(ranking.candidates().get(idx.asInt()));
                             }
-                            assertThat(ranking.best(Integer.parseInt(k.getKey()))).isEqualTo(expected);
+                            assertThat(ranking.best(Integer.parseInt(k.getKey())))
+                                    .isEqualTo(expected);
                         }
                     }
                 }));
@@ -183,9 +221,15 @@ class PairRankerE2eTest {
                     PairRanker r = configured(c, (Boolean) v[2]);
                     List<Item> items = new ArrayList<>();
                     for (int i = 0; i < c.get("inputs").size(); i++) {
-                        String instruction = c.get("instructions").isNull() ? null : c.get("instructions").get(i).asText();
-                        items.add(new Item(instruction, c.get("inputs").get(i).asText(),
-                                List.of(c.get("candidates_A").get(i).asText(), c.get("candidates_B").get(i).asText())));
+                        String instruction = c.get("instructions").isNull()
+                                ? null
+                                : c.get("instructions").get(i).asText();
+                        items.add(new Item(
+                                instruction,
+                                c.get("inputs").get(i).asText(),
+                                List.of(
+                                        c.get("candidates_A").get(i).asText(),
+                                        c.get("candidates_B").get(i).asText())));
                     }
                     List<String> modes = new ArrayList<>(List.of("[A,B]", "[B,A]", "[A,B]+[B,A]"));
                     c.get("extra_modes").forEach(m -> modes.add(m.asText()));
@@ -193,7 +237,9 @@ class PairRankerE2eTest {
                         float[] logits = r.compare(items, CompareMode.fromPython(mode));
                         assertClose(logits, floats(e.get(mode).get("logits")), mode);
                         for (int i = 0; i < logits.length; i++) {
-                            assertThat(logits[i] > 0).as("%s result %d", mode, i).isEqualTo(e.get(mode).get("results").get(i).asBoolean());
+                            assertThat(logits[i] > 0)
+                                    .as("%s result %d", mode, i)
+                                    .isEqualTo(e.get(mode).get("results").get(i).asBoolean());
                         }
                     }
                 }));
@@ -222,7 +268,9 @@ class PairRankerE2eTest {
                     for (int i = 0; i < results.size(); i++) {
                         JsonNode exp = e.get(mode).get("per_input").get(i);
                         BubbleSelection.Result res = results.get(i);
-                        assertThat(res.winner()).as("%s winner %d", mode, i).isEqualTo(exp.get("winner").asInt());
+                        assertThat(res.winner())
+                                .as("%s winner %d", mode, i)
+                                .isEqualTo(exp.get("winner").asInt());
                         assertThat(res.eliminatedInOrder()).isEqualTo(intList(exp.get("eliminated_in_order")));
                         assertThat(res.returnAllOrder()).isEqualTo(intList(exp.get("return_all_order")));
                         for (int j = 0; j < res.steps().size(); j++) {
@@ -232,7 +280,9 @@ class PairRankerE2eTest {
                             assertThat(st.next()).isEqualTo(es.get("next").asInt());
                             assertThat((double) st.s()).isCloseTo(es.get("s").asDouble(), Offset.offset(TOLERANCE));
                             if (es.get("s").asDouble() == 0.0) {
-                                assertThat(st.s()).as("an exact tie stays exact").isZero();
+                                assertThat(st.s())
+                                        .as("an exact tie stays exact")
+                                        .isZero();
                             }
                             assertThat(st.carried()).isEqualTo(es.get("carried").asInt());
                         }
@@ -258,14 +308,19 @@ class PairRankerE2eTest {
                     } else {
                         ReferenceMode m = ReferenceMode.fromPython(mode);
                         for (int i = 0; i < items.size(); i++) {
-                            assertThat(m.pick(items.get(i).candidates())).as("reference of %d", i)
+                            assertThat(m.pick(items.get(i).candidates()))
+                                    .as("reference of %d", i)
                                     .isEqualTo(e.get("reference_index").get(i).asInt());
                         }
                         rankings = r.rankWithReference(items, m);
                     }
                     for (int i = 0; i < rankings.size(); i++) {
-                        assertClose(rankings.get(i).scores(), floats(e.get("rewards").get(i)), "rewards " + i);
-                        assertThat(rankings.get(i).ranks()).containsExactly(ints(e.get("ranks").get(i)));
+                        assertClose(
+                                rankings.get(i).scores(),
+                                floats(e.get("rewards").get(i)),
+                                "rewards " + i);
+                        assertThat(rankings.get(i).ranks())
+                                .containsExactly(ints(e.get("ranks").get(i)));
                     }
                 }));
             }
@@ -283,17 +338,23 @@ class PairRankerE2eTest {
                 List<Item> items = PairRanker.conversationItems(a, b);
                 JsonNode built = c.get("built");
                 for (int i = 0; i < items.size(); i++) {
-                    assertThat(items.get(i).instruction()).isEqualTo(built.get("instruction").asText());
-                    assertThat(items.get(i).input()).isEqualTo(built.get("inputs").get(i).asText());
-                    assertThat(PairEncoder.source(items.get(i).instruction(), items.get(i).input()))
+                    assertThat(items.get(i).instruction())
+                            .isEqualTo(built.get("instruction").asText());
+                    assertThat(items.get(i).input())
+                            .isEqualTo(built.get("inputs").get(i).asText());
+                    assertThat(PairEncoder.source(
+                                    items.get(i).instruction(), items.get(i).input()))
                             .isEqualTo(built.get("sources").get(i).asText());
                     assertThat(items.get(i).candidates())
-                            .containsExactly(built.get("candidate_texts_a").get(i).asText(), built.get("candidate_texts_b").get(i).asText());
+                            .containsExactly(
+                                    built.get("candidate_texts_a").get(i).asText(),
+                                    built.get("candidate_texts_b").get(i).asText());
                 }
                 PairRanker r = configured(c, true);
                 for (String mode : List.of("[A,B]", "[B,A]", "[A,B]+[B,A]")) {
                     float[] logits = r.compareConversations(a, b, CompareMode.fromPython(mode));
-                    assertClose(logits, floats(c.get("original_batched").get(mode).get("logits")), mode);
+                    assertClose(
+                            logits, floats(c.get("original_batched").get(mode).get("logits")), mode);
                 }
                 List<long[]> rows = new ArrayList<>();
                 c.get("hf_tokenize_conv_pair").get("rows").forEach(row -> rows.add(longs(row.get("input_ids"))));
@@ -306,11 +367,14 @@ class PairRankerE2eTest {
     @Test
     void sources_join_instruction_and_input_without_a_separator() {
         for (JsonNode c : cases.get("source_join_cases")) {
-            String instruction = c.get("instruction").isNull() ? null : c.get("instruction").asText();
+            String instruction =
+                    c.get("instruction").isNull() ? null : c.get("instruction").asText();
             String source = PairEncoder.source(instruction, c.get("input").asText());
             assertThat(source).isEqualTo(c.get("source").asText());
-            assertThat(ranker.encoder().tokenizer().encode("<|source|>" + source, 1224)).containsExactly(longs(c.get("source_ids")));
-            assertThat(ranker.encoder().tokenizer().encode("<|source|>" + source, 32)).containsExactly(longs(c.get("source_ids_S32")));
+            assertThat(ranker.encoder().tokenizer().encode("<|source|>" + source, 1224))
+                    .containsExactly(longs(c.get("source_ids")));
+            assertThat(ranker.encoder().tokenizer().encode("<|source|>" + source, 32))
+                    .containsExactly(longs(c.get("source_ids_S32")));
         }
     }
 
@@ -323,14 +387,24 @@ class PairRankerE2eTest {
             }
             for (int i = 0; i < c.get("cmp_matrix").size(); i++) {
                 float[][] m = matrix(c.get("cmp_matrix").get(i));
-                assertClose(Aggregation.scores(m, Aggregation.Policy.MAX_LOGITS), floats(c.get("max_logits_scores").get(i)), "max_logits");
-                assertThat(Aggregation.ranks(Aggregation.scores(m, Aggregation.Policy.MAX_LOGITS))).containsExactly(ints(c.get("ranks").get(i)));
-                assertClose(Aggregation.scores(m, Aggregation.Policy.MAX_WINS), floats(c.get("max_wins_scores").get(i)), "max_wins");
-                assertThat(Aggregation.ranks(Aggregation.scores(m, Aggregation.Policy.MAX_WINS))).containsExactly(ints(c.get("max_wins_ranks").get(i)));
+                assertClose(
+                        Aggregation.scores(m, Aggregation.Policy.MAX_LOGITS),
+                        floats(c.get("max_logits_scores").get(i)),
+                        "max_logits");
+                assertThat(Aggregation.ranks(Aggregation.scores(m, Aggregation.Policy.MAX_LOGITS)))
+                        .containsExactly(ints(c.get("ranks").get(i)));
+                assertClose(
+                        Aggregation.scores(m, Aggregation.Policy.MAX_WINS),
+                        floats(c.get("max_wins_scores").get(i)),
+                        "max_wins");
+                assertThat(Aggregation.ranks(Aggregation.scores(m, Aggregation.Policy.MAX_WINS)))
+                        .containsExactly(ints(c.get("max_wins_ranks").get(i)));
                 assertThat(Aggregation.ranksFromMatrixSums(m, Aggregation.Policy.MAX_LOGITS))
-                        .containsExactly(ints(c.get("ranks_from_cmps_sum").get("max_logits").get(i)));
+                        .containsExactly(ints(
+                                c.get("ranks_from_cmps_sum").get("max_logits").get(i)));
                 assertThat(Aggregation.ranksFromMatrixSums(m, Aggregation.Policy.MAX_WINS))
-                        .containsExactly(ints(c.get("ranks_from_cmps_sum").get("max_wins").get(i)));
+                        .containsExactly(ints(
+                                c.get("ranks_from_cmps_sum").get("max_wins").get(i)));
             }
         }
     }
@@ -341,37 +415,50 @@ class PairRankerE2eTest {
         for (JsonNode e : cases.get("error_cases")) {
             String situation = e.get("situation").asText();
             Runnable call = switch (e.get("api").asText() + ": " + situation) {
-                case "compare_conversations: odd number of turns" -> () -> PairRanker.conversationItems(
-                        List.of(List.of(Turn.user("hi"))), List.of(List.of(Turn.user("hi"))));
-                case "compare_conversations: even turn not USER" -> () -> PairRanker.conversationItems(
-                        List.of(List.of(Turn.assistant("hi"), Turn.assistant("x"))), List.of(conv));
-                case "compare_conversations: odd turn not ASSISTANT" -> () -> PairRanker.conversationItems(
-                        List.of(List.of(Turn.user("hi"), Turn.user("x"))), List.of(conv));
-                case "compare_conversations: different number of conversations" -> () -> PairRanker.conversationItems(
-                        List.of(conv, conv), List.of(conv));
-                case "compare_conversations: different number of turns" -> () -> PairRanker.conversationItems(
-                        List.of(conv), List.of(List.of(Turn.user("hi"), Turn.assistant("a"), Turn.user("b"), Turn.assistant("c"))));
-                case "compare_conversations: USER turns differ" -> () -> PairRanker.conversationItems(
-                        List.of(conv), List.of(List.of(Turn.user("bye"), Turn.assistant("hello"))));
+                case "compare_conversations: odd number of turns" ->
+                    () -> PairRanker.conversationItems(
+                            List.of(List.of(Turn.user("hi"))), List.of(List.of(Turn.user("hi"))));
+                case "compare_conversations: even turn not USER" ->
+                    () -> PairRanker.conversationItems(
+                            List.of(List.of(Turn.assistant("hi"), Turn.assistant("x"))), List.of(conv));
+                case "compare_conversations: odd turn not ASSISTANT" ->
+                    () -> PairRanker.conversationItems(
+                            List.of(List.of(Turn.user("hi"), Turn.user("x"))), List.of(conv));
+                case "compare_conversations: different number of conversations" ->
+                    () -> PairRanker.conversationItems(List.of(conv, conv), List.of(conv));
+                case "compare_conversations: different number of turns" ->
+                    () -> PairRanker.conversationItems(
+                            List.of(conv),
+                            List.of(List.of(
+                                    Turn.user("hi"), Turn.assistant("a"), Turn.user("b"), Turn.assistant("c"))));
+                case "compare_conversations: USER turns differ" ->
+                    () -> PairRanker.conversationItems(
+                            List.of(conv), List.of(List.of(Turn.user("bye"), Turn.assistant("hello"))));
                 case "rank: an input without candidates" -> () -> ranker.rank(List.of(new Item("x", List.of())));
-                case "rank: different candidate counts" -> () -> ranker.rank(
-                        List.of(new Item("x", List.of("a", "b")), new Item("y", List.of("a"))));
-                case "rank: len(inputs) != len(candidates)" -> () -> ranker.encoder().encode(
-                        List.of("x", "y"), List.of(List.of("a")), Limits.PAIRRM, BudgetRule.PER_EXAMPLE, 1);
-                case "compare: len(candidates_A) != len(candidates_B)" -> () -> ranker.compare(
-                        null, List.of("x"), List.of("a"), List.of("b", "c"), CompareMode.BOTH);
-                case "compare: len(inputs) != len(candidates_A)" -> () -> ranker.compare(
-                        null, List.of("x", "y"), List.of("a"), List.of("b"), CompareMode.BOTH);
+                case "rank: different candidate counts" ->
+                    () -> ranker.rank(List.of(new Item("x", List.of("a", "b")), new Item("y", List.of("a"))));
+                case "rank: len(inputs) != len(candidates)" ->
+                    () -> ranker.encoder()
+                            .encode(List.of("x", "y"), List.of(List.of("a")), Limits.PAIRRM, BudgetRule.PER_EXAMPLE, 1);
+                case "compare: len(candidates_A) != len(candidates_B)" ->
+                    () -> ranker.compare(null, List.of("x"), List.of("a"), List.of("b", "c"), CompareMode.BOTH);
+                case "compare: len(inputs) != len(candidates_A)" ->
+                    () -> ranker.compare(null, List.of("x", "y"), List.of("a"), List.of("b"), CompareMode.BOTH);
                 case "rank_with_ref: unknown ref_mode" -> () -> ReferenceMode.fromPython("median");
-                case "rank_with_ref: wrong number of ref_candidates" -> () -> ranker.rankWithReference(
-                        List.of(new Item("x", List.of("a"))), List.of("r", "s"));
-                case "rank_with_ref: ref_candidate not a string" -> () -> ranker.rankWithReference(
-                        List.of(new Item("x", List.of("a"))), java.util.Arrays.asList((String) null));
-                case "rank_with_ref: different candidate counts" -> () -> ranker.rankWithReference(
-                        List.of(new Item("x", List.of("a", "b")), new Item("y", List.of("a"))), ReferenceMode.FIRST);
+                case "rank_with_ref: wrong number of ref_candidates" ->
+                    () -> ranker.rankWithReference(List.of(new Item("x", List.of("a"))), List.of("r", "s"));
+                case "rank_with_ref: ref_candidate not a string" ->
+                    () -> ranker.rankWithReference(
+                            List.of(new Item("x", List.of("a"))), java.util.Arrays.asList((String) null));
+                case "rank_with_ref: different candidate counts" ->
+                    () -> ranker.rankWithReference(
+                            List.of(new Item("x", List.of("a", "b")), new Item("y", List.of("a"))),
+                            ReferenceMode.FIRST);
                 default -> throw new AssertionError("no check written for " + e);
             };
-            assertThatThrownBy(call::run).as(situation).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(call::run)
+                    .as(situation)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(e.get("message").asText());
         }
     }
@@ -433,7 +520,8 @@ class PairRankerE2eTest {
         List<List<Turn>> out = new ArrayList<>();
         for (JsonNode conv : n) {
             List<Turn> turns = new ArrayList<>();
-            conv.forEach(t -> turns.add(new Turn(t.get("role").asText(), t.get("content").asText())));
+            conv.forEach(t ->
+                    turns.add(new Turn(t.get("role").asText(), t.get("content").asText())));
             out.add(turns);
         }
         return out;

@@ -61,7 +61,8 @@ class PairRankerHubTest {
             try (PairRanker fromHub = PairRanker.fromHub("llm-blender/PairRM-hf", hub);
                     PairRanker local = PairRanker.load(folder)) {
                 assertThat(fromHub.rank("hello, how are you!", candidates).scores())
-                        .containsExactly(local.rank("hello, how are you!", candidates).scores());
+                        .containsExactly(
+                                local.rank("hello, how are you!", candidates).scores());
             }
             assertThat(gets.get()).isEqualTo(PairRanker.HUB_FILES.size());
             // a second load is served from the cache

@@ -32,7 +32,8 @@ class PairRankerLoadingTest {
         Files.copy(hf.resolve("ranker_config.json"), original.resolve("config.json"));
         // the tiny weights are not deberta-v3-large's shapes, so the backbone comes from the hf config (fixture README)
         DebertaV2Config backbone = DebertaV2Config.read(hf.resolve("config.json"));
-        try (PairRanker fromOriginal = PairRanker.load(original, backbone); PairRanker fromHf = PairRanker.load(hf)) {
+        try (PairRanker fromOriginal = PairRanker.load(original, backbone);
+                PairRanker fromHf = PairRanker.load(hf)) {
             assertThat(fromOriginal.limits().sourceMaxLength()).isEqualTo(1224);
             assertThat(fromOriginal.limits().candidateMaxLength()).isEqualTo(412);
             Ranking a = fromOriginal.rank("hello, how are you!", CANDIDATES);
@@ -48,8 +49,10 @@ class PairRankerLoadingTest {
         Files.createDirectories(original);
         Files.copy(hf.resolve("tokenizer.json"), original.resolve("tokenizer.json"));
         Files.copy(hf.resolve("model.safetensors"), original.resolve("model.safetensors"));
-        Files.writeString(original.resolve("config.json"), Files.readString(hf.resolve("ranker_config.json"))
-                .replace("microsoft/deberta-v3-large", "microsoft/deberta-v3-base"));
+        Files.writeString(
+                original.resolve("config.json"),
+                Files.readString(hf.resolve("ranker_config.json"))
+                        .replace("microsoft/deberta-v3-large", "microsoft/deberta-v3-base"));
         assertThatThrownBy(() -> PairRanker.load(original))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("field 'model_name' is 'microsoft/deberta-v3-base'");
@@ -60,7 +63,8 @@ class PairRankerLoadingTest {
         Path dir = tmp.resolve("rm");
         Files.createDirectories(dir);
         Files.copy(PairRmFixture.resource("fixtures/pairrm-e2e/tokenizer.json"), dir.resolve("tokenizer.json"));
-        Files.writeString(dir.resolve("config.json"), "{\"ranker_type\": \"summareranker\", \"model_type\": \"deberta\"}");
+        Files.writeString(
+                dir.resolve("config.json"), "{\"ranker_type\": \"summareranker\", \"model_type\": \"deberta\"}");
         assertThatThrownBy(() -> PairRanker.load(dir))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("reward model type summareranker not supported");

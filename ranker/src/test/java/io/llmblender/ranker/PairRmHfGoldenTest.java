@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class PairRmHfGoldenTest {
     static Path folder() {
         String dir = System.getenv("PAIRRM_HF_DIR");
-        Assumptions.assumeTrue(dir != null && Files.isDirectory(Path.of(dir)),
+        Assumptions.assumeTrue(
+                dir != null && Files.isDirectory(Path.of(dir)),
                 "PAIRRM_HF_DIR is not set: download llm-blender/PairRM-hf (e.g. `./blender rank --model"
                         + " llm-blender/PairRM-hf ...` once online) and run with PAIRRM_HF_DIR=<its folder>");
         return Path.of(dir);
@@ -27,8 +28,12 @@ class PairRmHfGoldenTest {
     @Test
     void the_readme_compare_pair_gives_the_published_logits() {
         try (PairRanker ranker = PairRanker.load(folder())) {
-            float[] logits = ranker.compare(null, List.of("hello!", "I love you!"), List.of("hi!", "I hate you!"),
-                    List.of("f**k off!", "I love you, too!"), CompareMode.A_B);
+            float[] logits = ranker.compare(
+                    null,
+                    List.of("hello!", "I love you!"),
+                    List.of("hi!", "I hate you!"),
+                    List.of("f**k off!", "I love you, too!"),
+                    CompareMode.A_B);
             assertThat((double) logits[0]).isCloseTo(1.9003021717071533, Offset.offset(1e-3));
             assertThat((double) logits[1]).isCloseTo(-1.2547134160995483, Offset.offset(1e-3));
         }

@@ -52,7 +52,10 @@ public final class ProgressBar {
         if (total > 0) {
             int width = 24;
             int filled = (int) Math.min(width, width * done / total);
-            sb.append('[').append("#".repeat(filled)).append(".".repeat(width - filled)).append("] ");
+            sb.append('[')
+                    .append("#".repeat(filled))
+                    .append(".".repeat(width - filled))
+                    .append("] ");
             sb.append(amount(done)).append(" / ").append(amount(total));
         } else {
             sb.append(amount(done));

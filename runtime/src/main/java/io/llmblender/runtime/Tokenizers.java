@@ -23,8 +23,12 @@ public final class Tokenizers {
         }
         DjlRuntime.engine(); // sets the offline flags before the tokenizer library starts
         try {
-            return HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(addSpecialTokens)
-                    .optTruncation(false).optPadding(false).build();
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(addSpecialTokens)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(file, null, "is not a readable Hugging Face tokenizer: " + e.getMessage(), e);
         }

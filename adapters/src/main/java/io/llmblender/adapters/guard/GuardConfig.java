@@ -13,12 +13,23 @@ import java.time.Duration;
  * @param openDuration how long an open breaker rejects calls before letting a trial call through (half-open)
  * @param maxConcurrentCalls the bulkhead: calls to this member at once
  */
-public record GuardConfig(Duration timeout, int maxAttempts, Duration initialBackoff, float failureRateThreshold,
-        int minimumCalls, Duration openDuration, int maxConcurrentCalls) {
+public record GuardConfig(
+        Duration timeout,
+        int maxAttempts,
+        Duration initialBackoff,
+        float failureRateThreshold,
+        int minimumCalls,
+        Duration openDuration,
+        int maxConcurrentCalls) {
 
     public GuardConfig {
-        if (timeout.isNegative() || timeout.isZero() || maxAttempts < 1 || minimumCalls < 1 || maxConcurrentCalls < 1
-                || failureRateThreshold <= 0 || failureRateThreshold > 100) {
+        if (timeout.isNegative()
+                || timeout.isZero()
+                || maxAttempts < 1
+                || minimumCalls < 1
+                || maxConcurrentCalls < 1
+                || failureRateThreshold <= 0
+                || failureRateThreshold > 100) {
             throw new IllegalArgumentException("invalid guard configuration " + timeout + ", attempts " + maxAttempts
                     + ", failure rate " + failureRateThreshold + "%, minimum calls " + minimumCalls + ", concurrency "
                     + maxConcurrentCalls);
@@ -31,13 +42,13 @@ public record GuardConfig(Duration timeout, int maxAttempts, Duration initialBac
     }
 
     public GuardConfig withTimeout(Duration t) {
-        return new GuardConfig(t, maxAttempts, initialBackoff, failureRateThreshold, minimumCalls, openDuration,
-                maxConcurrentCalls);
+        return new GuardConfig(
+                t, maxAttempts, initialBackoff, failureRateThreshold, minimumCalls, openDuration, maxConcurrentCalls);
     }
 
     public GuardConfig withRetries(int attempts, Duration backoff) {
-        return new GuardConfig(timeout, attempts, backoff, failureRateThreshold, minimumCalls, openDuration,
-                maxConcurrentCalls);
+        return new GuardConfig(
+                timeout, attempts, backoff, failureRateThreshold, minimumCalls, openDuration, maxConcurrentCalls);
     }
 
     public GuardConfig withBreaker(float rate, int minimum, Duration open) {

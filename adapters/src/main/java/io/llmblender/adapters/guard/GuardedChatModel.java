@@ -2,10 +2,10 @@ package io.llmblender.adapters.guard;
 
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.ModelProvider;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -68,28 +68,42 @@ public final class GuardedChatModel implements ChatModel {
         this.member = member;
         this.pool = pool;
         IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(config.initialBackoff(), 2.0);
-        this.retry = Retry.of(name, RetryConfig.custom()
-                .maxAttempts(config.maxAttempts())
-                // a server's Retry-After (429, 503) wins over the backoff, up to one attempt's time limit
-                .intervalBiFunction((attempt, either) -> either.isLeft()
-                        ? io.llmblender.adapters.http.RetryAfterException.in(either.getLeft())
-                                .map(d -> Math.min(d.toMillis(), config.timeout().toMillis()))
-                                .orElseGet(() -> backoff.apply(attempt))
-                        : backoff.apply(attempt))
-                .retryOnException(GuardedChatModel::retryable)
-                .build());
-        this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-                .failureRateThreshold(config.failureRateThreshold())
-                .minimumNumberOfCalls(config.minimumCalls())
-                .slidingWindowSize(Math.max(config.minimumCalls(), 10))
-                .waitDurationInOpenState(config.openDuration())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .recordException(e -> !(e instanceof BulkheadFullException) && !(e instanceof CallNotPermittedException))
-                .build());
-        this.limiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(config.timeout())
-                .cancelRunningFuture(true).build());
-        this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom().maxConcurrentCalls(config.maxConcurrentCalls())
-                .maxWaitDuration(config.timeout()).build());
+        this.retry = Retry.of(
+                name,
+                RetryConfig.custom()
+                        .maxAttempts(config.maxAttempts())
+                        // a server's Retry-After (429, 503) wins over the backoff, up to one attempt's time limit
+                        .intervalBiFunction((attempt, either) -> either.isLeft()
+                                ? io.llmblender.adapters.http.RetryAfterException.in(either.getLeft())
+                                        .map(d -> Math.min(
+                                                d.toMillis(), config.timeout().toMillis()))
+                                        .orElseGet(() -> backoff.apply(attempt))
+                                : backoff.apply(attempt))
+                        .retryOnException(GuardedChatModel::retryable)
+                        .build());
+        this.breaker = CircuitBreaker.of(
+                name,
+                CircuitBreakerConfig.custom()
+                        .failureRateThreshold(config.failureRateThreshold())
+                        .minimumNumberOfCalls(config.minimumCalls())
+                        .slidingWindowSize(Math.max(config.minimumCalls(), 10))
+                        .waitDurationInOpenState(config.openDuration())
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .recordException(
+                                e -> !(e instanceof BulkheadFullException) && !(e instanceof CallNotPermittedException))
+                        .build());
+        this.limiter = TimeLimiter.of(
+                name,
+                TimeLimiterConfig.custom()
+                        .timeoutDuration(config.timeout())
+                        .cancelRunningFuture(true)
+                        .build());
+        this.bulkhead = Bulkhead.of(
+                name,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(config.maxConcurrentCalls())
+                        .maxWaitDuration(config.timeout())
+                        .build());
     }
 
     /** Retryable: langchain4j's retriable failures and time-outs; never a non-retriable (auth, validation) error. */
@@ -106,16 +120,15 @@ public final class GuardedChatModel implements ChatModel {
             attempts.incrementAndGet();
             return member.chat(request);
         };
-        Callable<ChatResponse> limited = TimeLimiter.decorateFutureSupplier(limiter,
-                () -> pool.submit(Bulkhead.decorateCallable(bulkhead, attempt)));
-        Callable<ChatResponse> guarded = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker,
-                () -> {
-                    try {
-                        return limited.call();
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof Exception inner ? inner : e;
-                    }
-                }));
+        Callable<ChatResponse> limited = TimeLimiter.decorateFutureSupplier(
+                limiter, () -> pool.submit(Bulkhead.decorateCallable(bulkhead, attempt)));
+        Callable<ChatResponse> guarded = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, () -> {
+            try {
+                return limited.call();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception inner ? inner : e;
+            }
+        }));
         try {
             return new Attempted(guarded.call(), attempts.get());
         } catch (Exception e) {

@@ -28,12 +28,17 @@ public final class RetryAfterHttpClient implements HttpClient {
     private final JdkHttpClient streaming;
 
     private RetryAfterHttpClient(Builder b) {
-        this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout).build();
+        this.http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .build();
         this.readTimeout = b.readTimeout;
         this.streaming = JdkHttpClient.builder()
-                .httpClientBuilder(java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1))
-                .connectTimeout(b.connectTimeout).readTimeout(b.readTimeout).build();
+                .httpClientBuilder(
+                        java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1))
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .build();
     }
 
     public static Builder builder() {
@@ -44,9 +49,11 @@ public final class RetryAfterHttpClient implements HttpClient {
     public SuccessfulHttpResponse execute(HttpRequest request) throws HttpException {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
                 .timeout(readTimeout)
-                .method(request.method().name(), request.body() == null
-                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                        : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+                .method(
+                        request.method().name(),
+                        request.body() == null
+                                ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
         request.headers().forEach((k, vs) -> vs.forEach(v -> b.header(k, v)));
         HttpResponse<byte[]> r;
         try {
@@ -59,11 +66,20 @@ public final class RetryAfterHttpClient implements HttpClient {
         }
         String body = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() < 200 || r.statusCode() >= 300) {
-            Duration after = r.headers().firstValue("Retry-After").flatMap(RetryAfterHttpClient::seconds).orElse(null);
-            throw after == null ? new HttpException(r.statusCode(), body) : new RetryAfterException(r.statusCode(), body, after);
+            Duration after = r.headers()
+                    .firstValue("Retry-After")
+                    .flatMap(RetryAfterHttpClient::seconds)
+                    .orElse(null);
+            throw after == null
+                    ? new HttpException(r.statusCode(), body)
+                    : new RetryAfterException(r.statusCode(), body, after);
         }
         Map<String, List<String>> headers = r.headers().map();
-        return SuccessfulHttpResponse.builder().statusCode(r.statusCode()).headers(headers).body(r.body()).build();
+        return SuccessfulHttpResponse.builder()
+                .statusCode(r.statusCode())
+                .headers(headers)
+                .body(r.body())
+                .build();
     }
 
     @Override

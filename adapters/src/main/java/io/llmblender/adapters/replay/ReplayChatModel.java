@@ -82,7 +82,10 @@ public final class ReplayChatModel implements ChatModel {
             throw new InvalidRequestException("replay member '" + name + "' has no recorded answer for the prompt \""
                     + abbreviate(prompt) + "\"; it only answers the " + answers.size() + " prompts it recorded");
         }
-        return ChatResponse.builder().aiMessage(AiMessage.from(answer)).modelName(name).finishReason(FinishReason.STOP)
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(answer))
+                .modelName(name)
+                .finishReason(FinishReason.STOP)
                 .build();
     }
 
@@ -111,13 +114,16 @@ public final class ReplayChatModel implements ChatModel {
     private static List<JsonNode> lines(Path file) {
         ObjectMapper json = new ObjectMapper();
         try {
-            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> {
-                try {
-                    return json.readTree(l);
-                } catch (IOException e) {
-                    throw new ConfigException(file, null, "has a line that is not JSON: " + e.getMessage(), e);
-                }
-            }).toList();
+            return Files.readAllLines(file).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(l -> {
+                        try {
+                            return json.readTree(l);
+                        } catch (IOException e) {
+                            throw new ConfigException(file, null, "has a line that is not JSON: " + e.getMessage(), e);
+                        }
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new ConfigException(file, null, "cannot be read: " + e.getMessage(), e);
         }

@@ -64,20 +64,31 @@ class GuardedChatModelTest {
     }
 
     GuardedChatModel member(GuardConfig guard, List<ChatModelListener> listeners) {
-        MemberSpec spec = new MemberSpec("m", "openai-compatible", "m", "http://127.0.0.1:" + server.getAddress().getPort()
-                + "/v1", null, null, null, null, null, guard);
+        MemberSpec spec = new MemberSpec(
+                "m",
+                "openai-compatible",
+                "m",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                null,
+                null,
+                null,
+                null,
+                null,
+                guard);
         ChatModel model = Members.build(spec, Map.of(), Path.of("e.json"));
-        ChatModel observed = listeners.isEmpty() ? model : new ChatModel() {
-            @Override
-            public dev.langchain4j.model.chat.response.ChatResponse doChat(ChatRequest r) {
-                return model.chat(r);
-            }
+        ChatModel observed = listeners.isEmpty()
+                ? model
+                : new ChatModel() {
+                    @Override
+                    public dev.langchain4j.model.chat.response.ChatResponse doChat(ChatRequest r) {
+                        return model.chat(r);
+                    }
 
-            @Override
-            public List<ChatModelListener> listeners() {
-                return listeners;
-            }
-        };
+                    @Override
+                    public List<ChatModelListener> listeners() {
+                        return listeners;
+                    }
+                };
         return new GuardedChatModel("m", observed, guard, pool);
     }
 
@@ -88,7 +99,8 @@ class GuardedChatModelTest {
         GuardedChatModel m = member(GuardConfig.defaults().withRetries(3, Duration.ofMillis(5)), List.of());
         List<Duration> waits = new ArrayList<>();
         m.retry().getEventPublisher().onRetry(e -> waits.add(e.getWaitInterval()));
-        GuardedChatModel.Attempted a = m.call(ChatRequest.builder().messages(UserMessage.from("hi")).build());
+        GuardedChatModel.Attempted a =
+                m.call(ChatRequest.builder().messages(UserMessage.from("hi")).build());
         assertThat(a.attempts()).isEqualTo(2);
         assertThat(a.response().aiMessage().text()).isEqualTo("ok");
         assertThat(waits).containsExactly(Duration.ofSeconds(1)); // the server's 1 s, not the 5 ms backoff
@@ -98,14 +110,19 @@ class GuardedChatModelTest {
     void a_401_is_not_retried_and_a_500_is_with_backoff() {
         statuses = new int[] {401};
         GuardedChatModel m = member(GuardConfig.defaults().withRetries(3, Duration.ofMillis(5)), List.of());
-        assertThatThrownBy(() -> m.call(ChatRequest.builder().messages(UserMessage.from("hi")).build()))
-                .isInstanceOfSatisfying(GuardedChatModel.GuardedException.class, e -> assertThat(e.attempts()).isEqualTo(1))
+        assertThatThrownBy(() -> m.call(
+                        ChatRequest.builder().messages(UserMessage.from("hi")).build()))
+                .isInstanceOfSatisfying(
+                        GuardedChatModel.GuardedException.class,
+                        e -> assertThat(e.attempts()).isEqualTo(1))
                 .hasCauseInstanceOf(dev.langchain4j.exception.AuthenticationException.class);
         calls.set(0);
         statuses = new int[] {500, 200};
         List<Duration> waits = new ArrayList<>();
         m.retry().getEventPublisher().onRetry(e -> waits.add(e.getWaitInterval()));
-        assertThat(m.call(ChatRequest.builder().messages(UserMessage.from("hi")).build()).attempts()).isEqualTo(2);
+        assertThat(m.call(ChatRequest.builder().messages(UserMessage.from("hi")).build())
+                        .attempts())
+                .isEqualTo(2);
         assertThat(waits).containsExactly(Duration.ofMillis(5));
     }
 

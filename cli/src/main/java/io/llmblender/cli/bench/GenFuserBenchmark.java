@@ -16,8 +16,17 @@ import java.util.function.Consumer;
  */
 public final class GenFuserBenchmark {
     /** The figures of one run. */
-    public record Report(String model, double matmulGflops, double buildSeconds, int inputTokens, int beams,
-            double encoderMs, double encoderGflop, double stepMs, double stepGflop, double[] stepMsAll,
+    public record Report(
+            String model,
+            double matmulGflops,
+            double buildSeconds,
+            int inputTokens,
+            int beams,
+            double encoderMs,
+            double encoderGflop,
+            double stepMs,
+            double stepGflop,
+            double[] stepMsAll,
             long peakRssBytes) {
         public double encoderGflops() {
             return encoderGflop / (encoderMs / 1e3);
@@ -48,8 +57,10 @@ public final class GenFuserBenchmark {
         double d = c.dModel();
         double inner = c.innerDim();
         double ff = 2.0 * rows * d * c.dFf() * (c.gatedGelu() ? 3 : 2);
-        double perLayer = 2.0 * rows * d * inner * 4 + 4.0 * rows * t * inner // self-attention
-                + 2.0 * rows * d * inner * 2 + 4.0 * rows * l * inner // cross-attention (q, o; K/V cached)
+        double perLayer = 2.0 * rows * d * inner * 4
+                + 4.0 * rows * t * inner // self-attention
+                + 2.0 * rows * d * inner * 2
+                + 4.0 * rows * l * inner // cross-attention (q, o; K/V cached)
                 + ff;
         return (perLayer * c.numDecoderLayers() + 2.0 * rows * d * c.vocabSize()) / 1e9;
     }
@@ -57,8 +68,9 @@ public final class GenFuserBenchmark {
     public Report run(int inputTokens, int beams, int steps, int matmulSize, Consumer<String> log) {
         log.accept("measuring the fp32 " + matmulSize + "² matmul ...");
         double matmul = MatmulProbe.gflops(matmulSize, 9);
-        log.accept(String.format("building synthetic weights (%d+%d layers, d_model %d) ...", c.numLayers(),
-                c.numDecoderLayers(), c.dModel()));
+        log.accept(String.format(
+                "building synthetic weights (%d+%d layers, d_model %d) ...",
+                c.numLayers(), c.numDecoderLayers(), c.dModel()));
         long t0 = System.nanoTime();
         try (T5Model model = T5Model.synthetic(c, 1357911L)) {
             double build = (System.nanoTime() - t0) / 1e9;
@@ -90,10 +102,21 @@ public final class GenFuserBenchmark {
             Arrays.sort(sorted);
             double median = sorted[sorted.length / 2];
             log.accept(String.format("encoder %.1f ms; steps %s ms", encoderMs, Arrays.toString(stepMs)));
-            String shape = String.format("GenFuser shapes: d_model %d, %d+%d layers, %d heads × d_kv %d, d_ff %d, vocab %d",
+            String shape = String.format(
+                    "GenFuser shapes: d_model %d, %d+%d layers, %d heads × d_kv %d, d_ff %d, vocab %d",
                     c.dModel(), c.numLayers(), c.numDecoderLayers(), c.numHeads(), c.dKv(), c.dFf(), c.vocabSize());
-            return new Report(shape, matmul, build, inputTokens, beams, encoderMs, encoderGflop(inputTokens), median,
-                    stepGflop(beams, 1 + steps / 2, inputTokens), stepMs, ProcessMemory.peakResidentBytes());
+            return new Report(
+                    shape,
+                    matmul,
+                    build,
+                    inputTokens,
+                    beams,
+                    encoderMs,
+                    encoderGflop(inputTokens),
+                    median,
+                    stepGflop(beams, 1 + steps / 2, inputTokens),
+                    stepMs,
+                    ProcessMemory.peakResidentBytes());
         }
     }
 }

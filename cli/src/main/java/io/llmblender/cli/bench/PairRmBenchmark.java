@@ -21,8 +21,15 @@ import java.util.SplittableRandom;
  */
 public final class PairRmBenchmark {
     /** One measured shape. */
-    public record Result(int batch, int tokens, double medianSeconds, double gflop, double gflops,
-            double matmulRatio, long peakRssBytes, double[] allSeconds) {}
+    public record Result(
+            int batch,
+            int tokens,
+            double medianSeconds,
+            double gflop,
+            double gflops,
+            double matmulRatio,
+            long peakRssBytes,
+            double[] allSeconds) {}
 
     /** The whole run. */
     public record Report(String model, int threads, double matmulGflops, double loadSeconds, List<Result> results) {}
@@ -55,8 +62,8 @@ public final class PairRmBenchmark {
     public Report run(List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
         log.accept("measuring the fp32 " + matmulSize + "² matmul ...");
         double matmul = MatmulProbe.gflops(matmulSize, 9);
-        log.accept(String.format("building synthetic weights (%d layers, H %d) ...", config.numHiddenLayers(),
-                config.hiddenSize()));
+        log.accept(String.format(
+                "building synthetic weights (%d layers, H %d) ...", config.numHiddenLayers(), config.hiddenSize()));
         long t0 = System.nanoTime();
         List<Result> results = new ArrayList<>();
         try (PairRm model = PairRm.synthetic(config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L)) {
@@ -69,7 +76,8 @@ public final class PairRmBenchmark {
         }
     }
 
-    private Result measure(PairRm model, int batch, int tokens, double matmul, java.util.function.Consumer<String> log) {
+    private Result measure(
+            PairRm model, int batch, int tokens, double matmul, java.util.function.Consumer<String> log) {
         long[][][] input = input(batch, tokens, model.config());
         for (int i = 0; i < warmup; i++) {
             model.logits(input[0], input[1]);
@@ -82,13 +90,22 @@ public final class PairRmBenchmark {
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        double median = sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         double gflop = gflop(batch, tokens);
-        Result r = new Result(batch, tokens, median, gflop, gflop / median, gflop / median / matmul,
-                ProcessMemory.peakResidentBytes(), seconds);
-        log.accept(String.format("  (%d,%d): median %.3f s of %s; RSS %d MiB", batch, tokens, median,
-                Arrays.toString(seconds), ProcessMemory.residentBytes() >> 20));
+        Result r = new Result(
+                batch,
+                tokens,
+                median,
+                gflop,
+                gflop / median,
+                gflop / median / matmul,
+                ProcessMemory.peakResidentBytes(),
+                seconds);
+        log.accept(String.format(
+                "  (%d,%d): median %.3f s of %s; RSS %d MiB",
+                batch, tokens, median, Arrays.toString(seconds), ProcessMemory.residentBytes() >> 20));
         return r;
     }
 
@@ -124,8 +141,13 @@ public final class PairRmBenchmark {
     }
 
     private String describe() {
-        return String.format("PairRM shapes: %d layers, hidden %d, %d heads, FF %d, vocab %d, position_buckets %d",
-                config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads(), config.intermediateSize(),
-                config.vocabSize(), config.positionBuckets());
+        return String.format(
+                "PairRM shapes: %d layers, hidden %d, %d heads, FF %d, vocab %d, position_buckets %d",
+                config.numHiddenLayers(),
+                config.hiddenSize(),
+                config.numAttentionHeads(),
+                config.intermediateSize(),
+                config.vocabSize(),
+                config.positionBuckets());
     }
 }

@@ -22,13 +22,24 @@ import java.util.concurrent.Executors;
  */
 public final class ServeBenchmark {
     /** What came back. */
-    public record Report(int requests, int clients, int serverSlots, double seconds, double throughput, double p50Ms,
-            double p99Ms, Map<Integer, Integer> statuses, int lost) {}
+    public record Report(
+            int requests,
+            int clients,
+            int serverSlots,
+            double seconds,
+            double throughput,
+            double p50Ms,
+            double p99Ms,
+            Map<Integer, Integer> statuses,
+            int lost) {}
 
-    public Report run(Blender blender, List<String> prompts, int requests, int clients, int serverSlots) throws Exception {
+    public Report run(Blender blender, List<String> prompts, int requests, int clients, int serverSlots)
+            throws Exception {
         try (BlenderServer server = BlenderServer.start("127.0.0.1", 0, blender, null, serverSlots, 1 << 20)) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             URI url = URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions");
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             long[] latencies = new long[requests];
@@ -38,20 +49,27 @@ public final class ServeBenchmark {
             for (int i = 0; i < requests; i++) {
                 int n = i;
                 String body = "{\"model\":\"blender\",\"messages\":[{\"role\":\"user\",\"content\":"
-                        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(prompts.get(n % prompts.size()))
+                        + new com.fasterxml.jackson.databind.ObjectMapper()
+                                .writeValueAsString(prompts.get(n % prompts.size()))
                         + "}]}";
-                all.add(CompletableFuture.runAsync(() -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(120))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                        status[n] = r.statusCode();
-                    } catch (Exception e) {
-                        status[n] = -1; // lost: no HTTP answer at all
-                    }
-                    latencies[n] = System.nanoTime() - t0;
-                }, pool));
+                all.add(CompletableFuture.runAsync(
+                        () -> {
+                            long t0 = System.nanoTime();
+                            try {
+                                HttpResponse<String> r = http.send(
+                                        HttpRequest.newBuilder(url)
+                                                .timeout(Duration.ofSeconds(120))
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                                status[n] = r.statusCode();
+                            } catch (Exception e) {
+                                status[n] = -1; // lost: no HTTP answer at all
+                            }
+                            latencies[n] = System.nanoTime() - t0;
+                        },
+                        pool));
             }
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -69,8 +87,16 @@ public final class ServeBenchmark {
             }
             Arrays.sort(ok);
             int lost = requests - statuses.getOrDefault(200, 0) - statuses.getOrDefault(429, 0);
-            return new Report(requests, clients, serverSlots, seconds, statuses.getOrDefault(200, 0) / seconds,
-                    percentile(ok, 0.50) / 1e6, percentile(ok, 0.99) / 1e6, statuses, lost);
+            return new Report(
+                    requests,
+                    clients,
+                    serverSlots,
+                    seconds,
+                    statuses.getOrDefault(200, 0) / seconds,
+                    percentile(ok, 0.50) / 1e6,
+                    percentile(ok, 0.99) / 1e6,
+                    statuses,
+                    lost);
         }
     }
 

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code blender ask}: one question to the configured ensemble. */
-@Command(name = "ask", mixinStandardHelpOptions = true,
+@Command(
+        name = "ask",
+        mixinStandardHelpOptions = true,
         description = "Asks every member of the ensemble in --config, ranks the answers and returns the best (or the"
                 + " fusion of the best).")
 public final class AskCommand implements Callable<Integer> {
@@ -59,13 +61,21 @@ public final class AskCommand implements Callable<Integer> {
             }
             Float score = t.scores().get(o.member());
             Integer rank = t.ranks().get(o.member());
-            out.printf("| %s | %s | %d | %d | %s | %s |%n", o.member(), outcome.replace("|", "/"), o.attempts(),
-                    o.latency().toMillis(), score == null ? "" : String.format("%+.4f", score), rank == null ? "" : rank);
+            out.printf(
+                    "| %s | %s | %d | %d | %s | %s |%n",
+                    o.member(),
+                    outcome.replace("|", "/"),
+                    o.attempts(),
+                    o.latency().toMillis(),
+                    score == null ? "" : String.format("%+.4f", score),
+                    rank == null ? "" : rank);
         }
         out.println();
         out.println("chosen: " + t.chosen().orElse(t.fusedFrom().isEmpty() ? "-" : "fusion of " + t.fusedFrom())
-                + "; stages " + t.stages().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms").toList());
+                + "; stages "
+                + t.stages().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms")
+                        .toList());
         t.notes().forEach(n -> out.println("note: " + n));
     }
-
 }

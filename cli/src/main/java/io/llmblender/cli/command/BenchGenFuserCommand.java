@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender bench genfuser}: GenFuser-3B encoder and decoder-step costs on random weights. */
-@Command(name = "genfuser", mixinStandardHelpOptions = true,
+@Command(
+        name = "genfuser",
+        mixinStandardHelpOptions = true,
         description = "Times GenFuser's encoder and one beam-search decoder step at GenFuser-3B shapes (d_model 2048,"
                 + " 24+24 layers, 32 heads, d_ff 5120, vocab 32128) on random weights, against this process's fp32"
                 + " matmul speed. Needs about 20 GiB of memory at full size.")
@@ -20,7 +22,10 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--input-tokens", defaultValue = "512", description = "fusion text length (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--input-tokens",
+            defaultValue = "512",
+            description = "fusion text length (default: ${DEFAULT-VALUE})")
     int inputTokens;
 
     @Option(names = "--beams", defaultValue = "4", description = "beams decoded together (default: ${DEFAULT-VALUE})")
@@ -29,13 +34,19 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "8", description = "timed decoder steps (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--matmul", defaultValue = "2048", description = "side of the yardstick matmul (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--matmul",
+            defaultValue = "2048",
+            description = "side of the yardstick matmul (default: ${DEFAULT-VALUE})")
     int matmul;
 
     @Option(names = "--d-model", defaultValue = "2048", description = "model shape (default: ${DEFAULT-VALUE})")
     int dModel;
 
-    @Option(names = "--layers", defaultValue = "24", description = "encoder and decoder layers each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--layers",
+            defaultValue = "24",
+            description = "encoder and decoder layers each (default: ${DEFAULT-VALUE})")
     int layers;
 
     @Option(names = "--heads", defaultValue = "32", description = "attention heads (default: ${DEFAULT-VALUE})")
@@ -56,9 +67,11 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (inputTokens < 2 || beams < 1 || steps < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--input-tokens >= 2, --beams >= 1, --steps >= 1");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--input-tokens >= 2, --beams >= 1, --steps >= 1");
         }
-        T5Config config = new T5Config(vocab, dModel, dKv, dFf, layers, layers, heads, 32, 128, 1e-6f, true, false, 0, 1, 0);
+        T5Config config =
+                new T5Config(vocab, dModel, dKv, dFf, layers, layers, heads, 32, 128, 1e-6f, true, false, 0, 1, 0);
         PrintWriter err = spec.commandLine().getErr();
         GenFuserBenchmark.Report r = new GenFuserBenchmark(config).run(inputTokens, beams, steps, matmul, line -> {
             err.println(line);
@@ -66,14 +79,21 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
         });
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.model());
-        out.printf("fp32 %d² matmul in this process: %.1f GFLOP/s; weights built in %.1f s%n%n", matmul, r.matmulGflops(),
-                r.buildSeconds());
+        out.printf(
+                "fp32 %d² matmul in this process: %.1f GFLOP/s; weights built in %.1f s%n%n",
+                matmul, r.matmulGflops(), r.buildSeconds());
         out.println("| stage | ms | GFLOP | GFLOP/s | / matmul |");
         out.println("|---|---:|---:|---:|---:|");
-        out.printf("| encoder, %d tokens (+ cross K/V) | %.1f | %.2f | %.1f | %.2f |%n", r.inputTokens(), r.encoderMs(),
-                r.encoderGflop(), r.encoderGflops(), r.encoderGflops() / r.matmulGflops());
-        out.printf("| decoder step, %d beams (median) | %.1f | %.2f | %.1f | %.2f |%n", r.beams(), r.stepMs(), r.stepGflop(),
-                r.stepGflops(), r.stepGflops() / r.matmulGflops());
+        out.printf(
+                "| encoder, %d tokens (+ cross K/V) | %.1f | %.2f | %.1f | %.2f |%n",
+                r.inputTokens(),
+                r.encoderMs(),
+                r.encoderGflop(),
+                r.encoderGflops(),
+                r.encoderGflops() / r.matmulGflops());
+        out.printf(
+                "| decoder step, %d beams (median) | %.1f | %.2f | %.1f | %.2f |%n",
+                r.beams(), r.stepMs(), r.stepGflop(), r.stepGflops(), r.stepGflops() / r.matmulGflops());
         out.printf("%npeak RSS %d MiB%n", r.peakRssBytes() >> 20);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), r);

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender bench serve}: bounded load on a loopback server running the demo ensemble. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Sends a bounded number of concurrent chat requests to a loopback server running the offline demo"
                 + " ensemble (replayed members) and reports throughput, p50/p99 latency, and that every request got an"
                 + " answer or a 429.")
@@ -23,24 +25,37 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default: ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--server-slots", defaultValue = "8", description = "server concurrency limit (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--server-slots",
+            defaultValue = "8",
+            description = "server concurrency limit (default: ${DEFAULT-VALUE})")
     int slots;
 
     @Override
     public Integer call() throws Exception {
         if (requests < 1 || requests > 100_000 || clients < 1 || clients > 1000 || slots < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--requests 1..100000, --clients 1..1000, --server-slots >= 1");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--requests 1..100000, --clients 1..1000, --server-slots >= 1");
         }
         try (Ensembles demo = Ensembles.demo(null)) {
-            ServeBenchmark.Report r = new ServeBenchmark().run(demo.blender(), demo.prompts(), requests, clients, slots);
+            ServeBenchmark.Report r =
+                    new ServeBenchmark().run(demo.blender(), demo.prompts(), requests, clients, slots);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%d requests from %d concurrent clients to a loopback server with %d slots (demo ensemble:"
-                    + " 5 replayed members, consensus ranker)%n%n", r.requests(), r.clients(), r.serverSlots());
+            out.printf(
+                    "%d requests from %d concurrent clients to a loopback server with %d slots (demo ensemble:"
+                            + " 5 replayed members, consensus ranker)%n%n",
+                    r.requests(), r.clients(), r.serverSlots());
             out.println("| answered (200) | refused (429) | lost | seconds | answers/s | p50 ms | p99 ms |");
             out.println("|---:|---:|---:|---:|---:|---:|---:|");
-            out.printf("| %d | %d | %d | %.2f | %.1f | %.1f | %.1f |%n", r.statuses().getOrDefault(200, 0),
-                    r.statuses().getOrDefault(429, 0), r.lost(), r.seconds(), r.throughput(), r.p50Ms(), r.p99Ms());
+            out.printf(
+                    "| %d | %d | %d | %.2f | %.1f | %.1f | %.1f |%n",
+                    r.statuses().getOrDefault(200, 0),
+                    r.statuses().getOrDefault(429, 0),
+                    r.lost(),
+                    r.seconds(),
+                    r.throughput(),
+                    r.p50Ms(),
+                    r.p99Ms());
             out.println();
             out.println("statuses: " + r.statuses());
             out.flush();

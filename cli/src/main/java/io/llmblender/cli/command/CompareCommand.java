@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender compare}: which of two answers PairRM prefers. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Compares answer A with answer B to one input with PairRM.")
 public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -27,14 +29,25 @@ public final class CompareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     InputOptions prompt;
 
-    @Option(names = {"-a"}, required = true, paramLabel = "TEXT", description = "answer A")
+    @Option(
+            names = {"-a"},
+            required = true,
+            paramLabel = "TEXT",
+            description = "answer A")
     String a;
 
-    @Option(names = {"-b"}, required = true, paramLabel = "TEXT", description = "answer B")
+    @Option(
+            names = {"-b"},
+            required = true,
+            paramLabel = "TEXT",
+            description = "answer B")
     String b;
 
-    @Option(names = "--mode", defaultValue = "[A,B]+[B,A]", description = "[A,B], [B,A] or [A,B]+[B,A] (default:"
-            + " both orders, position-debiased). Signs as the reference: [B,A] > 0 means B is better")
+    @Option(
+            names = "--mode",
+            defaultValue = "[A,B]+[B,A]",
+            description = "[A,B], [B,A] or [A,B]+[B,A] (default:"
+                    + " both orders, position-debiased). Signs as the reference: [B,A] > 0 means B is better")
     String mode;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -45,7 +58,8 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CompareMode m = CompareMode.fromPython(mode);
         try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
-            float logit = ranker.compare(List.of(new PairRanker.Item(prompt.instruction, prompt.input, List.of(a, b))), m)[0];
+            float logit =
+                    ranker.compare(List.of(new PairRanker.Item(prompt.instruction, prompt.input, List.of(a, b))), m)[0];
             boolean aBetter = m == CompareMode.B_A ? logit < 0 : logit > 0;
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
@@ -55,8 +69,9 @@ public final class CompareCommand implements Callable<Integer> {
                 r.put("better", logit == 0 ? "tie" : aBetter ? "A" : "B");
                 out.println(new ObjectMapper().writeValueAsString(r));
             } else {
-                out.printf("%s is better (logit %+.4f, mode %s)%n", logit == 0 ? "neither" : aBetter ? "A" : "B", logit,
-                        m.python());
+                out.printf(
+                        "%s is better (logit %+.4f, mode %s)%n",
+                        logit == 0 ? "neither" : aBetter ? "A" : "B", logit, m.python());
             }
         }
         out.flush();

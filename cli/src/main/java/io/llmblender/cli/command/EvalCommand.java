@@ -37,13 +37,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code blender eval}: a ranker's agreement with human preference labels. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Measures PairRM's agreement with human labels on autoj (Auto-J pairwise, both orders, by group),"
                 + " hhh (HHH alignment, by subset), hhrlhf (HH-RLHF harmless-base test) or pairwise (your own JSONL);"
                 + " or ensemble gains on alpaca (AlpacaEval recorded outputs). Writes report.md, report.json and a PNG"
                 + " chart, with the PairRM card's published rows beside the measured ones.")
 public final class EvalCommand implements Callable<Integer> {
-    enum Benchmark { autoj, hhh, hhrlhf, pairwise, alpaca }
+    enum Benchmark {
+        autoj,
+        hhh,
+        hhrlhf,
+        pairwise,
+        alpaca
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,11 +59,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BENCHMARK", description = "autoj, hhh, hhrlhf, pairwise or alpaca")
     Benchmark benchmark;
 
-    @Option(names = "--ranker", paramLabel = "DIR_OR_HUB_ID",
+    @Option(
+            names = "--ranker",
+            paramLabel = "DIR_OR_HUB_ID",
             description = "the PairRM to evaluate (required except for alpaca, where it adds a PairRM selector)")
     String ranker;
 
-    @Option(names = "--pool", defaultValue = "mixed", description = "alpaca: weak, mixed, strong, or a comma list of models")
+    @Option(
+            names = "--pool",
+            defaultValue = "mixed",
+            description = "alpaca: weak, mixed, strong, or a comma list of models")
     String pool;
 
     @Option(names = "--judge", defaultValue = "AE1", description = "alpaca: AE1 or AE2 (default: ${DEFAULT-VALUE})")
@@ -64,21 +77,31 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--consensus", description = "alpaca: also run the offline consensus ranker as a selector")
     boolean consensus;
 
-    @Option(names = "--llm-judge", paramLabel = "chat:openai:MODEL[@BASE_URL]",
+    @Option(
+            names = "--llm-judge",
+            paramLabel = "chat:openai:MODEL[@BASE_URL]",
             description = "alpaca: also select with an LLM judge (pairwise, every ordered pair)")
     String llmJudge;
 
-    @Option(names = "--data", defaultValue = "../shared/data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            defaultValue = "../shared/data",
+            paramLabel = "DIR",
             description = "folder laid out like shared/data (default: ${DEFAULT-VALUE})")
     Path data;
 
     @Option(names = "--download", description = "download missing benchmark files that have a public source, once")
     boolean download;
 
-    @Option(names = "--file", paramLabel = "JSONL", description = "for pairwise: {prompt, response_a, response_b, label}")
+    @Option(
+            names = "--file",
+            paramLabel = "JSONL",
+            description = "for pairwise: {prompt, response_a, response_b, label}")
     Path file;
 
-    @Option(names = "--protocol", defaultValue = "both-orders",
+    @Option(
+            names = "--protocol",
+            defaultValue = "both-orders",
             description = "autoj/pairwise: both-orders (Auto-J's pairwise protocol, default) or threshold (the"
                     + " position-debiased logit f(a,b) − f(b,a) with a tie threshold searched on the test set, as Auto-J"
                     + " did for reward models)")
@@ -93,10 +116,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, ProgressBar> bars = new HashMap<>();
-        DataDirectory dir = new DataDirectory(data, !download ? null
-                : HubClient.fromEnvironment(System.getenv(), (f, done, total) -> bars
-                        .computeIfAbsent(f, k -> new ProgressBar(spec.commandLine().getErr(), "Downloading " + k, true))
-                        .update(done, total)));
+        DataDirectory dir = new DataDirectory(
+                data,
+                !download
+                        ? null
+                        : HubClient.fromEnvironment(
+                                System.getenv(),
+                                (f, done, total) -> bars.computeIfAbsent(
+                                                f,
+                                                k -> new ProgressBar(
+                                                        spec.commandLine().getErr(), "Downloading " + k, true))
+                                        .update(done, total)));
         if (benchmark == Benchmark.alpaca) {
             return alpaca(dir);
         }
@@ -110,7 +140,8 @@ public final class EvalCommand implements Callable<Integer> {
             case alpaca -> throw new IllegalStateException();
             case pairwise -> {
                 if (file == null || !Files.isRegularFile(file)) {
-                    throw new IllegalArgumentException("pairwise needs --file <JSONL> of {prompt, response_a, response_b, label}");
+                    throw new IllegalArgumentException(
+                            "pairwise needs --file <JSONL> of {prompt, response_a, response_b, label}");
                 }
                 yield Benchmarks.pairwiseJsonl(file);
             }
@@ -123,7 +154,8 @@ public final class EvalCommand implements Callable<Integer> {
         // per-item logits are cached under the ranker's identity: an interrupted run resumes where it stopped
         String model = identity(ranker);
         try (PairRanker pairRm = PairRanker.load(ranker);
-                ResultCache cache = ResultCache.open(out.resolve("cache").resolve("agreement-" + benchmark + ".jsonl"))) {
+                ResultCache cache =
+                        ResultCache.open(out.resolve("cache").resolve("agreement-" + benchmark + ".jsonl"))) {
             PairRanker judged = pairRm.withProgress(bar::update);
             Agreement.Result r;
             Map<String, String> columns;
@@ -131,8 +163,10 @@ public final class EvalCommand implements Callable<Integer> {
             List<AgreementReport.Published> published;
             if (benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf) {
                 // accuracy: both orders in one logit, f(chosen, rejected) − f(rejected, chosen) > 0 prefers chosen
-                r = Agreement.onePass(items, PairwiseJudge.verdicts(
-                        PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache)));
+                r = Agreement.onePass(
+                        items,
+                        PairwiseJudge.verdicts(
+                                PairLogits.compare(judged, model, items, CompareMode.BOTH, false, cache)));
                 columns = benchmark == Benchmark.hhh ? Benchmarks.HHH_COLUMNS : Map.of("harmless", "Harmless");
                 overall = benchmark == Benchmark.hhh ? "Total Avg." : "Accuracy";
                 published = benchmark == Benchmark.hhh ? AgreementReport.HHH_PUBLISHED : List.of();
@@ -157,9 +191,13 @@ public final class EvalCommand implements Callable<Integer> {
             }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("ranker", ranker);
-            settings.put("protocol", benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf
-                    ? "one logit, both orders summed" : protocol.equals("threshold")
-                            ? "threshold on f(a,b) − f(b,a), tuned on this test set" : "both orders (Auto-J)");
+            settings.put(
+                    "protocol",
+                    benchmark == Benchmark.hhh || benchmark == Benchmark.hhrlhf
+                            ? "one logit, both orders summed"
+                            : protocol.equals("threshold")
+                                    ? "threshold on f(a,b) − f(b,a), tuned on this test set"
+                                    : "both orders (Auto-J)");
             settings.put("limit", limit);
             AgreementReport.write(out, benchmark.name(), "PairRM " + ranker, r, columns, overall, published, settings);
             PrintWriter o = spec.commandLine().getOut();
@@ -173,8 +211,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int alpaca(DataDirectory dir) throws Exception {
         AlpacaEval ae = AlpacaEval.load(dir, judge);
-        List<String> models = EnsembleGain.POOLS.containsKey(pool)
-                ? EnsembleGain.POOLS.get(pool) : List.of(pool.split(","));
+        List<String> models =
+                EnsembleGain.POOLS.containsKey(pool) ? EnsembleGain.POOLS.get(pool) : List.of(pool.split(","));
         Map<String, Ranker> rankers = new LinkedHashMap<>();
         Map<String, LongSupplier> counters = new LinkedHashMap<>();
         List<AutoCloseable> owned = new ArrayList<>();
@@ -184,10 +222,12 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (llmJudge != null) {
                 if (!llmJudge.startsWith("chat:")) {
-                    throw new IllegalArgumentException("--llm-judge takes chat:openai:MODEL[@BASE_URL], not " + llmJudge);
+                    throw new IllegalArgumentException(
+                            "--llm-judge takes chat:openai:MODEL[@BASE_URL], not " + llmJudge);
                 }
-                rankers.put("LLM judge", new LlmJudge(FuserOption
-                        .chatModel(llmJudge.substring("chat:".length()), "--llm-judge chat:")));
+                rankers.put(
+                        "LLM judge",
+                        new LlmJudge(FuserOption.chatModel(llmJudge.substring("chat:".length()), "--llm-judge chat:")));
             }
             if (ranker != null) {
                 PairRanker p = PairRanker.load(ranker);

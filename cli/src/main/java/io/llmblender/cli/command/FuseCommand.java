@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender fuse}: one answer from the best candidates. */
-@Command(name = "fuse", mixinStandardHelpOptions = true,
+@Command(
+        name = "fuse",
+        mixinStandardHelpOptions = true,
         description = "Fuses the best candidate answers into one, with GenFuser or a chat model. The candidates are"
                 + " taken as ranked best first, or ranked with --ranker first.")
 public final class FuseCommand implements Callable<Integer> {
@@ -38,16 +40,28 @@ public final class FuseCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CandidatesOption candidates;
 
-    @Option(names = "--ranker", paramLabel = "DIR_OR_HUB_ID", description = "rank the candidates with this PairRM first")
+    @Option(
+            names = "--ranker",
+            paramLabel = "DIR_OR_HUB_ID",
+            description = "rank the candidates with this PairRM first")
     String ranker;
 
-    @Option(names = "--top-k", defaultValue = "3", description = "fuse the best K candidates (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-k",
+            defaultValue = "3",
+            description = "fuse the best K candidates (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--beams", defaultValue = "4", description = "GenFuser beam width; 1 is greedy (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--beams",
+            defaultValue = "4",
+            description = "GenFuser beam width; 1 is greedy (default: ${DEFAULT-VALUE})")
     int beams;
 
-    @Option(names = "--max-new-tokens", defaultValue = "128", description = "GenFuser output limit (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-new-tokens",
+            defaultValue = "128",
+            description = "GenFuser output limit (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -56,11 +70,14 @@ public final class FuseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (topK < 1 || beams < 1 || maxNewTokens < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--top-k, --beams and --max-new-tokens must be >= 1");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--top-k, --beams and --max-new-tokens must be >= 1");
         }
         List<String> texts = candidates.read();
         PrintWriter err = spec.commandLine().getErr();
-        GenFuser.Options options = new GenFuser.Options(FusionPrompt.CANDIDATE_MAX_LENGTH, FusionPrompt.MAX_LENGTH,
+        GenFuser.Options options = new GenFuser.Options(
+                FusionPrompt.CANDIDATE_MAX_LENGTH,
+                FusionPrompt.MAX_LENGTH,
                 new BeamSearch.Options(beams, 1, 1.0, false, maxNewTokens));
         Fuser fuser = fuserOption.load(err, options);
         try {
@@ -68,8 +85,8 @@ public final class FuseCommand implements Callable<Integer> {
             FusionResult result;
             if (ranker != null) {
                 try (PairRanker pairRm = PairRanker.load(ranker)) {
-                    RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
-                            .rankAndFuse(prompt.instruction, prompt.input, texts);
+                    RankAndFuse.Result r =
+                            new RankAndFuse(pairRm, fuser, topK).rankAndFuse(prompt.instruction, prompt.input, texts);
                     fused = r.fused();
                     result = r.fusion();
                 }

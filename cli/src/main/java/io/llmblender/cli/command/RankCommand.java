@@ -19,10 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender rank}: orders candidate answers, or picks the best one in O(n). */
-@Command(name = "rank", mixinStandardHelpOptions = true,
+@Command(
+        name = "rank",
+        mixinStandardHelpOptions = true,
         description = "Ranks candidate answers to one input with PairRM.")
 public final class RankCommand implements Callable<Integer> {
-    enum Strategy { full, bubble }
+    enum Strategy {
+        full,
+        bubble
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,8 +41,11 @@ public final class RankCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CandidatesOption candidates;
 
-    @Option(names = "--strategy", defaultValue = "full", description = "full: all C·(C-1) comparisons and a ranking"
-            + " (default); bubble: 2·(C-1) comparisons, the best answer only")
+    @Option(
+            names = "--strategy",
+            defaultValue = "full",
+            description = "full: all C·(C-1) comparisons and a ranking"
+                    + " (default); bubble: 2·(C-1) comparisons, the best answer only")
     Strategy strategy;
 
     @Option(names = "--top-k", defaultValue = "0", description = "show only the best K (full strategy)")
@@ -58,7 +66,8 @@ public final class RankCommand implements Callable<Integer> {
             PairRanker.Item item = new PairRanker.Item(prompt.instruction, prompt.input, texts);
             if (strategy == Strategy.bubble) {
                 int[] start = PairRanker.shuffled(texts.size(), new SplittableRandom(seed));
-                BubbleSelection.Result r = ranker.bestOfN(List.of(item), List.of(start)).get(0);
+                BubbleSelection.Result r =
+                        ranker.bestOfN(List.of(item), List.of(start)).get(0);
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("best", r.winner());
@@ -85,8 +94,9 @@ public final class RankCommand implements Callable<Integer> {
                     out.println(mapper.writeValueAsString(Map.of("ranking", rows)));
                 } else {
                     for (int i = 0; i < k; i++) {
-                        out.printf("%d. [%d] %+.4f  %s%n", r.ranks()[order[i]], order[i], r.scores()[order[i]],
-                                oneLine(texts.get(order[i])));
+                        out.printf(
+                                "%d. [%d] %+.4f  %s%n",
+                                r.ranks()[order[i]], order[i], r.scores()[order[i]], oneLine(texts.get(order[i])));
                     }
                 }
             }

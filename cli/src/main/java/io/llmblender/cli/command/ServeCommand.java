@@ -10,46 +10,67 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code blender serve}: the ensemble as an OpenAI-compatible HTTP server. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serves the ensemble over OpenAI's HTTP protocol: /v1/chat/completions (model 'blender', streaming"
-                + " too), /v1/models, /v1/rank, /v1/compare, /health, /ready. Without --config it serves the offline"
-                + " demo ensemble. Ctrl-C shuts down gracefully.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serves the ensemble over OpenAI's HTTP protocol: /v1/chat/completions (model 'blender', streaming"
+                        + " too), /v1/models, /v1/rank, /v1/compare, /health, /ready. Without --config it serves the offline"
+                        + " demo ensemble. Ctrl-C shuts down gracefully.")
 public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the ensemble's JSON configuration (default: the demo)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "the ensemble's JSON configuration (default: the demo)")
     Path config;
 
-    @Option(names = "--model", paramLabel = "DIR_OR_HUB_ID", description = "with the demo ensemble: rank with this PairRM")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR_OR_HUB_ID",
+            description = "with the demo ensemble: rank with this PairRM")
     String model;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port, 0 for any free one (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "port, 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--max-concurrent", defaultValue = "8",
+    @Option(
+            names = "--max-concurrent",
+            defaultValue = "8",
             description = "requests served at once; more get 429 (default: ${DEFAULT-VALUE})")
     int maxConcurrent;
 
-    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "request size limit (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "1048576",
+            description = "request size limit (default: ${DEFAULT-VALUE})")
     int maxBodyBytes;
 
     @Override
     public Integer call() throws Exception {
         Ensembles ensemble = config == null ? Ensembles.demo(model) : Ensembles.fromConfig(config);
-        BlenderServer server = BlenderServer.start(host, port, ensemble.name(), ensemble.blender(), ensemble.ranker(),
-                maxConcurrent, maxBodyBytes);
+        BlenderServer server = BlenderServer.start(
+                host, port, ensemble.name(), ensemble.blender(), ensemble.ranker(), maxConcurrent, maxBodyBytes);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             ensemble.close();
             stopped.countDown();
         }));
-        spec.commandLine().getOut().printf("blender serving on http://%s:%d/v1 (model '%s')%n", host, server.port(),
-                ensemble.name());
+        spec.commandLine()
+                .getOut()
+                .printf("blender serving on http://%s:%d/v1 (model '%s')%n", host, server.port(), ensemble.name());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --candidates FILE_OR_JSON}: a JSON array of strings, or a file with one (or one answer per line). */
 public final class CandidatesOption {
-    @Option(names = "--candidates", required = true, paramLabel = "FILE_OR_JSON",
+    @Option(
+            names = "--candidates",
+            required = true,
+            paramLabel = "FILE_OR_JSON",
             description = "a JSON array of strings, or a file holding one (or one candidate per line)")
     public String candidates;
 
@@ -23,7 +26,8 @@ public final class CandidatesOption {
         if (!trimmed.startsWith("[")) {
             Path file = Path.of(text);
             if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("--candidates " + text + " is neither a JSON array nor a readable file");
+                throw new IllegalArgumentException(
+                        "--candidates " + text + " is neither a JSON array nor a readable file");
             }
             try {
                 trimmed = Files.readString(file).strip();

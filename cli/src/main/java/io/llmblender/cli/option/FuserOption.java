@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
  * chat endpoint (the key comes from {@code OPENAI_API_KEY}, if set).
  */
 public final class FuserOption {
-    @Option(names = "--fuser", required = true, paramLabel = "DIR_OR_HUB_ID|chat:openai:MODEL[@BASE_URL]",
+    @Option(
+            names = "--fuser",
+            required = true,
+            paramLabel = "DIR_OR_HUB_ID|chat:openai:MODEL[@BASE_URL]",
             description = "a GenFuser folder or hub id (e.g. llm-blender/gen_fuser_3b), or a chat model such as"
                     + " chat:openai:gpt-4o-mini or chat:openai:llama3@http://127.0.0.1:8000/v1")
     public String fuser;
@@ -35,8 +38,13 @@ public final class FuserOption {
             genFuser = GenFuser.load(folder);
         } else {
             java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
-            genFuser = GenFuser.fromHub(fuser, HubClient.fromEnvironment(System.getenv(), (file, done, total) ->
-                    bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true)).update(done, total)));
+            genFuser = GenFuser.fromHub(
+                    fuser,
+                    HubClient.fromEnvironment(
+                            System.getenv(),
+                            (file, done, total) -> bars.computeIfAbsent(
+                                            file, f -> new ProgressBar(err, "Downloading " + f, true))
+                                    .update(done, total)));
         }
         ProgressBar bar = new ProgressBar(err, "Fusing (decoder steps)", false);
         return genFuser.withOptions(options).withStepListener(bar::update);
@@ -60,11 +68,15 @@ public final class FuserOption {
             baseUrl = model.substring(at + 1);
             model = model.substring(0, at);
         }
-        return OpenAiChatModel.builder().baseUrl(baseUrl).modelName(model)
-                .apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0)
+        return OpenAiChatModel.builder()
+                .baseUrl(baseUrl)
+                .modelName(model)
+                .apiKey(System.getenv("OPENAI_API_KEY"))
+                .maxRetries(0)
                 .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                        .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofMinutes(5)))
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .readTimeout(Duration.ofMinutes(5)))
                 .build();
     }
 }

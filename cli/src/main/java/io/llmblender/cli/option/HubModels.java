@@ -14,8 +14,10 @@ final class HubModels {
     static PairRanker load(String id, PrintWriter err) {
         Map<String, ProgressBar> bars = new HashMap<>();
         // HF_HUB_OFFLINE, HF_ENDPOINT, HF_HOME/HF_HUB_CACHE and HF_TOKEN as the Python tools read them
-        HubClient hub = HubClient.fromEnvironment(System.getenv(), (file, done, total) ->
-                bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true)).update(done, total));
+        HubClient hub = HubClient.fromEnvironment(
+                System.getenv(),
+                (file, done, total) -> bars.computeIfAbsent(file, f -> new ProgressBar(err, "Downloading " + f, true))
+                        .update(done, total));
         return PairRanker.fromHub(id, hub);
     }
 }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --model DIR_OR_HUB_ID}: a PairRM folder, or a hub id resolved through the local cache. */
 public final class ModelOption {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR_OR_HUB_ID",
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "DIR_OR_HUB_ID",
             description = "a PairRM folder (PairRM-hf or original layout), or a hub id such as llm-blender/PairRM-hf")
     public String model;
 

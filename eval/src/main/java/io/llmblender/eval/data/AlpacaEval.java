@@ -76,7 +76,8 @@ public final class AlpacaEval {
             if (e instanceof ConfigException c) {
                 throw c;
             }
-            throw new ConfigException(data.root().resolve("alpaca_eval/" + judge.file), null, "cannot be read: " + e, e);
+            throw new ConfigException(
+                    data.root().resolve("alpaca_eval/" + judge.file), null, "cannot be read: " + e, e);
         }
     }
 

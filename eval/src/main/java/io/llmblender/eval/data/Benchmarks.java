@@ -23,13 +23,26 @@ public final class Benchmarks {
 
     /** The PairRM card's Auto-J columns, in order, by group name. */
     public static final Map<String, String> AUTOJ_COLUMNS = linked(
-            "Summarization", "Summ", "Exam Questions", "Exam", "Code", "Code", "Rewriting", "Rewriting",
-            "Creative Writing", "Crea W", "Functional Writing", "Func W", "General Communication", "Comm",
-            "NLP Tasks", "NLP");
+            "Summarization",
+            "Summ",
+            "Exam Questions",
+            "Exam",
+            "Code",
+            "Code",
+            "Rewriting",
+            "Rewriting",
+            "Creative Writing",
+            "Crea W",
+            "Functional Writing",
+            "Func W",
+            "General Communication",
+            "Comm",
+            "NLP Tasks",
+            "NLP");
 
     /** The PairRM card's HHH columns, in order, by subset. */
-    public static final Map<String, String> HHH_COLUMNS = linked("helpful", "Help.", "harmless", "Harm.",
-            "honest", "Hon.", "other", "Other");
+    public static final Map<String, String> HHH_COLUMNS =
+            linked("helpful", "Help.", "harmless", "Harm.", "honest", "Hon.", "other", "Other");
 
     /** Auto-J's 1,392 pairs, each with its group ({@code autoj_pairwise/}). */
     public static List<PairwiseItem> autoJ(DataDirectory data) {
@@ -42,11 +55,18 @@ public final class Benchmarks {
             String scenario = n.path("scenario").asText();
             String group = groupOf.get(scenario);
             if (group == null) {
-                throw new ConfigException(data.root().resolve("autoj_pairwise/scenario_groups.json"), scenario,
+                throw new ConfigException(
+                        data.root().resolve("autoj_pairwise/scenario_groups.json"),
+                        scenario,
                         "is a scenario of the test set that no group lists");
             }
-            items.add(new PairwiseItem("autoj-" + i++, group, n.path("prompt").asText(), n.path("response 1").asText(),
-                    n.path("response 2").asText(), n.path("label").asInt()));
+            items.add(new PairwiseItem(
+                    "autoj-" + i++,
+                    group,
+                    n.path("prompt").asText(),
+                    n.path("response 1").asText(),
+                    n.path("response 2").asText(),
+                    n.path("label").asInt()));
         }
         return items;
     }
@@ -54,7 +74,8 @@ public final class Benchmarks {
     /** Auto-J-13B's recorded verdicts in the original and the swapped order (0 = the response shown first). */
     public static int[][] autoJRecordedVerdicts(DataDirectory data) {
         List<JsonNode> original = lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_example_output.jsonl"));
-        List<JsonNode> swapped = lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl"));
+        List<JsonNode> swapped =
+                lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl"));
         int[][] out = new int[2][original.size()];
         for (int i = 0; i < original.size(); i++) {
             out[0][i] = original.get(i).path("output").asInt();
@@ -67,8 +88,13 @@ public final class Benchmarks {
     public static List<PairwiseItem> hhh(DataDirectory data) {
         List<PairwiseItem> items = new ArrayList<>();
         for (JsonNode n : lines(data.require("hhh_alignment/hhh_alignment_pairs.jsonl"))) {
-            items.add(new PairwiseItem("hhh-" + n.path("id").asInt(), n.path("subset").asText(), n.path("input").asText(),
-                    n.path("chosen").asText(), n.path("rejected").asText(), PairwiseItem.FIRST));
+            items.add(new PairwiseItem(
+                    "hhh-" + n.path("id").asInt(),
+                    n.path("subset").asText(),
+                    n.path("input").asText(),
+                    n.path("chosen").asText(),
+                    n.path("rejected").asText(),
+                    PairwiseItem.FIRST));
         }
         return items;
     }
@@ -91,9 +117,13 @@ public final class Benchmarks {
                 throw new ConfigException(file, "chosen/rejected", "has no assistant turn on line " + line);
             }
             String prompt = chosen.substring(0, cut).strip();
-            items.add(new PairwiseItem("hh-" + line, "harmless", prompt,
+            items.add(new PairwiseItem(
+                    "hh-" + line,
+                    "harmless",
+                    prompt,
                     chosen.substring(cut + "\n\nAssistant:".length()).strip(),
-                    rejected.substring(cutR + "\n\nAssistant:".length()).strip(), PairwiseItem.FIRST));
+                    rejected.substring(cutR + "\n\nAssistant:".length()).strip(),
+                    PairwiseItem.FIRST));
         }
         return items;
     }
@@ -131,16 +161,22 @@ public final class Benchmarks {
                 case "a" -> PairwiseItem.FIRST;
                 case "b" -> PairwiseItem.SECOND;
                 case "tie" -> PairwiseItem.TIE;
-                default -> throw new ConfigException(file, "label", "is '" + label + "' on line " + line
-                        + "; use a, b or tie");
+                default ->
+                    throw new ConfigException(
+                            file, "label", "is '" + label + "' on line " + line + "; use a, b or tie");
             };
             for (String f : List.of("prompt", "response_a", "response_b")) {
                 if (!n.path(f).isTextual()) {
                     throw new ConfigException(file, f, "is missing or not text on line " + line);
                 }
             }
-            items.add(new PairwiseItem(file.getFileName() + "-" + line, n.path("group").asText("all"),
-                    n.get("prompt").asText(), n.get("response_a").asText(), n.get("response_b").asText(), l));
+            items.add(new PairwiseItem(
+                    file.getFileName() + "-" + line,
+                    n.path("group").asText("all"),
+                    n.get("prompt").asText(),
+                    n.get("response_a").asText(),
+                    n.get("response_b").asText(),
+                    l));
         }
         return items;
     }

@@ -17,15 +17,21 @@ import java.util.Map;
 public record DataDirectory(Path root, HubClient downloader) {
     /** Files with a verbatim public source: raw URL at a pinned commit, and the file's git blob sha1. */
     public static final Map<String, String[]> SOURCES = Map.of(
-            "autoj_pairwise/testdata_pairwise.jsonl", new String[] {
-                "https://raw.githubusercontent.com/GAIR-NLP/auto-j/2ae17a3965d933232e9cd50302aa0f176249c83b/data/test/testdata_pairwise.jsonl",
-                "7acc5fd8b4a85fdf26f85088c1d66482e29713b1"},
-            "alpaca_eval/alpaca_eval.jsonl", new String[] {
-                "https://raw.githubusercontent.com/stanford-cs336/spring2024-assignment5-alignment/fcbfe2b3b72cb9e5536b93ba12265d04b8ca4cca/data/alpaca_eval/alpaca_eval.jsonl",
-                "00bdc61244a0aa82450c96097a88499d3373f608"},
-            "mt_bench/question.jsonl", new String[] {
-                "https://raw.githubusercontent.com/lm-sys/FastChat/0e6d3e4beaab66f4d3f93db72541a4abab8af28d/fastchat/llm_judge/data/mt_bench/question.jsonl",
-                "464e2c22f7a021a0f9a584d232338a9a17c40066"});
+            "autoj_pairwise/testdata_pairwise.jsonl",
+                    new String[] {
+                        "https://raw.githubusercontent.com/GAIR-NLP/auto-j/2ae17a3965d933232e9cd50302aa0f176249c83b/data/test/testdata_pairwise.jsonl",
+                        "7acc5fd8b4a85fdf26f85088c1d66482e29713b1"
+                    },
+            "alpaca_eval/alpaca_eval.jsonl",
+                    new String[] {
+                        "https://raw.githubusercontent.com/stanford-cs336/spring2024-assignment5-alignment/fcbfe2b3b72cb9e5536b93ba12265d04b8ca4cca/data/alpaca_eval/alpaca_eval.jsonl",
+                        "00bdc61244a0aa82450c96097a88499d3373f608"
+                    },
+            "mt_bench/question.jsonl",
+                    new String[] {
+                        "https://raw.githubusercontent.com/lm-sys/FastChat/0e6d3e4beaab66f4d3f93db72541a4abab8af28d/fastchat/llm_judge/data/mt_bench/question.jsonl",
+                        "464e2c22f7a021a0f9a584d232338a9a17c40066"
+                    });
 
     public DataDirectory(Path root) {
         this(root, null);
@@ -41,10 +47,14 @@ public record DataDirectory(Path root, HubClient downloader) {
         if (source != null && downloader != null) {
             return downloader.downloadUrl(URI.create(source[0]), file, source[1]);
         }
-        throw new ConfigException(file, null, "does not exist; point --data at a folder laid out like the project's"
-                + " shared/data (it holds " + relative + ")" + (source == null
-                        ? ", which also has the benchmark README naming the file's origin"
-                        : ", or let it download once from " + source[0] + " (--download)"));
+        throw new ConfigException(
+                file,
+                null,
+                "does not exist; point --data at a folder laid out like the project's"
+                        + " shared/data (it holds " + relative + ")"
+                        + (source == null
+                                ? ", which also has the benchmark README naming the file's origin"
+                                : ", or let it download once from " + source[0] + " (--download)"));
     }
 
     public boolean has(String relative) {

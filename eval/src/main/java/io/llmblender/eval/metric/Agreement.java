@@ -21,8 +21,13 @@ public final class Agreement {
     private Agreement() {}
 
     /** Percentages over all items and per group (in first-seen order). */
-    public record Result(double agreement, double consistency, int items, Map<String, Double> agreementByGroup,
-            Map<String, Double> consistencyByGroup, double threshold) {}
+    public record Result(
+            double agreement,
+            double consistency,
+            int items,
+            Map<String, Double> agreementByGroup,
+            Map<String, Double> consistencyByGroup,
+            double threshold) {}
 
     /** Both orders: {@code swapped[i]} is the verdict on (b, a), where 0 means b. */
     public static Result bothOrders(List<PairwiseItem> items, int[] original, int[] swapped) {

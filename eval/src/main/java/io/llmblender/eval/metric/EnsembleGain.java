@@ -33,7 +33,8 @@ public final class EnsembleGain {
             boots[b] = 100 * (sum / valid.length - 1);
         }
         Arrays.sort(boots);
-        return new Score(selector, rate, boots[(int) (0.025 * resamples)], boots[(int) (0.975 * resamples) - 1], valid.length);
+        return new Score(
+                selector, rate, boots[(int) (0.025 * resamples)], boots[(int) (0.975 * resamples) - 1], valid.length);
     }
 
     /** The oracle: the best pool member's preference per instruction. */

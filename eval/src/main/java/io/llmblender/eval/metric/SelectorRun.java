@@ -3,7 +3,6 @@ package io.llmblender.eval.metric;
 import io.llmblender.eval.ResultCache;
 import io.llmblender.eval.data.AlpacaEval;
 import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.Ranking;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,12 @@ import java.util.function.LongSupplier;
  */
 public final class SelectorRun {
     /** The outcome: scores by selector, plus the best single model and the oracle for the gap. */
-    public record Result(List<EnsembleGain.Score> scores, String bestSingle, Map<String, Double> rankerSeconds,
-            int instructions, Map<String, Long> rankerWork) {}
+    public record Result(
+            List<EnsembleGain.Score> scores,
+            String bestSingle,
+            Map<String, Double> rankerSeconds,
+            int instructions,
+            Map<String, Long> rankerWork) {}
 
     private SelectorRun() {}
 
@@ -27,7 +30,12 @@ public final class SelectorRun {
      * @param limit only the first {@code limit} instructions (0 = all 805)
      * @param progress told (done, total) over instructions for each ranker
      */
-    public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
+    public static Result run(
+            AlpacaEval ae,
+            List<String> pool,
+            Map<String, Ranker> rankers,
+            int limit,
+            long seed,
             BiConsumer<Integer, Integer> progress) {
         return run(ae, pool, rankers, limit, seed, progress, null, Map.of());
     }
@@ -36,8 +44,14 @@ public final class SelectorRun {
      * As above, taking each ranker's pick from {@code cache} when an earlier run already made it, and reading each
      * ranker's work (e.g. PairRM's forward-pass rows) from {@code counters} after it ran.
      */
-    public static Result run(AlpacaEval ae, List<String> pool, Map<String, Ranker> rankers, int limit, long seed,
-            BiConsumer<Integer, Integer> progress, ResultCache cache,
+    public static Result run(
+            AlpacaEval ae,
+            List<String> pool,
+            Map<String, Ranker> rankers,
+            int limit,
+            long seed,
+            BiConsumer<Integer, Integer> progress,
+            ResultCache cache,
             Map<String, LongSupplier> counters) {
         int n = limit > 0 ? Math.min(limit, AlpacaEval.INSTRUCTIONS) : AlpacaEval.INSTRUCTIONS;
         List<double[]> prefs = new ArrayList<>();
@@ -60,8 +74,10 @@ public final class SelectorRun {
                 best = pool.get(k);
             }
         }
-        scores.add(EnsembleGain.score("longest", EnsembleGain.picks(prefs, byLength(outputs, n, true)), resamples, seed));
-        scores.add(EnsembleGain.score("shortest", EnsembleGain.picks(prefs, byLength(outputs, n, false)), resamples, seed));
+        scores.add(
+                EnsembleGain.score("longest", EnsembleGain.picks(prefs, byLength(outputs, n, true)), resamples, seed));
+        scores.add(EnsembleGain.score(
+                "shortest", EnsembleGain.picks(prefs, byLength(outputs, n, false)), resamples, seed));
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, Long> work = new LinkedHashMap<>();
         for (Map.Entry<String, Ranker> r : rankers.entrySet()) {
@@ -82,9 +98,11 @@ public final class SelectorRun {
                     choice[i] = members.get(0);
                 } else {
                     int index = i;
-                    java.util.function.IntSupplier pick = () -> members.get(
-                            r.getValue().rank(ae.instructions().get(index), texts).bestIndex());
-                    choice[i] = cache == null ? pick.getAsInt()
+                    java.util.function.IntSupplier pick = () -> members.get(r.getValue()
+                            .rank(ae.instructions().get(index), texts)
+                            .bestIndex());
+                    choice[i] = cache == null
+                            ? pick.getAsInt()
                             : cache.get(ae.judge() + "|" + r.getKey() + "|" + pool + "|" + i, pick);
                 }
                 progress.accept(i + 1, n);

@@ -27,10 +27,14 @@ public final class AgreementReport {
 
     /** HHH alignment, as published (PairRM model card, Prometheus paper format). */
     public static final List<Published> HHH_PUBLISHED = List.of(
-            new Published("PairRM (published)", Map.of("Help.", 84.75, "Harm.", 84.48, "Hon.", 80.33, "Other", 90.7,
-                    "Total Avg.", 84.62), "PairRM model card"),
-            new Published("GPT-4-0613 (published)", Map.of("Help.", 91.53, "Harm.", 93.1, "Hon.", 85.25, "Other", 83.72,
-                    "Total Avg.", 88.69), "PairRM model card"));
+            new Published(
+                    "PairRM (published)",
+                    Map.of("Help.", 84.75, "Harm.", 84.48, "Hon.", 80.33, "Other", 90.7, "Total Avg.", 84.62),
+                    "PairRM model card"),
+            new Published(
+                    "GPT-4-0613 (published)",
+                    Map.of("Help.", 91.53, "Harm.", 93.1, "Hon.", 85.25, "Other", 83.72, "Total Avg.", 88.69),
+                    "PairRM model card"));
 
     private AgreementReport() {}
 
@@ -39,8 +43,15 @@ public final class AgreementReport {
      *
      * @param columns group name → column heading, in the card's order; the overall column comes last
      */
-    public static void write(Path out, String benchmark, String judge, Agreement.Result result,
-            Map<String, String> columns, String overallColumn, List<Published> published, Map<String, Object> settings)
+    public static void write(
+            Path out,
+            String benchmark,
+            String judge,
+            Agreement.Result result,
+            Map<String, String> columns,
+            String overallColumn,
+            List<Published> published,
+            Map<String, Object> settings)
             throws IOException {
         Files.createDirectories(out);
         StringBuilder md = new StringBuilder();
@@ -69,23 +80,39 @@ public final class AgreementReport {
             md.append(String.format("Consistency (same verdict in both orders): %.2f%%.%n%n", result.consistency()));
         }
         if (!Double.isNaN(result.threshold())) {
-            md.append(String.format("Tie threshold %.2f, tuned on this test set (as Auto-J did for reward models).%n%n",
+            md.append(String.format(
+                    "Tie threshold %.2f, tuned on this test set (as Auto-J did for reward models).%n%n",
                     result.threshold()));
         }
         md.append("Published rows are copied from their sources as facts, not measured here; \"—\" marks numbers the"
                 + " source does not give.\n\n");
-        md.append("Data: the ").append(benchmark).append(" files of the data folder; their README gives source and"
-                + " licence.  \n");
-        md.append("Settings: ").append(settings).append("  \nItems: ").append(result.items()).append("  \n")
+        md.append("Data: the ")
+                .append(benchmark)
+                .append(" files of the data folder; their README gives source and" + " licence.  \n");
+        md.append("Settings: ")
+                .append(settings)
+                .append("  \nItems: ")
+                .append(result.items())
+                .append("  \n")
                 .append(Provenance.dateAndMachine());
         md.append("\n![agreement by group](agreement.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
-        Charts.agreement(out.resolve("agreement.png"), benchmark + ": agreement with human labels", columns, overallColumn,
-                judge, result.agreementByGroup(), result.agreement(), published);
+        Charts.agreement(
+                out.resolve("agreement.png"),
+                benchmark + ": agreement with human labels",
+                columns,
+                overallColumn,
+                judge,
+                result.agreementByGroup(),
+                result.agreement(),
+                published);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode().put("benchmark", benchmark).put("judge", judge)
-                .put("items", result.items()).put("agreement", result.agreement());
+        ObjectNode root = json.createObjectNode()
+                .put("benchmark", benchmark)
+                .put("judge", judge)
+                .put("items", result.items())
+                .put("agreement", result.agreement());
         if (!Double.isNaN(result.consistency())) {
             root.put("consistency", result.consistency());
         }

@@ -23,8 +23,15 @@ public final class Charts {
     private Charts() {}
 
     /** Agreement by group as grouped bars: the measured judge beside each published row that has the column. */
-    public static void agreement(Path png, String title, Map<String, String> columns, String overall, String judge,
-            Map<String, Double> measuredByGroup, double measuredOverall, List<AgreementReport.Published> published)
+    public static void agreement(
+            Path png,
+            String title,
+            Map<String, String> columns,
+            String overall,
+            String judge,
+            Map<String, Double> measuredByGroup,
+            double measuredOverall,
+            List<AgreementReport.Published> published)
             throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         columns.forEach((group, column) -> {
@@ -37,8 +44,8 @@ public final class Charts {
         for (AgreementReport.Published p : published) {
             p.values().forEach((column, v) -> data.addValue(v, p.name(), column));
         }
-        JFreeChart chart = ChartFactory.createBarChart(title, null, "agreement %", data, PlotOrientation.VERTICAL, true,
-                false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                title, null, "agreement %", data, PlotOrientation.VERTICAL, true, false, false);
         chart.getCategoryPlot().getRangeAxis().setRange(0, 100);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 500);
     }
@@ -57,16 +64,18 @@ public final class Charts {
             }
             data.add(s.winRate(), (s.high() - s.low()) / 2, "win rate", s.selector());
         }
-        JFreeChart chart = ChartFactory.createLineChart(title, null, "win rate %", data, PlotOrientation.VERTICAL, false,
-                false, false);
+        JFreeChart chart = ChartFactory.createLineChart(
+                title, null, "win rate %", data, PlotOrientation.VERTICAL, false, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         StatisticalBarRenderer renderer = new StatisticalBarRenderer();
         renderer.setErrorIndicatorPaint(Color.BLACK);
         plot.setRenderer(renderer);
         plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         if (!Double.isNaN(oracle)) {
-            ValueMarker line = new ValueMarker(oracle, Color.RED, new BasicStroke(2f, BasicStroke.CAP_BUTT,
-                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
+            ValueMarker line = new ValueMarker(
+                    oracle,
+                    Color.RED,
+                    new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
             line.setLabel(String.format("oracle %.1f", oracle));
             plot.addRangeMarker(line);
         }

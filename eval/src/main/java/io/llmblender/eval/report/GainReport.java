@@ -26,34 +26,56 @@ public final class GainReport {
     public static void write(Path out, String judge, List<String> pool, SelectorRun.Result r) throws IOException {
         Files.createDirectories(out);
         double oracle = r.scores().get(0).winRate();
-        double best = r.scores().stream().filter(s -> s.selector().equals(r.bestSingle())).findFirst().orElseThrow().winRate();
+        double best = r.scores().stream()
+                .filter(s -> s.selector().equals(r.bestSingle()))
+                .findFirst()
+                .orElseThrow()
+                .winRate();
         StringBuilder md = new StringBuilder("# Ensemble gains on AlpacaEval (" + judge + " judge)\n\n");
-        md.append("Pool: ").append(pool).append(". Per instruction a selector picks one model's output; the pick scores")
-                .append(" that model's recorded judge preference. ").append(r.instructions()).append(" instructions.\n\n");
-        md.append("| selector | win rate | 95% CI | gain over best single | oracle gap closed | ranker seconds | ranker work |\n");
+        md.append("Pool: ")
+                .append(pool)
+                .append(". Per instruction a selector picks one model's output; the pick scores")
+                .append(" that model's recorded judge preference. ")
+                .append(r.instructions())
+                .append(" instructions.\n\n");
+        md.append(
+                "| selector | win rate | 95% CI | gain over best single | oracle gap closed | ranker seconds | ranker work |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (EnsembleGain.Score s : r.scores()) {
             Double sec = r.rankerSeconds().get(s.selector());
             Long work = r.rankerWork().get(s.selector());
-            md.append(String.format("| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s | %s |%n", s.selector(), s.winRate(), s.low(),
-                    s.high(), s.winRate() - best,
-                    s.selector().equals("oracle") ? "1.00" : gapClosed(EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
-                    sec == null ? "" : String.format("%.1f", sec), work == null ? "" : work + " pair rows"));
+            md.append(String.format(
+                    "| %s | %.2f | %.2f – %.2f | %+.2f | %s | %s | %s |%n",
+                    s.selector(),
+                    s.winRate(),
+                    s.low(),
+                    s.high(),
+                    s.winRate() - best,
+                    s.selector().equals("oracle")
+                            ? "1.00"
+                            : gapClosed(EnsembleGain.oracleGapClosed(s.winRate(), best, oracle)),
+                    sec == null ? "" : String.format("%.1f", sec),
+                    work == null ? "" : work + " pair rows"));
         }
         md.append("\nBest single model: ").append(r.bestSingle()).append(String.format(" (%.2f).%n%n", best));
-        md.append("Published anchors (PairRM best-of-16 of one model's samples, from the AlpacaEval leaderboards; not"
-                + " measured here):\n\n| judge | base model | win rate | with PairRM best-of-16 | win rate |\n|---|---|---:|---|---:|\n");
+        md.append(
+                "Published anchors (PairRM best-of-16 of one model's samples, from the AlpacaEval leaderboards; not"
+                        + " measured here):\n\n| judge | base model | win rate | with PairRM best-of-16 | win rate |\n|---|---|---:|---|---:|\n");
         for (String[] p : PUBLISHED) {
             md.append("| ").append(String.join(" | ", p)).append(" |\n");
         }
-        md.append("\nData: AlpacaEval recorded outputs and per-example judge preferences (tatsu-lab/alpaca_eval @ cd543a14;"
-                + " CC BY-NC 4.0; see alpaca_eval/README.md of the data folder).  \n")
-                .append(Provenance.dateAndMachine()).append("\n![win rate per selector](gains.png)\n");
+        md.append(
+                        "\nData: AlpacaEval recorded outputs and per-example judge preferences (tatsu-lab/alpaca_eval @ cd543a14;"
+                                + " CC BY-NC 4.0; see alpaca_eval/README.md of the data folder).  \n")
+                .append(Provenance.dateAndMachine())
+                .append("\n![win rate per selector](gains.png)\n");
         Files.writeString(out.resolve("report.md"), md.toString());
-        Charts.gains(out.resolve("gains.png"), "AlpacaEval (" + judge + ") win rate per selector, pool " + pool,
-                r.scores());
+        Charts.gains(
+                out.resolve("gains.png"), "AlpacaEval (" + judge + ") win rate per selector, pool " + pool, r.scores());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode().put("judge", judge).put("best_single", r.bestSingle())
+        ObjectNode root = json.createObjectNode()
+                .put("judge", judge)
+                .put("best_single", r.bestSingle())
                 .put("instructions", r.instructions());
         root.set("pool", json.valueToTree(pool));
         root.set("scores", json.valueToTree(r.scores()));

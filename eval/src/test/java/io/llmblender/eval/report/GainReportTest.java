@@ -15,9 +15,16 @@ class GainReportTest {
     @Test
     void the_gap_column_says_there_is_none_when_the_best_model_already_matches_the_oracle(@TempDir Path tmp)
             throws Exception {
-        SelectorRun.Result r = new SelectorRun.Result(List.of(new Score("oracle", 100, 100, 100, 4),
-                new Score("m1", 100, 100, 100, 4), new Score("m2", 50, 0, 100, 4), new Score("PairRM", 75, 50, 100, 4)),
-                "m1", Map.of("PairRM", 1.5), 4, Map.of("PairRM", 24L));
+        SelectorRun.Result r = new SelectorRun.Result(
+                List.of(
+                        new Score("oracle", 100, 100, 100, 4),
+                        new Score("m1", 100, 100, 100, 4),
+                        new Score("m2", 50, 0, 100, 4),
+                        new Score("PairRM", 75, 50, 100, 4)),
+                "m1",
+                Map.of("PairRM", 1.5),
+                4,
+                Map.of("PairRM", 24L));
         GainReport.write(tmp, "AE1", List.of("m1", "m2"), r);
         assertThat(Files.readString(tmp.resolve("report.md")))
                 .contains("| oracle | 100.00 | 100.00 – 100.00 | +0.00 | 1.00 |  |  |")

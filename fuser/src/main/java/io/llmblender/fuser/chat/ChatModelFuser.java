@@ -47,8 +47,8 @@ public final class ChatModelFuser implements Fuser {
         this(model, null, DEFAULT_TEMPLATE, "ChatModelFuser");
     }
 
-    private ChatModelFuser(ChatModel model, dev.langchain4j.model.chat.StreamingChatModel streaming, String template,
-            String name) {
+    private ChatModelFuser(
+            ChatModel model, dev.langchain4j.model.chat.StreamingChatModel streaming, String template, String name) {
         for (String required : List.of("{{input}}", "{{candidates}}")) {
             if (!template.contains(required)) {
                 throw new IllegalArgumentException("the fusion template has no " + required
@@ -79,7 +79,10 @@ public final class ChatModelFuser implements Fuser {
         }
         long start = System.nanoTime();
         java.util.concurrent.CompletableFuture<ChatResponse> done = new java.util.concurrent.CompletableFuture<>();
-        streaming.chat(ChatRequest.builder().messages(UserMessage.from(prompt(request))).build(),
+        streaming.chat(
+                ChatRequest.builder()
+                        .messages(UserMessage.from(prompt(request)))
+                        .build(),
                 new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
                     @Override
                     public void onPartialResponse(String partial) {
@@ -97,9 +100,13 @@ public final class ChatModelFuser implements Fuser {
                     }
                 });
         ChatResponse response = done.join();
-        Integer out = response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
-        return new FusionResult(response.aiMessage().text(), out == null ? -1 : out,
-                Duration.ofNanos(System.nanoTime() - start), name + "(streaming)");
+        Integer out =
+                response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
+        return new FusionResult(
+                response.aiMessage().text(),
+                out == null ? -1 : out,
+                Duration.ofNanos(System.nanoTime() - start),
+                name + "(streaming)");
     }
 
     /** The prompt for {@code request}, as the chat model receives it. */
@@ -108,9 +115,12 @@ public final class ChatModelFuser implements Fuser {
         for (int i = 0; i < request.candidates().size(); i++) {
             ranked.add("[Rank " + (i + 1) + "]\n" + request.candidates().get(i));
         }
-        String instruction = request.instruction() == null || request.instruction().isBlank() ? ""
-                : "Instruction: " + request.instruction() + "\n";
-        return template.replace("{{instruction}}\n", instruction).replace("{{instruction}}", instruction)
+        String instruction =
+                request.instruction() == null || request.instruction().isBlank()
+                        ? ""
+                        : "Instruction: " + request.instruction() + "\n";
+        return template.replace("{{instruction}}\n", instruction)
+                .replace("{{instruction}}", instruction)
                 .replace("{{count}}", Integer.toString(request.candidates().size()))
                 .replace("{{input}}", request.input())
                 .replace("{{candidates}}", String.join("\n\n", ranked));
@@ -119,9 +129,15 @@ public final class ChatModelFuser implements Fuser {
     @Override
     public FusionResult fuse(FusionRequest request) {
         long start = System.nanoTime();
-        ChatResponse response = model.chat(ChatRequest.builder().messages(UserMessage.from(prompt(request))).build());
-        Integer out = response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
-        return new FusionResult(response.aiMessage().text(), out == null ? -1 : out,
-                Duration.ofNanos(System.nanoTime() - start), name + (response.modelName() == null ? "" : "(" + response.modelName() + ")"));
+        ChatResponse response = model.chat(ChatRequest.builder()
+                .messages(UserMessage.from(prompt(request)))
+                .build());
+        Integer out =
+                response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount();
+        return new FusionResult(
+                response.aiMessage().text(),
+                out == null ? -1 : out,
+                Duration.ofNanos(System.nanoTime() - start),
+                name + (response.modelName() == null ? "" : "(" + response.modelName() + ")"));
     }
 }

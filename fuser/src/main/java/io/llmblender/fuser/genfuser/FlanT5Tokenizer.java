@@ -19,7 +19,8 @@ public final class FlanT5Tokenizer implements AutoCloseable {
     }
 
     public static FlanT5Tokenizer load(Path fileOrFolder) {
-        return new FlanT5Tokenizer(Tokenizers.load(fileOrFolder, false, "a GenFuser folder needs the Flan-T5 tokenizer.json"));
+        return new FlanT5Tokenizer(
+                Tokenizers.load(fileOrFolder, false, "a GenFuser folder needs the Flan-T5 tokenizer.json"));
     }
 
     /** {@code tokenizer(text, add_special_tokens=False).input_ids}. */
@@ -50,8 +51,15 @@ public final class FlanT5Tokenizer implements AutoCloseable {
 
     /** transformers' {@code clean_up_tokenization}: ten literal replacements, in this order. */
     public static String cleanUp(String text) {
-        return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
-                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve")
+        return text.replace(" .", ".")
+                .replace(" ?", "?")
+                .replace(" !", "!")
+                .replace(" ,", ",")
+                .replace(" ' ", "'")
+                .replace(" n't", "n't")
+                .replace(" 'm", "'m")
+                .replace(" 's", "'s")
+                .replace(" 've", "'ve")
                 .replace(" 're", "'re");
     }
 

@@ -30,7 +30,9 @@ public final class GenFuser implements Fuser, AutoCloseable {
     /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
         public static Options defaults() {
-            return new Options(FusionPrompt.CANDIDATE_MAX_LENGTH, FusionPrompt.MAX_LENGTH,
+            return new Options(
+                    FusionPrompt.CANDIDATE_MAX_LENGTH,
+                    FusionPrompt.MAX_LENGTH,
                     BeamSearch.Options.genFuser(FusionPrompt.CANDIDATE_MAX_LENGTH));
         }
 
@@ -62,12 +64,18 @@ public final class GenFuser implements Fuser, AutoCloseable {
             }
         }
         if (weights == null) {
-            throw new io.llmblender.runtime.checkpoint.CheckpointException(folder, null, "holds no model.safetensors,"
-                    + " model.safetensors.index.json or pytorch_model.bin; download llm-blender/gen_fuser_3b into it");
+            throw new io.llmblender.runtime.checkpoint.CheckpointException(
+                    folder,
+                    null,
+                    "holds no model.safetensors,"
+                            + " model.safetensors.index.json or pytorch_model.bin; download llm-blender/gen_fuser_3b into it");
         }
         FlanT5Tokenizer tokenizer = FlanT5Tokenizer.load(folder);
         try {
-            return new GenFuser(T5Model.load(folder.resolve("config.json"), weights), tokenizer, Options.defaults(),
+            return new GenFuser(
+                    T5Model.load(folder.resolve("config.json"), weights),
+                    tokenizer,
+                    Options.defaults(),
                     BeamSearch.StepListener.NONE);
         } catch (RuntimeException e) {
             tokenizer.close();
@@ -85,7 +93,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
         try {
             Path index = hub.download(repoId, "main", "model.safetensors.index.json");
             com.fasterxml.jackson.databind.JsonNode map = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(index.toFile()).path("weight_map");
+                    .readTree(index.toFile())
+                    .path("weight_map");
             java.util.Set<String> shards = new java.util.TreeSet<>();
             map.forEach(n -> shards.add(n.asText()));
             hub.snapshot(repoId, "main", List.copyOf(shards));
@@ -95,8 +104,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
             }
             hub.download(repoId, "main", "model.safetensors");
         } catch (java.io.IOException e) {
-            throw new io.llmblender.runtime.hub.HubException("cannot read the shard index of " + repoId + ": "
-                    + e.getMessage(), e);
+            throw new io.llmblender.runtime.hub.HubException(
+                    "cannot read the shard index of " + repoId + ": " + e.getMessage(), e);
         }
         return load(folder);
     }
@@ -128,7 +137,10 @@ public final class GenFuser implements Fuser, AutoCloseable {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         List<FusionResult> out = new ArrayList<>();
         for (long[] o : outputs) {
-            int generated = (int) Arrays.stream(o).skip(1).filter(t -> t != model.config().padTokenId()).count();
+            int generated = (int) Arrays.stream(o)
+                    .skip(1)
+                    .filter(t -> t != model.config().padTokenId())
+                    .count();
             out.add(new FusionResult(tokenizer.decode(o, true), generated, elapsed, "GenFuser"));
         }
         return out;
@@ -150,13 +162,14 @@ public final class GenFuser implements Fuser, AutoCloseable {
         Arrays.fill(mask[0], 1L);
         StringBuilder sent = new StringBuilder();
         long[] out = model.greedy(new long[][] {ids}, mask, options.beam().maxNewTokens(), true, (row, soFar) -> {
-            String text = tokenizer.decode(soFar, true);
-            if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
-                tokens.accept(text.substring(sent.length()));
-                sent.setLength(0);
-                sent.append(text);
-            }
-        }).ids()[0];
+                    String text = tokenizer.decode(soFar, true);
+                    if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
+                        tokens.accept(text.substring(sent.length()));
+                        sent.setLength(0);
+                        sent.append(text);
+                    }
+                })
+                .ids()[0];
         String text = tokenizer.decode(out, true);
         if (!text.equals(sent.toString())) {
             // the clean-up can rewrite what was already sent (" ." -> "."): send the rest only if it still extends it
@@ -164,13 +177,21 @@ public final class GenFuser implements Fuser, AutoCloseable {
                 tokens.accept(text.substring(sent.length()));
             }
         }
-        int generated = (int) Arrays.stream(out).skip(1).filter(t -> t != model.config().padTokenId()).count();
+        int generated = (int) Arrays.stream(out)
+                .skip(1)
+                .filter(t -> t != model.config().padTokenId())
+                .count();
         return new FusionResult(text, generated, Duration.ofNanos(System.nanoTime() - start), "GenFuser");
     }
 
     /** The encoder input of one request (the fusion text's ids, truncated). */
     public long[] inputIds(FusionRequest r) {
-        return FusionPrompt.inputIds(tokenizer, r.instruction(), r.input(), r.candidates(), options.candidateMaxLength(),
+        return FusionPrompt.inputIds(
+                tokenizer,
+                r.instruction(),
+                r.input(),
+                r.candidates(),
+                options.candidateMaxLength(),
                 options.maxLength());
     }
 
@@ -185,7 +206,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
             Arrays.fill(mask[r], 0, row.length, 1L);
         }
         if (options.greedy()) {
-            return Arrays.asList(model.greedy(ids, mask, options.beam().maxNewTokens(), true).ids());
+            return Arrays.asList(
+                    model.greedy(ids, mask, options.beam().maxNewTokens(), true).ids());
         }
         List<long[]> out = new ArrayList<>();
         for (List<BeamSearch.Sequence> best : new BeamSearch(model, options.beam()).search(ids, mask, listener)) {

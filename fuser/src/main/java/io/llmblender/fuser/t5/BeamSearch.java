@@ -23,12 +23,13 @@ import java.util.List;
  */
 public final class BeamSearch {
     /** Search parameters; defaults are GenFuser's (num_beams 4, one sequence, length_penalty 1, no early stop). */
-    public record Options(int numBeams, int numReturnSequences, double lengthPenalty, boolean earlyStopping,
-            int maxNewTokens) {
+    public record Options(
+            int numBeams, int numReturnSequences, double lengthPenalty, boolean earlyStopping, int maxNewTokens) {
         public Options {
             if (numBeams < 1 || numReturnSequences < 1 || numReturnSequences > numBeams || maxNewTokens < 1) {
-                throw new IllegalArgumentException("need num_beams >= num_return_sequences >= 1 and max_new_tokens >= 1;"
-                        + " got " + numBeams + ", " + numReturnSequences + ", " + maxNewTokens);
+                throw new IllegalArgumentException(
+                        "need num_beams >= num_return_sequences >= 1 and max_new_tokens >= 1;" + " got " + numBeams
+                                + ", " + numReturnSequences + ", " + maxNewTokens);
             }
         }
 

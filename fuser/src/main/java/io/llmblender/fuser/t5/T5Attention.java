@@ -50,8 +50,9 @@ final class T5Attention {
                 buckets[i * keys + j] = positions.bucket(j - (firstQuery + i), bidirectional);
             }
         }
-        NDArray table = ai.djl.nn.core.Embedding.embedding(manager.create(buckets), relativeBias,
-                ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow(); // [q·k, H], owned by this scope
+        NDArray table = ai.djl.nn.core.Embedding.embedding(
+                        manager.create(buckets), relativeBias, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow(); // [q·k, H], owned by this scope
         return table.reshape(queries, keys, heads).transpose(2, 0, 1).expandDims(0);
     }
 
@@ -78,7 +79,8 @@ final class T5Attention {
         if (past == null) {
             return now;
         }
-        return new KeyValues(NDArrays.concat(new NDList(past.keys(), now.keys()), 2),
+        return new KeyValues(
+                NDArrays.concat(new NDList(past.keys(), now.keys()), 2),
                 NDArrays.concat(new NDList(past.values(), now.values()), 2));
     }
 

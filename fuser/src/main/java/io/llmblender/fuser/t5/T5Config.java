@@ -11,9 +11,22 @@ import java.nio.file.Path;
  * @param gatedGelu {@code feed_forward_proj = "gated-gelu"} (T5 v1.1 / Flan-T5); false means the original
  *     {@code "relu"} feed-forward
  */
-public record T5Config(int vocabSize, int dModel, int dKv, int dFf, int numLayers, int numDecoderLayers, int numHeads,
-        int numBuckets, int maxDistance, float layerNormEpsilon, boolean gatedGelu, boolean tieWordEmbeddings,
-        int padTokenId, int eosTokenId, int decoderStartTokenId) {
+public record T5Config(
+        int vocabSize,
+        int dModel,
+        int dKv,
+        int dFf,
+        int numLayers,
+        int numDecoderLayers,
+        int numHeads,
+        int numBuckets,
+        int maxDistance,
+        float layerNormEpsilon,
+        boolean gatedGelu,
+        boolean tieWordEmbeddings,
+        int padTokenId,
+        int eosTokenId,
+        int decoderStartTokenId) {
 
     public static T5Config read(Path configJson) {
         return from(JsonConfig.read(configJson));
@@ -22,15 +35,27 @@ public record T5Config(int vocabSize, int dModel, int dKv, int dFf, int numLayer
     public static T5Config from(JsonConfig c) {
         String ff = c.string("feed_forward_proj").orElse("relu");
         if (!ff.equals("gated-gelu") && !ff.equals("relu")) {
-            throw new ConfigException(c.file(), "feed_forward_proj", "is '" + ff + "'; supported are 'gated-gelu'"
-                    + " (Flan-T5) and 'relu' (original T5)");
+            throw new ConfigException(
+                    c.file(),
+                    "feed_forward_proj",
+                    "is '" + ff + "'; supported are 'gated-gelu'" + " (Flan-T5) and 'relu' (original T5)");
         }
         int layers = c.positiveInt("num_layers");
-        return new T5Config(c.positiveInt("vocab_size"), c.positiveInt("d_model"), c.positiveInt("d_kv"),
-                c.positiveInt("d_ff"), layers, c.intValue("num_decoder_layers", layers), c.positiveInt("num_heads"),
-                c.intValue("relative_attention_num_buckets", 32), c.intValue("relative_attention_max_distance", 128),
-                (float) c.doubleValue("layer_norm_epsilon", 1e-6), ff.equals("gated-gelu"),
-                c.boolValue("tie_word_embeddings", true), c.intValue("pad_token_id", 0), c.intValue("eos_token_id", 1),
+        return new T5Config(
+                c.positiveInt("vocab_size"),
+                c.positiveInt("d_model"),
+                c.positiveInt("d_kv"),
+                c.positiveInt("d_ff"),
+                layers,
+                c.intValue("num_decoder_layers", layers),
+                c.positiveInt("num_heads"),
+                c.intValue("relative_attention_num_buckets", 32),
+                c.intValue("relative_attention_max_distance", 128),
+                (float) c.doubleValue("layer_norm_epsilon", 1e-6),
+                ff.equals("gated-gelu"),
+                c.boolValue("tie_word_embeddings", true),
+                c.intValue("pad_token_id", 0),
+                c.intValue("eos_token_id", 1),
                 c.intValue("decoder_start_token_id", 0));
     }
 

@@ -1,8 +1,6 @@
 package io.llmblender.fuser.t5;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -45,11 +43,25 @@ public final class T5Model implements AutoCloseable {
     private final NDArray decoderNorm;
 
     /** One block: self-attention, (decoder only) cross-attention, feed-forward, each with its pre-norm. */
-    private record Block(T5Attention self, NDArray selfNorm, T5Attention cross, NDArray crossNorm, Linear wi0,
-            Linear wi1, Linear wo, NDArray ffNorm) {}
+    private record Block(
+            T5Attention self,
+            NDArray selfNorm,
+            T5Attention cross,
+            NDArray crossNorm,
+            Linear wi0,
+            Linear wi1,
+            Linear wo,
+            NDArray ffNorm) {}
 
-    private T5Model(T5Config config, NDManager weights, NDArray shared, Linear lmHead, List<Block> encoder,
-            NDArray encoderNorm, List<Block> decoder, NDArray decoderNorm) {
+    private T5Model(
+            T5Config config,
+            NDManager weights,
+            NDArray shared,
+            Linear lmHead,
+            List<Block> encoder,
+            NDArray encoderNorm,
+            List<Block> decoder,
+            NDArray decoderNorm) {
         this.config = config;
         this.weights = weights;
         this.shared = shared;
@@ -66,7 +78,10 @@ public final class T5Model implements AutoCloseable {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
-            return build(c, weights, new StateDict(source, weights, configJson.getFileName().toString()));
+            return build(
+                    c,
+                    weights,
+                    new StateDict(source, weights, configJson.getFileName().toString()));
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -93,7 +108,8 @@ public final class T5Model implements AutoCloseable {
         if (c.tieWordEmbeddings()) {
             w.ignore("lm_head.weight"); // a tied checkpoint may still store the (identical) head
         }
-        Linear lmHead = c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
+        Linear lmHead =
+                c.tieWordEmbeddings() ? null : new Linear(w.take("lm_head.weight", c.vocabSize(), c.dModel()), null);
         List<Block> enc = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             enc.add(block(w, "encoder.block." + i + ".", c, i == 0, false));
@@ -139,7 +155,8 @@ public final class T5Model implements AutoCloseable {
                 new Linear(w.take(p + "v.weight", inner, c.dModel()), null),
                 new Linear(w.take(p + "o.weight", c.dModel(), inner), null),
                 withBias ? w.take(p + "relative_attention_bias.weight", c.numBuckets(), c.numHeads()) : null,
-                c, bidirectional);
+                c,
+                bidirectional);
     }
 
     // ---- the stacks ----------------------------------------------------------------------------------------
@@ -175,7 +192,9 @@ public final class T5Model implements AutoCloseable {
     /** Encoder stack: {@code [B, L]} ids and 0/1 mask → {@code [B, L, d_model]}. Masks act on keys only. */
     private NDArray encode(NDManager m, NDArray ids, NDArray mask) {
         int l = (int) ids.getShape().get(1);
-        NDArray bias = encoder.get(0).self().positionBias(m, 0, l, l)
+        NDArray bias = encoder.get(0)
+                .self()
+                .positionBias(m, 0, l, l)
                 .add(maskBias(mask).expandDims(1).expandDims(1)); // [B, H, L, L], computed once, used by every block
         NDArray x = embed(ids);
         for (Block b : encoder) {
@@ -210,7 +229,10 @@ public final class T5Model implements AutoCloseable {
             NDArray causal = causal(m, t);
             NDArray selfMask = causal.expandDims(0).expandDims(0);
             if (decoderMask != null) {
-                selfMask = selfMask.mul(m.create(decoderMask).toType(DataType.FLOAT32, false).expandDims(1).expandDims(1));
+                selfMask = selfMask.mul(m.create(decoderMask)
+                        .toType(DataType.FLOAT32, false)
+                        .expandDims(1)
+                        .expandDims(1));
             }
             NDArray selfBias = decoder.get(0).self().positionBias(m, 0, t, t).add(maskBias(selfMask));
             NDArray crossBias = maskBias(mask).expandDims(1).expandDims(1);
@@ -222,7 +244,8 @@ public final class T5Model implements AutoCloseable {
                 x = x.add(feedForward(b, rmsNorm(x, b.ffNorm())));
             }
             NDArray out = rmsNorm(x, decoderNorm);
-            return new Output(enc.toFloatArray(), out.toFloatArray(), logits(out).toFloatArray());
+            return new Output(
+                    enc.toFloatArray(), out.toFloatArray(), logits(out).toFloatArray());
         }
     }
 
@@ -248,7 +271,8 @@ public final class T5Model implements AutoCloseable {
             NDArray mask = scope.create(attentionMask);
             NDArray enc = encode(scope, scope.create(inputIds), mask);
             if (copies > 1) {
-                NDArray rows = scope.arange(0, inputIds.length, 1, DataType.INT64).repeat(copies);
+                NDArray rows =
+                        scope.arange(0, inputIds.length, 1, DataType.INT64).repeat(copies);
                 enc = enc.get(new ai.djl.ndarray.index.NDIndex("{}", rows));
                 mask = mask.get(new ai.djl.ndarray.index.NDIndex("{}", rows));
             }
@@ -267,7 +291,8 @@ public final class T5Model implements AutoCloseable {
                 for (int i = 0; i < decoder.size(); i++) {
                     Block blk = decoder.get(i);
                     NDArray n = rmsNorm(x, blk.selfNorm());
-                    T5Attention.KeyValues kv = T5Attention.append(self[i], blk.self().keyValues(n));
+                    T5Attention.KeyValues kv =
+                            T5Attention.append(self[i], blk.self().keyValues(n));
                     kv.keys().attach(scope);
                     kv.values().attach(scope);
                     if (self[i] != null) {
@@ -296,7 +321,8 @@ public final class T5Model implements AutoCloseable {
             for (int i = 0; i < self.length; i++) {
                 if (self[i] != null) {
                     T5Attention.KeyValues old = self[i];
-                    self[i] = new T5Attention.KeyValues(old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
+                    self[i] = new T5Attention.KeyValues(
+                            old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
                             old.values().get(new ai.djl.ndarray.index.NDIndex("{}", index)));
                     old.keys().close();
                     old.values().close();
@@ -304,8 +330,11 @@ public final class T5Model implements AutoCloseable {
             }
             for (int i = 0; i < cross.size(); i++) {
                 T5Attention.KeyValues old = cross.get(i);
-                cross.set(i, new T5Attention.KeyValues(old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
-                        old.values().get(new ai.djl.ndarray.index.NDIndex("{}", index))));
+                cross.set(
+                        i,
+                        new T5Attention.KeyValues(
+                                old.keys().get(new ai.djl.ndarray.index.NDIndex("{}", index)),
+                                old.values().get(new ai.djl.ndarray.index.NDIndex("{}", index))));
             }
             crossBias = crossBias.get(new ai.djl.ndarray.index.NDIndex("{}", index));
             index.close();
@@ -339,8 +368,8 @@ public final class T5Model implements AutoCloseable {
     }
 
     /** Greedy decoding as above, telling {@code listener} every row's ids after each step, for streaming. */
-    public Generation greedy(long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache,
-            StepListener listener) {
+    public Generation greedy(
+            long[][] inputIds, long[][] attentionMask, int maxNewTokens, boolean useCache, StepListener listener) {
         int b = inputIds.length;
         List<long[]> rows = new ArrayList<>();
         for (int r = 0; r < b; r++) {
@@ -351,7 +380,9 @@ public final class T5Model implements AutoCloseable {
         try (Decoder dec = useCache ? decoder(inputIds, attentionMask, 1) : null) {
             for (int step = 0; step < maxNewTokens; step++) {
                 float[][] perRow = useCache
-                        ? dec.step(rows.stream().mapToLong(row -> row[row.length - 1]).toArray())
+                        ? dec.step(rows.stream()
+                                .mapToLong(row -> row[row.length - 1])
+                                .toArray())
                         : lastLogits(inputIds, attentionMask, rows.toArray(new long[0][]));
                 for (int r = 0; r < b; r++) {
                     int next = done[r] ? config.padTokenId() : argmax(perRow[r]);

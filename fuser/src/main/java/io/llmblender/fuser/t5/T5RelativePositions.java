@@ -32,7 +32,9 @@ final class T5RelativePositions {
             return result + n;
         }
         float ratio = (float) n / (float) maxExact;
-        float scaled = (float) Math.log(ratio) / (float) Math.log((double) maxDistance / maxExact) * (float) (buckets - maxExact);
+        float scaled = (float) Math.log(ratio)
+                / (float) Math.log((double) maxDistance / maxExact)
+                * (float) (buckets - maxExact);
         int large = maxExact + (int) scaled;
         return result + Math.min(large, buckets - 1);
     }

@@ -37,8 +37,7 @@ class ChatModelFuserTest {
                     {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"fuser-model",
                      "choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France."},
                                  "finish_reason":"stop"}],
-                     "usage":{"prompt_tokens":50,"completion_tokens":7,"total_tokens":57}}"""
-                    .getBytes(StandardCharsets.UTF_8);
+                     "usage":{"prompt_tokens":50,"completion_tokens":7,"total_tokens":57}}""".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -52,7 +51,8 @@ class ChatModelFuserTest {
                 .maxRetries(0)
                 .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                        .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(20)))
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .readTimeout(Duration.ofSeconds(20)))
                 .build();
     }
 
@@ -63,7 +63,9 @@ class ChatModelFuserTest {
 
     @Test
     void the_chat_model_sees_the_input_and_the_candidates_in_rank_order_and_its_answer_is_the_fusion() {
-        FusionRequest request = new FusionRequest("Answer in one sentence.", "What is the capital of France?",
+        FusionRequest request = new FusionRequest(
+                "Answer in one sentence.",
+                "What is the capital of France?",
                 List.of("Paris.", "The capital is Paris, on the Seine.", "Lyon"));
         FusionResult result = new ChatModelFuser(openAi).fuse(request);
 
@@ -75,9 +77,12 @@ class ChatModelFuserTest {
         assertThat(sent.get("model").asText()).isEqualTo("fuser-model");
         String prompt = sent.get("messages").get(0).get("content").asText();
         assertThat(sent.get("messages").get(0).get("role").asText()).isEqualTo("user");
-        assertThat(prompt).contains("Instruction: Answer in one sentence.").contains("What is the capital of France?")
+        assertThat(prompt)
+                .contains("Instruction: Answer in one sentence.")
+                .contains("What is the capital of France?")
                 .contains("3 candidate answers");
-        assertThat(prompt.indexOf("[Rank 1]\nParis.")).isPositive()
+        assertThat(prompt.indexOf("[Rank 1]\nParis."))
+                .isPositive()
                 .isLessThan(prompt.indexOf("[Rank 2]\nThe capital is Paris, on the Seine."));
         assertThat(prompt.indexOf("[Rank 2]")).isLessThan(prompt.indexOf("[Rank 3]\nLyon"));
     }
@@ -91,21 +96,25 @@ class ChatModelFuserTest {
             try (OutputStream out = ex.getResponseBody()) {
                 for (String piece : new String[] {"Paris ", "is the ", "capital."}) {
                     out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"finish_reason\":null}]}\n\n")
+                                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece
+                                    + "\"},\"finish_reason\":null}]}\n\n")
                             .getBytes(StandardCharsets.UTF_8));
                 }
                 out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+                                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
-        dev.langchain4j.model.openai.OpenAiStreamingChatModel streaming = dev.langchain4j.model.openai.OpenAiStreamingChatModel
-                .builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/v1").modelName("m")
-                .httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
-                .build();
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel streaming =
+                dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
+                        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/v1")
+                        .modelName("m")
+                        .httpClientBuilder(JdkHttpClient.builder()
+                                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                        .build();
         List<String> pieces = new ArrayList<>();
-        FusionResult r = new ChatModelFuser(openAi).withStreaming(streaming)
+        FusionResult r = new ChatModelFuser(openAi)
+                .withStreaming(streaming)
                 .fuse(new FusionRequest("Capital of France?", List.of("Paris", "Lyon")), pieces::add);
         assertThat(pieces).containsExactly("Paris ", "is the ", "capital.");
         assertThat(r.text()).isEqualTo("Paris is the capital.");

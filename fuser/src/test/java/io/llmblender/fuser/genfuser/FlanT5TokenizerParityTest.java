@@ -28,7 +28,8 @@ class FlanT5TokenizerParityTest {
         Path folder = Fixtures.folder("t5tokenizer.fixtures", "fixtures/flan-t5-tokenizer");
         cases = Fixtures.cases(folder);
         tokenizer = FlanT5Tokenizer.load(folder);
-        cases.get("texts").forEach(t -> texts.put(t.get("id").asText(), t.get("text").asText()));
+        cases.get("texts")
+                .forEach(t -> texts.put(t.get("id").asText(), t.get("text").asText()));
     }
 
     @AfterAll
@@ -42,7 +43,8 @@ class FlanT5TokenizerParityTest {
             String text = t.get("text").asText();
             assertThat(tokenizer.encode(text)).as(t.get("id").asText()).containsExactly(longs(t.get("ids")));
             assertThat(tokenizer.encodeWithEos(text)).containsExactly(longs(t.get("ids_with_eos")));
-            assertThat(tokenizer.decodeRaw(longs(t.get("ids")))).isEqualTo(t.get("decoded_keep_special").asText());
+            assertThat(tokenizer.decodeRaw(longs(t.get("ids"))))
+                    .isEqualTo(t.get("decoded_keep_special").asText());
         }
     }
 
@@ -64,9 +66,11 @@ class FlanT5TokenizerParityTest {
             String text = texts.get(c.get("text_id").asText());
             int max = c.get("candidate_maxlength").asInt();
             List<String> cut = FusionPrompt.truncateCandidates(tokenizer, List.of(text), max);
-            assertThat(cut.get(0)).as("%s at %d", c.get("text_id").asText(), max)
+            assertThat(cut.get(0))
+                    .as("%s at %d", c.get("text_id").asText(), max)
                     .isEqualTo(c.get("truncated_candidate").asText());
-            assertThat(tokenizer.decodeRaw(longs(c.get("kept_ids")))).isEqualTo(c.get("decoded_raw").asText());
+            assertThat(tokenizer.decodeRaw(longs(c.get("kept_ids"))))
+                    .isEqualTo(c.get("decoded_raw").asText());
         }
     }
 
@@ -74,7 +78,8 @@ class FlanT5TokenizerParityTest {
     void decoding_glues_special_tokens_or_skips_them() {
         for (JsonNode c : cases.get("decode_cases")) {
             long[] ids = longs(c.get("ids"));
-            String decoded = c.get("skip_special_tokens").asBoolean() ? tokenizer.decode(ids, true) : tokenizer.decodeRaw(ids);
+            String decoded =
+                    c.get("skip_special_tokens").asBoolean() ? tokenizer.decode(ids, true) : tokenizer.decodeRaw(ids);
             assertThat(decoded).isEqualTo(c.get("text").asText());
         }
     }

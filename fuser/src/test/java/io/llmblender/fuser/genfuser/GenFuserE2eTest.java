@@ -44,12 +44,15 @@ class GenFuserE2eTest {
     }
 
     static GenFuser configured(JsonNode row, int maxNewTokens, int beams) {
-        return fuser.withOptions(new GenFuser.Options(row.get("candidate_maxlength").asInt(), row.get("max_length").asInt(),
+        return fuser.withOptions(new GenFuser.Options(
+                row.get("candidate_maxlength").asInt(),
+                row.get("max_length").asInt(),
                 new BeamSearch.Options(beams, 1, 1.0, false, maxNewTokens)));
     }
 
     static FusionRequest request(JsonNode row) {
-        String instruction = row.get("instruction").isNull() ? null : row.get("instruction").asText();
+        String instruction =
+                row.get("instruction").isNull() ? null : row.get("instruction").asText();
         return new FusionRequest(instruction, row.get("input").asText(), strings(row.get("candidates")));
     }
 
@@ -70,13 +73,18 @@ class GenFuserE2eTest {
             tests.add(dynamicTest(c.get("name").asText(), () -> {
                 for (JsonNode row : rows(c)) {
                     FlanT5Tokenizer tok = fuser.tokenizer();
-                    List<String> cut = FusionPrompt.truncateCandidates(tok, strings(row.get("candidates")),
+                    List<String> cut = FusionPrompt.truncateCandidates(
+                            tok,
+                            strings(row.get("candidates")),
                             row.get("candidate_maxlength").asInt());
                     assertThat(cut).isEqualTo(strings(row.get("candidates_after_truncation")));
-                    String instruction = row.get("instruction").isNull() ? null : row.get("instruction").asText();
+                    String instruction = row.get("instruction").isNull()
+                            ? null
+                            : row.get("instruction").asText();
                     assertThat(FusionPrompt.text(instruction, row.get("input").asText(), cut))
                             .isEqualTo(row.get("fusion_text").asText());
-                    assertThat(configured(row, 16, 4).inputIds(request(row))).containsExactly(longs(row.get("input_ids")));
+                    assertThat(configured(row, 16, 4).inputIds(request(row)))
+                            .containsExactly(longs(row.get("input_ids")));
                 }
             }));
         }
@@ -96,23 +104,36 @@ class GenFuserE2eTest {
                 List<long[]> g = greedy.generate(inputs);
                 BeamSearch search = new BeamSearch(fuser.model(), new BeamSearch.Options(4, 1, 1.0, false, maxNew));
                 List<long[]> padded = pad(inputs);
-                List<List<BeamSearch.Sequence>> beams = search.search(padded.toArray(new long[0][]), mask(inputs),
-                        BeamSearch.StepListener.NONE);
+                List<List<BeamSearch.Sequence>> beams =
+                        search.search(padded.toArray(new long[0][]), mask(inputs), BeamSearch.StepListener.NONE);
                 for (int r = 0; r < rows.size(); r++) {
                     JsonNode row = rows.get(r);
-                    long[] expectedGreedy = c.has("greedy_output_ids") ? longs(c.get("greedy_output_ids").get(r))
+                    long[] expectedGreedy = c.has("greedy_output_ids")
+                            ? longs(c.get("greedy_output_ids").get(r))
                             : longs(row.get("greedy").get("output_ids"));
                     assertThat(g.get(r)).as("greedy ids row %d", r).containsExactly(expectedGreedy);
                     assertThat(fuser.tokenizer().decode(longs(row.get("greedy").get("output_ids")), true))
                             .isEqualTo(row.get("greedy").get("text").asText());
                     BeamSearch.Sequence best = beams.get(r).get(0);
-                    System.out.printf("genfuser %-28s row %d beam score |Δ| %.2e%n", c.get("name").asText(), r,
-                            Math.abs(best.score() - row.get("beam").get("sequence_score_double").asDouble()));
+                    System.out.printf(
+                            "genfuser %-28s row %d beam score |Δ| %.2e%n",
+                            c.get("name").asText(),
+                            r,
+                            Math.abs(best.score()
+                                    - row.get("beam")
+                                            .get("sequence_score_double")
+                                            .asDouble()));
                     long[] expectedBeam = longs(row.get("beam").get("output_ids"));
-                    assertThat(trimPadding(best.ids())).as("beam ids row %d", r).containsExactly(trimPadding(expectedBeam));
-                    assertThat(best.score()).as("beam score row %d", r)
-                            .isCloseTo(row.get("beam").get("sequence_score_double").asDouble(), Offset.offset(SCORE_TOLERANCE));
-                    assertThat(fuser.tokenizer().decode(best.ids(), true)).isEqualTo(row.get("beam").get("text").asText());
+                    assertThat(trimPadding(best.ids()))
+                            .as("beam ids row %d", r)
+                            .containsExactly(trimPadding(expectedBeam));
+                    assertThat(best.score())
+                            .as("beam score row %d", r)
+                            .isCloseTo(
+                                    row.get("beam").get("sequence_score_double").asDouble(),
+                                    Offset.offset(SCORE_TOLERANCE));
+                    assertThat(fuser.tokenizer().decode(best.ids(), true))
+                            .isEqualTo(row.get("beam").get("text").asText());
                 }
             }));
         }
@@ -127,7 +148,8 @@ class GenFuserE2eTest {
                 continue; // the batch case is covered above
             }
             tests.add(dynamicTest(c.get("name").asText(), () -> {
-                FusionResult r = configured(c, c.get("max_new_tokens").asInt(), 4).fuse(request(c));
+                FusionResult r =
+                        configured(c, c.get("max_new_tokens").asInt(), 4).fuse(request(c));
                 assertThat(r.text()).isEqualTo(c.get("beam").get("text").asText());
                 assertThat(r.fuser()).isEqualTo("GenFuser");
                 assertThat(r.generatedTokens()).isPositive();
@@ -145,16 +167,26 @@ class GenFuserE2eTest {
             }
             tests.add(dynamicTest(c.get("name").asText(), () -> {
                 JsonNode hyps = c.get("beam").get("final_hypotheses");
-                BeamSearch search = new BeamSearch(fuser.model(),
-                        new BeamSearch.Options(4, hyps.size(), 1.0, false, c.get("max_new_tokens").asInt()));
-                List<BeamSearch.Sequence> all = search.search(new long[][] {longs(c.get("input_ids"))},
-                        mask(List.of(longs(c.get("input_ids")))), BeamSearch.StepListener.NONE).get(0);
+                BeamSearch search = new BeamSearch(
+                        fuser.model(),
+                        new BeamSearch.Options(
+                                4,
+                                hyps.size(),
+                                1.0,
+                                false,
+                                c.get("max_new_tokens").asInt()));
+                List<BeamSearch.Sequence> all = search.search(
+                                new long[][] {longs(c.get("input_ids"))},
+                                mask(List.of(longs(c.get("input_ids")))),
+                                BeamSearch.StepListener.NONE)
+                        .get(0);
                 assertThat(all).hasSize(hyps.size());
                 for (int i = 0; i < all.size(); i++) {
                     JsonNode h = hyps.get(i); // the fixture lists them best first
                     assertThat(all.get(i).score()).isCloseTo(h.get("score").asDouble(), Offset.offset(SCORE_TOLERANCE));
                     long[] tokens = longs(h.get("tokens"));
-                    assertThat(java.util.Arrays.copyOf(all.get(i).ids(), tokens.length)).containsExactly(tokens);
+                    assertThat(java.util.Arrays.copyOf(all.get(i).ids(), tokens.length))
+                            .containsExactly(tokens);
                 }
             }));
         }
@@ -173,7 +205,8 @@ class GenFuserE2eTest {
                 List<String> pieces = new ArrayList<>();
                 FusionResult streamed = greedy.fuse(request(c), pieces::add);
                 assertThat(String.join("", pieces)).isEqualTo(streamed.text());
-                assertThat(streamed.text()).isEqualTo(c.get("greedy").get("text").asText());
+                assertThat(streamed.text())
+                        .isEqualTo(c.get("greedy").get("text").asText());
                 if (streamed.text().split(" ").length > 2) {
                     assertThat(pieces).hasSizeGreaterThan(1); // it really streamed, not one block at the end
                 }

@@ -46,14 +46,17 @@ class T5ParityTest {
                 continue;
             }
             tests.add(dynamicTest(c.get("name").asText(), () -> {
-                T5Model.Output out = model.forward(longs2(c.get("input_ids")), longs2(c.get("attention_mask")),
+                T5Model.Output out = model.forward(
+                        longs2(c.get("input_ids")),
+                        longs2(c.get("attention_mask")),
                         longs2(c.get("decoder_input_ids")),
                         c.get("decoder_attention_mask").isNull() ? null : longs2(c.get("decoder_attention_mask")));
                 double enc = maxDiff(out.encoderHidden(), floats(c.get("encoder_last_hidden_state")));
                 double dec = maxDiff(out.decoderHidden(), floats(c.get("decoder_last_hidden_state")));
                 double logits = maxDiff(out.logits(), floats(c.get("logits")));
-                System.out.printf("t5 parity %-22s encoder %.2e decoder %.2e logits %.2e%n", c.get("name").asText(), enc,
-                        dec, logits);
+                System.out.printf(
+                        "t5 parity %-22s encoder %.2e decoder %.2e logits %.2e%n",
+                        c.get("name").asText(), enc, dec, logits);
                 assertThat(enc).as("encoder_last_hidden_state").isLessThanOrEqualTo(TOLERANCE);
                 assertThat(dec).as("decoder_last_hidden_state").isLessThanOrEqualTo(TOLERANCE);
                 assertThat(logits).as("logits").isLessThanOrEqualTo(TOLERANCE);
@@ -72,14 +75,18 @@ class T5ParityTest {
             tests.add(dynamicTest(c.get("name").asText(), () -> {
                 long[][] expected = longs2(c.get("output_ids"));
                 for (boolean cache : new boolean[] {true, false}) {
-                    T5Model.Generation g = model.greedy(longs2(c.get("input_ids")), longs2(c.get("attention_mask")),
-                            c.get("max_new_tokens").asInt(), cache);
+                    T5Model.Generation g = model.greedy(
+                            longs2(c.get("input_ids")),
+                            longs2(c.get("attention_mask")),
+                            c.get("max_new_tokens").asInt(),
+                            cache);
                     assertThat(g.ids()).as("ids, cache %s", cache).isDeepEqualTo(expected);
                     for (int t = 0; t < g.stepLogits().size(); t++) {
                         JsonNode step = c.get("step_logits").get(t);
                         for (int r = 0; r < step.size(); r++) {
                             assertThat(maxDiff(g.stepLogits().get(t)[r], floats(step.get(r))))
-                                    .as("step %d row %d, cache %s", t, r, cache).isLessThanOrEqualTo(TOLERANCE);
+                                    .as("step %d row %d, cache %s", t, r, cache)
+                                    .isLessThanOrEqualTo(TOLERANCE);
                         }
                     }
                 }

@@ -19,7 +19,8 @@ class T5TiedHeadTest {
     @Test
     void a_tied_head_scales_the_decoder_output_and_uses_the_shared_embedding(@TempDir Path tmp) throws Exception {
         Path folder = Fixtures.folder("t5.fixtures", "fixtures/t5-tiny");
-        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(folder.resolve("config.json").toFile());
+        ObjectNode config = (ObjectNode)
+                new ObjectMapper().readTree(folder.resolve("config.json").toFile());
         config.put("tie_word_embeddings", true);
         Path tied = Files.writeString(tmp.resolve("config.json"), config.toString());
         int d = config.get("d_model").asInt();

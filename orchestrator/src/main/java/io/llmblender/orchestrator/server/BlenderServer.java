@@ -66,8 +66,15 @@ public final class BlenderServer implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final String model;
 
-    private BlenderServer(HttpServer server, ExecutorService pool, Blender blender, Ranker ranker, int maxConcurrent,
-            int maxBodyBytes, int graceSeconds, String model) {
+    private BlenderServer(
+            HttpServer server,
+            ExecutorService pool,
+            Blender blender,
+            Ranker ranker,
+            int maxConcurrent,
+            int maxBodyBytes,
+            int graceSeconds,
+            String model) {
         this.model = model;
         this.server = server;
         this.pool = pool;
@@ -84,14 +91,16 @@ public final class BlenderServer implements AutoCloseable {
      *
      * @param ranker serves /v1/rank and /v1/compare (compare needs a {@link PairRanker}); may be null
      */
-    public static BlenderServer start(String host, int port, Blender blender, Ranker ranker, int maxConcurrent,
-            int maxBodyBytes) throws IOException {
+    public static BlenderServer start(
+            String host, int port, Blender blender, Ranker ranker, int maxConcurrent, int maxBodyBytes)
+            throws IOException {
         return start(host, port, MODEL, blender, ranker, maxConcurrent, maxBodyBytes);
     }
 
     /** As above, offering the ensemble under the model name {@code model} (a named ensemble of a config file). */
-    public static BlenderServer start(String host, int port, String model, Blender blender, Ranker ranker,
-            int maxConcurrent, int maxBodyBytes) throws IOException {
+    public static BlenderServer start(
+            String host, int port, String model, Blender blender, Ranker ranker, int maxConcurrent, int maxBodyBytes)
+            throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(4, maxConcurrent * 2), r -> {
             Thread t = new Thread(r, "blender-http");
@@ -127,21 +136,35 @@ public final class BlenderServer implements AutoCloseable {
                 case "/v1/models" -> {
                     requireMethod(method, "GET");
                     ObjectNode list = JSON.createObjectNode().put("object", "list");
-                    list.putArray("data").addObject().put("id", model).put("object", "model").put("created", 0)
+                    list.putArray("data")
+                            .addObject()
+                            .put("id", model)
+                            .put("object", "model")
+                            .put("created", 0)
                             .put("owned_by", "llm-blender-jvm");
                     send(ex, 200, list);
                 }
                 case "/v1/chat/completions" -> withSlot(ex, () -> chat(ex, body(ex)));
                 case "/v1/rank" -> withSlot(ex, () -> rank(ex, body(ex)));
                 case "/v1/compare" -> withSlot(ex, () -> compare(ex, body(ex)));
-                default -> throw new ApiError(404, "invalid_request_error", "unknown_url",
-                        "no endpoint " + method + " " + path + "; see /v1/models, /v1/chat/completions, /v1/rank, /v1/compare");
+                default ->
+                    throw new ApiError(
+                            404,
+                            "invalid_request_error",
+                            "unknown_url",
+                            "no endpoint " + method + " " + path
+                                    + "; see /v1/models, /v1/chat/completions, /v1/rank, /v1/compare");
             }
         } catch (ApiError e) {
             error(ex, e.status, e.type, e.code, e.getMessage());
         } catch (RuntimeException | IOException e) {
             LOG.warn("request failed: {}", e.toString());
-            error(ex, 500, "server_error", null, "the server failed: " + e.getClass().getSimpleName());
+            error(
+                    ex,
+                    500,
+                    "server_error",
+                    null,
+                    "the server failed: " + e.getClass().getSimpleName());
         } finally {
             ex.close();
         }
@@ -159,8 +182,11 @@ public final class BlenderServer implements AutoCloseable {
         }
         if (!slots.tryAcquire()) {
             ex.getResponseHeaders().add("Retry-After", "1");
-            throw new ApiError(429, "rate_limit_error", "server_busy", "the server is at its limit of "
-                    + "concurrent requests; retry shortly");
+            throw new ApiError(
+                    429,
+                    "rate_limit_error",
+                    "server_busy",
+                    "the server is at its limit of " + "concurrent requests; retry shortly");
         }
         try {
             work.run();
@@ -172,7 +198,10 @@ public final class BlenderServer implements AutoCloseable {
     private JsonNode body(HttpExchange ex) throws IOException {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.toLowerCase().startsWith("application/json")) {
-            throw new ApiError(415, "invalid_request_error", "unsupported_media_type",
+            throw new ApiError(
+                    415,
+                    "invalid_request_error",
+                    "unsupported_media_type",
                     "Content-Type must be application/json, was " + type);
         }
         byte[] bytes;
@@ -180,7 +209,10 @@ public final class BlenderServer implements AutoCloseable {
             bytes = in.readNBytes(maxBodyBytes + 1);
         }
         if (bytes.length > maxBodyBytes) {
-            throw new ApiError(413, "invalid_request_error", "request_too_large",
+            throw new ApiError(
+                    413,
+                    "invalid_request_error",
+                    "request_too_large",
                     "the body is over the limit of " + maxBodyBytes + " bytes");
         }
         try {
@@ -200,7 +232,10 @@ public final class BlenderServer implements AutoCloseable {
             throw ApiError.badRequest("'model' is required; this server offers '" + model + "'");
         }
         if (!asked.equals(model)) {
-            throw new ApiError(404, "invalid_request_error", "model_not_found",
+            throw new ApiError(
+                    404,
+                    "invalid_request_error",
+                    "model_not_found",
                     "the model '" + asked + "' does not exist; this server offers '" + model + "'");
         }
         JsonNode messages = req.path("messages");
@@ -219,8 +254,9 @@ public final class BlenderServer implements AutoCloseable {
                 case "system", "developer" -> chat.add(SystemMessage.from(content.asText()));
                 case "user" -> chat.add(UserMessage.from(content.asText()));
                 case "assistant" -> chat.add(AiMessage.from(content.asText()));
-                default -> throw ApiError.badRequest("'messages[" + i + "].role' is '" + role
-                        + "'; use system, user or assistant");
+                default ->
+                    throw ApiError.badRequest(
+                            "'messages[" + i + "].role' is '" + role + "'; use system, user or assistant");
             }
         }
         if (chat.stream().noneMatch(m -> m instanceof UserMessage)) {
@@ -234,7 +270,10 @@ public final class BlenderServer implements AutoCloseable {
             request.topP(req.get("top_p").asDouble());
         }
         if (req.has("max_tokens") || req.has("max_completion_tokens")) {
-            request.maxOutputTokens(req.has("max_tokens") ? req.get("max_tokens").asInt() : req.get("max_completion_tokens").asInt());
+            request.maxOutputTokens(
+                    req.has("max_tokens")
+                            ? req.get("max_tokens").asInt()
+                            : req.get("max_completion_tokens").asInt());
         }
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
@@ -249,11 +288,16 @@ public final class BlenderServer implements AutoCloseable {
             throw new ApiError(502, "upstream_error", "no_member_answered", e.getMessage());
         }
         int[] usage = result.trace().tokenUsage();
-        ObjectNode body = JSON.createObjectNode().put("id", id).put("object", "chat.completion").put("created", created)
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "chat.completion")
+                .put("created", created)
                 .put("model", model);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
         choice.putObject("message").put("role", "assistant").put("content", result.answer());
-        body.putObject("usage").put("prompt_tokens", usage[0]).put("completion_tokens", usage[1])
+        body.putObject("usage")
+                .put("prompt_tokens", usage[0])
+                .put("completion_tokens", usage[1])
                 .put("total_tokens", usage[0] + usage[1]);
         ObjectNode blend = body.putObject("blender");
         blend.put("chosen", result.trace().chosen().orElse(null));
@@ -274,7 +318,12 @@ public final class BlenderServer implements AutoCloseable {
         ex.getResponseHeaders().add("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
-            chunk(out, id, created, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+            chunk(
+                    out,
+                    id,
+                    created,
+                    JSON.createObjectNode().put("role", "assistant").put("content", ""),
+                    null);
             try {
                 blender.blend(request, piece -> {
                     try {
@@ -297,7 +346,10 @@ public final class BlenderServer implements AutoCloseable {
     }
 
     private void chunk(OutputStream out, String id, long created, ObjectNode delta, String finish) throws IOException {
-        ObjectNode c = JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+        ObjectNode c = JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "chat.completion.chunk")
+                .put("created", created)
                 .put("model", model);
         ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
@@ -326,7 +378,8 @@ public final class BlenderServer implements AutoCloseable {
         }
         String instruction = req.path("instruction").asText(null);
         Ranking ranking = r instanceof PairRanker p
-                ? p.rank(List.of(new PairRanker.Item(instruction, input, candidates))).get(0)
+                ? p.rank(List.of(new PairRanker.Item(instruction, input, candidates)))
+                        .get(0)
                 : r.rank((instruction == null ? "" : instruction) + input, candidates);
         ObjectNode body = JSON.createObjectNode();
         ArrayNode scores = body.putArray("scores");
@@ -342,13 +395,27 @@ public final class BlenderServer implements AutoCloseable {
 
     private void compare(HttpExchange ex, JsonNode req) throws IOException {
         if (!(requireRanker() instanceof PairRanker p)) {
-            throw new ApiError(501, "invalid_request_error", "not_supported",
-                    "/v1/compare needs a PairRM ranker; this server ranks with " + ranker.getClass().getSimpleName());
+            throw new ApiError(
+                    501,
+                    "invalid_request_error",
+                    "not_supported",
+                    "/v1/compare needs a PairRM ranker; this server ranks with "
+                            + ranker.getClass().getSimpleName());
         }
         CompareMode mode = CompareMode.fromPython(req.path("mode").asText("[A,B]+[B,A]"));
-        float logit = p.compare(List.of(new PairRanker.Item(req.path("instruction").asText(null), text(req, "input"),
-                List.of(text(req, "a"), text(req, "b")))), mode)[0];
-        send(ex, 200, JSON.createObjectNode().put("logit", logit).put("result", logit > 0).put("mode", mode.python()));
+        float logit = p.compare(
+                        List.of(new PairRanker.Item(
+                                req.path("instruction").asText(null),
+                                text(req, "input"),
+                                List.of(text(req, "a"), text(req, "b")))),
+                        mode)[0];
+        send(
+                ex,
+                200,
+                JSON.createObjectNode()
+                        .put("logit", logit)
+                        .put("result", logit > 0)
+                        .put("mode", mode.python()));
     }
 
     private Ranker requireRanker() {
@@ -368,7 +435,8 @@ public final class BlenderServer implements AutoCloseable {
 
     private static void requireMethod(String method, String allowed) {
         if (!method.equals(allowed)) {
-            throw new ApiError(405, "invalid_request_error", "method_not_allowed", "use " + allowed + ", not " + method);
+            throw new ApiError(
+                    405, "invalid_request_error", "method_not_allowed", "use " + allowed + ", not " + method);
         }
     }
 

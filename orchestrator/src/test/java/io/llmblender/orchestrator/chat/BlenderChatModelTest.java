@@ -44,20 +44,28 @@ class BlenderChatModelTest {
                 assertThat(assistant.capital("France")).isEqualTo("The capital of France is Paris.");
                 // every member received the system message and the rendered user message
                 for (JsonNode request : providers.requests()) {
-                    assertThat(request.get("messages").get(0).get("role").asText()).isEqualTo("system");
-                    assertThat(request.get("messages").get(0).get("content").asText()).isEqualTo("You answer in one sentence.");
-                    assertThat(request.get("messages").get(1).get("content").asText()).isEqualTo("What is the capital of France?");
+                    assertThat(request.get("messages").get(0).get("role").asText())
+                            .isEqualTo("system");
+                    assertThat(request.get("messages").get(0).get("content").asText())
+                            .isEqualTo("You answer in one sentence.");
+                    assertThat(request.get("messages").get(1).get("content").asText())
+                            .isEqualTo("What is the capital of France?");
                 }
                 // request parameters travel to the members; usage is the members' sum; the trace is in the metadata
-                ChatResponse r = model.chat(ChatRequest.builder().messages(UserMessage.from("What is the capital of France?"))
-                        .temperature(0.3).maxOutputTokens(64).build());
+                ChatResponse r = model.chat(ChatRequest.builder()
+                        .messages(UserMessage.from("What is the capital of France?"))
+                        .temperature(0.3)
+                        .maxOutputTokens(64)
+                        .build());
                 JsonNode last = providers.requests().get(providers.requests().size() - 1);
                 assertThat(last.get("temperature").asDouble()).isEqualTo(0.3);
                 assertThat(last.get("max_tokens").asInt()).isEqualTo(64);
                 assertThat(r.tokenUsage().inputTokenCount()).isEqualTo(20);
                 assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(10);
-                assertThat(r.metadata()).isInstanceOfSatisfying(BlenderResponseMetadata.class,
-                        m -> assertThat(m.trace().chosen()).contains("long"));
+                assertThat(r.metadata())
+                        .isInstanceOfSatisfying(
+                                BlenderResponseMetadata.class,
+                                m -> assertThat(m.trace().chosen()).contains("long"));
                 assertThat(model.provider()).isEqualTo(ModelProvider.OTHER);
                 assertThat(model.supportedCapabilities()).isEmpty();
             }

@@ -45,7 +45,8 @@ class BlenderServerTest {
     static PairRanker pairRm;
     static BlenderServer server;
     static String base;
-    static final HttpClient RAW = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient RAW =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -54,10 +55,15 @@ class BlenderServerTest {
         members.answer("short", "Paris.");
         members.answer("long", "The capital of France is Paris.");
         blender = Blender.builder()
-                .ranker((input, c) -> Ranking.of(c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
+                .ranker((input, c) ->
+                        Ranking.of(c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
                 .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(10)))
-                .member("short", members.model("short")).member("long", members.model("long")).build();
-        pairRm = PairRanker.load(Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e").toAbsolutePath().normalize());
+                .member("short", members.model("short"))
+                .member("long", members.model("long"))
+                .build();
+        pairRm = PairRanker.load(Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
+                .toAbsolutePath()
+                .normalize());
         server = BlenderServer.start("127.0.0.1", 0, blender, pairRm, 4, 64 * 1024);
         base = "http://127.0.0.1:" + server.port();
     }
@@ -71,7 +77,8 @@ class BlenderServerTest {
     }
 
     static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -102,8 +109,12 @@ class BlenderServerTest {
 
     @Test
     void langchain4j_openai_client_gets_the_ensembles_answer() {
-        OpenAiChatModel client = OpenAiChatModel.builder().baseUrl(base + "/v1").modelName("blender").apiKey("unused")
-                .maxRetries(0).httpClientBuilder(JdkHttpClient.builder()
+        OpenAiChatModel client = OpenAiChatModel.builder()
+                .baseUrl(base + "/v1")
+                .modelName("blender")
+                .apiKey("unused")
+                .maxRetries(0)
+                .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                 .build();
         ChatResponse r = client.chat(dev.langchain4j.data.message.UserMessage.from("What is the capital of France?"));
@@ -113,8 +124,11 @@ class BlenderServerTest {
 
     @Test
     void langchain4j_streaming_client_receives_the_streamed_answer() throws Exception {
-        OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder().baseUrl(base + "/v1").modelName("blender")
-                .apiKey("unused").httpClientBuilder(JdkHttpClient.builder()
+        OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder()
+                .baseUrl(base + "/v1")
+                .modelName("blender")
+                .apiKey("unused")
+                .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                 .build();
         List<String> partials = new ArrayList<>();
@@ -127,17 +141,25 @@ class BlenderServerTest {
     @Test
     void a_token_by_token_fuser_streams_the_fusion_as_it_generates() throws Exception {
         io.llmblender.fuser.genfuser.GenFuser genFuser = io.llmblender.fuser.genfuser.GenFuser.load(
-                Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e").toAbsolutePath().normalize())
-                .withOptions(new io.llmblender.fuser.genfuser.GenFuser.Options(128, 1024,
-                        new io.llmblender.fuser.t5.BeamSearch.Options(1, 1, 1.0, false, 12)));
+                        Path.of("../fuser/src/test/resources/fixtures/genfuser-e2e")
+                                .toAbsolutePath()
+                                .normalize())
+                .withOptions(new io.llmblender.fuser.genfuser.GenFuser.Options(
+                        128, 1024, new io.llmblender.fuser.t5.BeamSearch.Options(1, 1, 1.0, false, 12)));
         try (genFuser;
                 Blender fusing = Blender.builder()
-                        .ranker((input, c) -> Ranking.of(c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
-                        .fuser(genFuser).member("short", members.model("short")).member("long", members.model("long")).build();
+                        .ranker((input, c) -> Ranking.of(
+                                c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
+                        .fuser(genFuser)
+                        .member("short", members.model("short"))
+                        .member("long", members.model("long"))
+                        .build();
                 BlenderServer s = BlenderServer.start("127.0.0.1", 0, fusing, null, 2, 64 * 1024)) {
             String expected = fusing.blend("What is the capital of France?").answer();
             OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder()
-                    .baseUrl("http://127.0.0.1:" + s.port() + "/v1").modelName("blender").apiKey("unused")
+                    .baseUrl("http://127.0.0.1:" + s.port() + "/v1")
+                    .modelName("blender")
+                    .apiKey("unused")
                     .httpClientBuilder(JdkHttpClient.builder()
                             .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
                     .build();
@@ -152,12 +174,23 @@ class BlenderServerTest {
     void a_named_ensemble_is_served_under_its_name() throws Exception {
         try (BlenderServer named = BlenderServer.start("127.0.0.1", 0, "team-a", blender, null, 2, 4096)) {
             String url = "http://127.0.0.1:" + named.port();
-            assertThat(JSON.readTree(RAW.send(HttpRequest.newBuilder(URI.create(url + "/v1/models")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).get("data").get(0).get("id").asText()).isEqualTo("team-a");
+            assertThat(JSON.readTree(RAW.send(
+                                            HttpRequest.newBuilder(URI.create(url + "/v1/models"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .get("data")
+                            .get(0)
+                            .get("id")
+                            .asText())
+                    .isEqualTo("team-a");
             for (String[] c : new String[][] {{"team-a", "200"}, {"blender", "404"}}) {
-                HttpResponse<String> r = RAW.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"model\":\"" + c[0] + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse<String> r = RAW.send(
+                        HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + c[0]
+                                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
             }
@@ -166,13 +199,22 @@ class BlenderServerTest {
 
     @Test
     void models_health_and_readiness_answer() throws Exception {
-        HttpResponse<String> models = RAW.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(JSON.readTree(models.body()).get("data").get(0).get("id").asText()).isEqualTo("blender");
-        assertThat(RAW.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(200);
-        assertThat(RAW.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(200);
+        HttpResponse<String> models = RAW.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(models.body()).get("data").get(0).get("id").asText())
+                .isEqualTo("blender");
+        assertThat(RAW.send(
+                                HttpRequest.newBuilder(URI.create(base + "/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(RAW.send(
+                                HttpRequest.newBuilder(URI.create(base + "/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -181,25 +223,51 @@ class BlenderServerTest {
         Object[][] cases = {
             {"/v1/chat/completions", "application/json", "{not json", 400},
             {"/v1/chat/completions", "application/json", "{\"model\":\"blender\"}", 400},
-            {"/v1/chat/completions", "application/json", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400},
-            {"/v1/chat/completions", "application/json", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404},
-            {"/v1/chat/completions", "application/json", "{\"model\":\"blender\",\"messages\":[{\"role\":\"robot\",\"content\":\"hi\"}]}", 400},
+            {"/v1/chat/completions", "application/json", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400
+            },
+            {
+                "/v1/chat/completions",
+                "application/json",
+                "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                404
+            },
+            {
+                "/v1/chat/completions",
+                "application/json",
+                "{\"model\":\"blender\",\"messages\":[{\"role\":\"robot\",\"content\":\"hi\"}]}",
+                400
+            },
             {"/v1/chat/completions", "text/plain", valid, 415},
             {"/v1/chat/completions", null, valid, 415},
-            {"/v1/chat/completions", "application/json", "{\"model\":\"blender\",\"pad\":\"" + "x".repeat(70_000) + "\"}", 413},
+            {
+                "/v1/chat/completions",
+                "application/json",
+                "{\"model\":\"blender\",\"pad\":\"" + "x".repeat(70_000) + "\"}",
+                413
+            },
             {"/v1/nothing", "application/json", valid, 404},
             {"/v1/rank", "application/json", "{\"input\":\"x\"}", 400},
             {"/v1/compare", "application/json", "{\"input\":\"x\",\"a\":\"y\"}", 400},
         };
         for (Object[] c : cases) {
             HttpResponse<String> r = post((String) c[0], (String) c[1], (String) c[2]);
-            assertThat(r.statusCode()).as("%s %s", c[0], c[2].toString().substring(0, Math.min(40, c[2].toString().length())))
+            assertThat(r.statusCode())
+                    .as(
+                            "%s %s",
+                            c[0],
+                            c[2].toString()
+                                    .substring(0, Math.min(40, c[2].toString().length())))
                     .isEqualTo((int) c[3]);
             JsonNode err = JSON.readTree(r.body()).get("error");
-            assertThat(err.get("message").asText()).isNotBlank().doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(err.get("message").asText())
+                    .isNotBlank()
+                    .doesNotContain("\tat ")
+                    .doesNotContain("Exception");
             assertThat(err.get("type").asText()).isNotBlank();
         }
-        HttpResponse<String> get = RAW.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).build(),
+        HttpResponse<String> get = RAW.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
         HttpResponse<String> ok = post("/v1/chat/completions", "application/json", valid);
@@ -209,8 +277,10 @@ class BlenderServerTest {
     @Test
     void rank_and_compare_give_the_java_apis_numbers() throws Exception {
         List<String> candidates = List.of("get out!", "hi! I am fine, thanks!", "bye!");
-        HttpResponse<String> r = post("/v1/rank", "application/json", JSON.writeValueAsString(java.util.Map.of(
-                "input", "hello, how are you!", "candidates", candidates)));
+        HttpResponse<String> r = post(
+                "/v1/rank",
+                "application/json",
+                JSON.writeValueAsString(java.util.Map.of("input", "hello, how are you!", "candidates", candidates)));
         assertThat(r.statusCode()).isEqualTo(200);
         Ranking expected = pairRm.rank("hello, how are you!", candidates);
         JsonNode body = JSON.readTree(r.body());
@@ -218,8 +288,11 @@ class BlenderServerTest {
             assertThat((float) body.get("scores").get(i).asDouble()).isEqualTo(expected.scores()[i]);
             assertThat(body.get("ranks").get(i).asInt()).isEqualTo(expected.ranks()[i]);
         }
-        HttpResponse<String> c = post("/v1/compare", "application/json", JSON.writeValueAsString(java.util.Map.of(
-                "input", "hello!", "a", "hi!", "b", "f**k off!", "mode", "[A,B]")));
+        HttpResponse<String> c = post(
+                "/v1/compare",
+                "application/json",
+                JSON.writeValueAsString(
+                        java.util.Map.of("input", "hello!", "a", "hi!", "b", "f**k off!", "mode", "[A,B]")));
         float logit = pairRm.compare("hello!", "hi!", "f**k off!", CompareMode.A_B);
         assertThat((float) JSON.readTree(c.body()).get("logit").asDouble()).isEqualTo(logit);
         assertThat(JSON.readTree(c.body()).get("result").asBoolean()).isEqualTo(logit > 0);
@@ -237,9 +310,10 @@ class BlenderServerTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] b = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                    + "\"message\":{\"role\":\"assistant\",\"content\":\"slow answer\"},\"finish_reason\":\"stop\"}]}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] b =
+                    ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                                    + "\"message\":{\"role\":\"assistant\",\"content\":\"slow answer\"},\"finish_reason\":\"stop\"}]}")
+                            .getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, b.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -251,15 +325,20 @@ class BlenderServerTest {
     }
 
     static OpenAiChatModel memberAt(HttpServer slow) {
-        return OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + slow.getAddress().getPort() + "/v1")
-                .modelName("m").maxRetries(0).httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))).build();
+        return OpenAiChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + slow.getAddress().getPort() + "/v1")
+                .modelName("m")
+                .maxRetries(0)
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
     }
 
     static HttpRequest chatRequest(int port) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"blender\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"blender\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .build();
     }
 
@@ -270,8 +349,10 @@ class BlenderServerTest {
         CountDownLatch release = new CountDownLatch(1);
         HttpServer slow = slowMember(arrived, release);
         OpenAiChatModel member = memberAt(slow);
-        try (Blender one = Blender.builder().ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
-                        .member("slow", member).build();
+        try (Blender one = Blender.builder()
+                        .ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
+                        .member("slow", member)
+                        .build();
                 BlenderServer busy = BlenderServer.start("127.0.0.1", 0, one, null, 1, 4096)) {
             HttpRequest req = chatRequest(busy.port());
             CompletableFuture<HttpResponse<String>> first = RAW.sendAsync(req, HttpResponse.BodyHandlers.ofString());
@@ -283,7 +364,12 @@ class BlenderServerTest {
             assertThat(second.statusCode()).isEqualTo(429);
             assertThat(second.headers().firstValue("Retry-After")).contains("1");
             assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(first.get().body()).get("choices").get(0).get("message").get("content").asText())
+            assertThat(JSON.readTree(first.get().body())
+                            .get("choices")
+                            .get(0)
+                            .get("message")
+                            .get("content")
+                            .asText())
                     .isEqualTo("slow answer");
         } finally {
             slow.stop(0);
@@ -295,21 +381,28 @@ class BlenderServerTest {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         HttpServer slow = slowMember(arrived, release);
-        try (Blender one = Blender.builder().ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
-                .member("slow", memberAt(slow)).build()) {
+        try (Blender one = Blender.builder()
+                .ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
+                .member("slow", memberAt(slow))
+                .build()) {
             BlenderServer s = BlenderServer.start("127.0.0.1", 0, one, null, 2, 4096);
-            CompletableFuture<HttpResponse<String>> running = RAW.sendAsync(chatRequest(s.port()),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> running =
+                    RAW.sendAsync(chatRequest(s.port()), HttpResponse.BodyHandlers.ofString());
             assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
             // once it reports not ready, new work is refused while the running request drains
             int ready = 200;
             for (int i = 0; i < 1000 && ready == 200; i++) {
-                ready = RAW.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                ready = RAW.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode();
             }
             assertThat(ready).isEqualTo(503);
-            assertThat(RAW.send(chatRequest(s.port()), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+            assertThat(RAW.send(chatRequest(s.port()), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(503);
             assertThat(closing).isNotDone();
             release.countDown();
             assertThat(running.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

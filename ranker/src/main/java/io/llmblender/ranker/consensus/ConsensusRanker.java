@@ -38,8 +38,11 @@ public final class ConsensusRanker implements Ranker {
         }
         int c = candidates.size();
         // the embedding model refuses blank text; an empty answer stands for itself with a placeholder
-        List<Embedding> e = embeddings.embedAll(candidates.stream()
-                .map(t -> TextSegment.from(blank(t) ? "[empty answer]" : t)).toList()).content();
+        List<Embedding> e = embeddings
+                .embedAll(candidates.stream()
+                        .map(t -> TextSegment.from(blank(t) ? "[empty answer]" : t))
+                        .toList())
+                .content();
         float[][] cosine = new float[c][c];
         float[] scores = new float[c];
         for (int i = 0; i < c; i++) {
@@ -55,8 +58,12 @@ public final class ConsensusRanker implements Ranker {
 
     /** Nothing but spaces, control or format characters (the embedding model's own test is broader than isBlank). */
     static boolean blank(String text) {
-        return text.codePoints().allMatch(c -> c <= ' ' || Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.CONTROL);
+        return text.codePoints()
+                .allMatch(c -> c <= ' '
+                        || Character.isWhitespace(c)
+                        || Character.isSpaceChar(c)
+                        || Character.getType(c) == Character.FORMAT
+                        || Character.getType(c) == Character.CONTROL);
     }
 
     private static float cos(float[] a, float[] b) {

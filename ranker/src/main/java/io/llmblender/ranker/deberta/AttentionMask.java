@@ -23,7 +23,8 @@ public record AttentionMask(NDArray keys, NDArray queries, NDArray tokens) {
         }
         NDArray m = mask.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray keyFill = m.mul(-1).add(1).mul(-Float.MAX_VALUE); // 1 -> 0, 0 -> min
-        return new AttentionMask(keyFill.expandDims(1).expandDims(1), m.expandDims(1).expandDims(3), m.expandDims(2));
+        return new AttentionMask(
+                keyFill.expandDims(1).expandDims(1), m.expandDims(1).expandDims(3), m.expandDims(2));
     }
 
     public boolean isNone() {

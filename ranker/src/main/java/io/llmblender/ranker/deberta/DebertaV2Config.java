@@ -48,40 +48,50 @@ public record DebertaV2Config(
         int hidden = c.positiveInt("hidden_size");
         int heads = c.positiveInt("num_attention_heads");
         if (!c.has("attention_head_size") && hidden % heads != 0) {
-            throw new ConfigException(f, "hidden_size", "is " + hidden + ", not a multiple of num_attention_heads="
-                    + heads);
+            throw new ConfigException(
+                    f, "hidden_size", "is " + hidden + ", not a multiple of num_attention_heads=" + heads);
         }
         int headSize = c.intValue("attention_head_size", hidden / heads);
         String act = c.string("hidden_act").orElse("gelu");
         if (!act.equals("gelu")) {
-            throw new ConfigException(f, "hidden_act", "is '" + act + "'; only 'gelu' (exact erf GELU, as"
-                    + " deberta-v3 uses) is supported");
+            throw new ConfigException(
+                    f,
+                    "hidden_act",
+                    "is '" + act + "'; only 'gelu' (exact erf GELU, as" + " deberta-v3 uses) is supported");
         }
         if (!c.boolValue("relative_attention", false)) {
-            throw new ConfigException(f, "relative_attention", "is false; only DeBERTa with relative attention"
-                    + " (v2/v3, as PairRM uses) is supported");
+            throw new ConfigException(
+                    f,
+                    "relative_attention",
+                    "is false; only DeBERTa with relative attention" + " (v2/v3, as PairRM uses) is supported");
         }
         if (c.boolValue("position_biased_input", true)) {
-            throw new ConfigException(f, "position_biased_input", "is true or absent; absolute position embeddings"
-                    + " are not supported (deberta-v3 sets it to false)");
+            throw new ConfigException(
+                    f,
+                    "position_biased_input",
+                    "is true or absent; absolute position embeddings"
+                            + " are not supported (deberta-v3 sets it to false)");
         }
         if (c.intValue("type_vocab_size", 0) != 0) {
-            throw new ConfigException(f, "type_vocab_size", "is " + c.intValue("type_vocab_size")
-                    + "; token-type embeddings are not supported (deberta-v3 uses 0)");
+            throw new ConfigException(
+                    f,
+                    "type_vocab_size",
+                    "is " + c.intValue("type_vocab_size")
+                            + "; token-type embeddings are not supported (deberta-v3 uses 0)");
         }
         if (c.intValue("embedding_size", hidden) != hidden) {
-            throw new ConfigException(f, "embedding_size", "differs from hidden_size; an embedding projection is"
-                    + " not supported");
+            throw new ConfigException(
+                    f, "embedding_size", "differs from hidden_size; an embedding projection is" + " not supported");
         }
         if (c.intValue("conv_kernel_size", 0) > 0) {
-            throw new ConfigException(f, "conv_kernel_size", "is set; the deberta-v2-xlarge convolution layer is"
-                    + " not supported");
+            throw new ConfigException(
+                    f, "conv_kernel_size", "is set; the deberta-v2-xlarge convolution layer is" + " not supported");
         }
         List<String> posAtt = c.stringList("pos_att_type", "\\|");
         for (String t : posAtt) {
             if (!t.equals("c2p") && !t.equals("p2c")) {
-                throw new ConfigException(f, "pos_att_type", "contains '" + t + "'; only 'c2p' and 'p2c' exist in"
-                        + " DeBERTa-v2");
+                throw new ConfigException(
+                        f, "pos_att_type", "contains '" + t + "'; only 'c2p' and 'p2c' exist in" + " DeBERTa-v2");
             }
         }
         int maxPositions = c.intValue("max_position_embeddings", 512);
@@ -129,7 +139,7 @@ public record DebertaV2Config(
 
     /** The full PairRM backbone, microsoft/deberta-v3-large with PairRM's vocabulary (spec §1.4.3). */
     public static DebertaV2Config debertaV3Large(int vocabSize) {
-        return new DebertaV2Config(vocabSize, 1024, 24, 16, 64, 4096, 1e-7f, 512, 512, 256, Set.of("c2p", "p2c"),
-                true, true);
+        return new DebertaV2Config(
+                vocabSize, 1024, 24, 16, 64, 4096, 1e-7f, 512, 512, 256, Set.of("c2p", "p2c"), true, true);
     }
 }

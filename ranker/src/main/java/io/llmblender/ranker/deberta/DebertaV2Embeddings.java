@@ -24,7 +24,9 @@ final class DebertaV2Embeddings {
         int h = c.hiddenSize();
         return new DebertaV2Embeddings(
                 weights.take(prefix + "word_embeddings.weight", c.vocabSize(), h),
-                new LayerNorm(weights.take(prefix + "LayerNorm.weight", h), weights.take(prefix + "LayerNorm.bias", h),
+                new LayerNorm(
+                        weights.take(prefix + "LayerNorm.weight", h),
+                        weights.take(prefix + "LayerNorm.bias", h),
                         c.layerNormEps()));
     }
 
@@ -33,7 +35,8 @@ final class DebertaV2Embeddings {
      * @return {@code [B, L, H]}
      */
     NDArray forward(NDArray ids, AttentionMask mask) {
-        NDArray x = norm.apply(Embedding.embedding(ids, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow());
+        NDArray x = norm.apply(
+                Embedding.embedding(ids, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow());
         // Padding positions are zeroed before the first layer (HF multiplies by the mask).
         return mask.isNone() ? x : x.mul(mask.tokens());
     }

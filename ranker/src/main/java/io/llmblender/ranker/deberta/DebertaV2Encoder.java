@@ -37,8 +37,10 @@ public final class DebertaV2Encoder {
         DebertaV2Embeddings embeddings = DebertaV2Embeddings.load(w, prefix + "embeddings.", c);
         NDArray rel = w.take(prefix + "encoder.rel_embeddings.weight", 2L * c.attentionSpan(), h);
         if (c.normRelEmbeddings()) {
-            LayerNorm norm = new LayerNorm(w.take(prefix + "encoder.LayerNorm.weight", h),
-                    w.take(prefix + "encoder.LayerNorm.bias", h), c.layerNormEps());
+            LayerNorm norm = new LayerNorm(
+                    w.take(prefix + "encoder.LayerNorm.weight", h),
+                    w.take(prefix + "encoder.LayerNorm.bias", h),
+                    c.layerNormEps());
             rel = norm.apply(rel);
         }
         List<DebertaV2Layer> layers = new ArrayList<>();

@@ -18,8 +18,13 @@ final class DebertaV2Layer {
     private final Linear output; // output.dense, FF -> H
     private final LayerNorm outputNorm; // output.LayerNorm
 
-    private DebertaV2Layer(DisentangledSelfAttention attention, Linear attentionOutput, LayerNorm attentionNorm,
-            Linear intermediate, Linear output, LayerNorm outputNorm) {
+    private DebertaV2Layer(
+            DisentangledSelfAttention attention,
+            Linear attentionOutput,
+            LayerNorm attentionNorm,
+            Linear intermediate,
+            Linear output,
+            LayerNorm outputNorm) {
         this.attention = attention;
         this.attentionOutput = attentionOutput;
         this.attentionNorm = attentionNorm;
@@ -35,21 +40,30 @@ final class DebertaV2Layer {
         float eps = c.layerNormEps();
         return new DebertaV2Layer(
                 DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel),
-                new Linear(w.take(prefix + "attention.output.dense.weight", h, c.allHeadSize()),
+                new Linear(
+                        w.take(prefix + "attention.output.dense.weight", h, c.allHeadSize()),
                         w.take(prefix + "attention.output.dense.bias", h)),
-                new LayerNorm(w.take(prefix + "attention.output.LayerNorm.weight", h),
-                        w.take(prefix + "attention.output.LayerNorm.bias", h), eps),
-                new Linear(w.take(prefix + "intermediate.dense.weight", ff, h), w.take(prefix + "intermediate.dense.bias", ff)),
+                new LayerNorm(
+                        w.take(prefix + "attention.output.LayerNorm.weight", h),
+                        w.take(prefix + "attention.output.LayerNorm.bias", h),
+                        eps),
+                new Linear(
+                        w.take(prefix + "intermediate.dense.weight", ff, h),
+                        w.take(prefix + "intermediate.dense.bias", ff)),
                 new Linear(w.take(prefix + "output.dense.weight", h, ff), w.take(prefix + "output.dense.bias", h)),
-                new LayerNorm(w.take(prefix + "output.LayerNorm.weight", h), w.take(prefix + "output.LayerNorm.bias", h),
+                new LayerNorm(
+                        w.take(prefix + "output.LayerNorm.weight", h),
+                        w.take(prefix + "output.LayerNorm.bias", h),
                         eps));
     }
 
     /** {@code [B, L, H]} -> {@code [B, L, H]}. */
     NDArray forward(NDArray x, NDArray index, AttentionMask mask) {
         // a = LayerNorm(Attention(x)·Woᵀ + bo + x)
-        NDArray a = attentionNorm.apply(attentionOutput.apply(attention.forward(x, index, mask)).add(x));
+        NDArray a = attentionNorm.apply(
+                attentionOutput.apply(attention.forward(x, index, mask)).add(x));
         // y = LayerNorm(GELU(a·W1ᵀ + b1)·W2ᵀ + b2 + a), GELU in its exact erf form
-        return outputNorm.apply(output.apply(Activation.gelu(intermediate.apply(a))).add(a));
+        return outputNorm.apply(
+                output.apply(Activation.gelu(intermediate.apply(a))).add(a));
     }
 }

@@ -31,8 +31,8 @@ final class DisentangledSelfAttention {
     private final NDArray posKeyT; // [N, d, 2k] = key_proj(R) per head, transposed; null without c2p
     private final NDArray posQueryScaled; // [N, 2k, d] = query_proj(R) / scale per head; null without p2c
 
-    private DisentangledSelfAttention(int heads, int headSize, float scale, Linear qkv, NDArray posKeyT,
-            NDArray posQueryScaled) {
+    private DisentangledSelfAttention(
+            int heads, int headSize, float scale, Linear qkv, NDArray posKeyT, NDArray posQueryScaled) {
         this.heads = heads;
         this.headSize = headSize;
         this.scale = scale;
@@ -72,7 +72,11 @@ final class DisentangledSelfAttention {
                 posKeyT.attach(owner);
             }
             if (c.p2c()) { // [2k, N·d] -> [N, 2k, d], pre-divided by the scale
-                posQueryScaled = posQuery.apply(r).reshape(-1, n, d).transpose(1, 0, 2).div(scale).duplicate();
+                posQueryScaled = posQuery.apply(r)
+                        .reshape(-1, n, d)
+                        .transpose(1, 0, 2)
+                        .div(scale)
+                        .duplicate();
                 posQueryScaled.attach(owner);
             }
         }

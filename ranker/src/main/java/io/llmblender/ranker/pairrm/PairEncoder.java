@@ -73,7 +73,8 @@ public final class PairEncoder {
     }
 
     static final String SEP = "[SEP]";
-    private static final List<String> MARKERS = List.of("<|source|>", "<|candidate1|>", "<|candidate2|>", "<|candidate|>");
+    private static final List<String> MARKERS =
+            List.of("<|source|>", "<|candidate1|>", "<|candidate2|>", "<|candidate|>");
 
     private final PairRmTokenizer tokenizer;
     private final PairRmConfig ids;
@@ -92,8 +93,8 @@ public final class PairEncoder {
      * Encodes inputs together. With {@link BudgetRule#BATCH}, consecutive groups of {@code batchSize} inputs
      * share the budget of their longest source; with {@link BudgetRule#PER_EXAMPLE} the batch size is irrelevant.
      */
-    public List<EncodedInput> encode(List<String> sources, List<List<String>> candidates, Limits limits,
-            BudgetRule rule, int batchSize) {
+    public List<EncodedInput> encode(
+            List<String> sources, List<List<String>> candidates, Limits limits, BudgetRule rule, int batchSize) {
         if (sources.size() != candidates.size()) {
             throw new IllegalArgumentException("Number of inputs and candidates must be the same");
         }
@@ -124,7 +125,8 @@ public final class PairEncoder {
 
     /** One input with per-example budgets. */
     public EncodedInput encode(String source, List<String> candidates, Limits limits) {
-        return encode(List.of(source), List.of(candidates), limits, BudgetRule.PER_EXAMPLE, 1).get(0);
+        return encode(List.of(source), List.of(candidates), limits, BudgetRule.PER_EXAMPLE, 1)
+                .get(0);
     }
 
     /**

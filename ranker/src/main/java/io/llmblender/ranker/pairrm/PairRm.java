@@ -72,8 +72,11 @@ public final class PairRm implements AutoCloseable {
             }
         }
         // The reference's message (spec §1.6 step 8), with the fix.
-        throw new CheckpointException(folder, null, "Cannot find pytorch_model.bin or model.safetensors in " + folder
-                + "; download llm-blender/PairRM-hf into this folder or pass the weight file explicitly");
+        throw new CheckpointException(
+                folder,
+                null,
+                "Cannot find pytorch_model.bin or model.safetensors in " + folder
+                        + "; download llm-blender/PairRM-hf into this folder or pass the weight file explicitly");
     }
 
     /**
@@ -97,9 +100,12 @@ public final class PairRm implements AutoCloseable {
      */
     public static DebertaV2Config backboneOf(RankerConfig ranker, Path configJson) {
         if (!ranker.modelName().equals("microsoft/deberta-v3-large")) {
-            throw new io.llmblender.runtime.ConfigException(configJson, "model_name", "is '" + ranker.modelName()
-                    + "'; only microsoft/deberta-v3-large (PairRM's backbone) is known. Use a PairRM-hf style"
-                    + " config.json that describes the backbone instead");
+            throw new io.llmblender.runtime.ConfigException(
+                    configJson,
+                    "model_name",
+                    "is '" + ranker.modelName()
+                            + "'; only microsoft/deberta-v3-large (PairRM's backbone) is known. Use a PairRM-hf style"
+                            + " config.json that describes the backbone instead");
         }
         return DebertaV2Config.debertaV3Large(128005);
     }
@@ -109,7 +115,8 @@ public final class PairRm implements AutoCloseable {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
-            StateDict w = new StateDict(source, weights, configJson.getFileName().toString());
+            StateDict w =
+                    new StateDict(source, weights, configJson.getFileName().toString());
             PairRm model = build(weights, w, deberta, pairRm, weightFile);
             w.finish();
             return model;
@@ -133,8 +140,8 @@ public final class PairRm implements AutoCloseable {
         }
     }
 
-    private static PairRm build(NDManager weights, StateDict w, DebertaV2Config deberta, PairRmConfig pairRm,
-            Path source) {
+    private static PairRm build(
+            NDManager weights, StateDict w, DebertaV2Config deberta, PairRmConfig pairRm, Path source) {
         DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta);
         PairRmHead head = PairRmHead.load(w, deberta.hiddenSize(), pairRm.nTasks());
         return new PairRm(weights, encoder, head, pairRm, source);
@@ -168,8 +175,14 @@ public final class PairRm implements AutoCloseable {
             NDArray left = head.score(src, c1);
             NDArray right = head.score(src, c2);
             NDArray logits = left.sub(right).mean(new int[] {1}); // mean over tasks (spec §1.3 step 6)
-            return new PairRmOutput(b, config.nTasks(), h, batch.keptColumns(),
-                    keepHiddenStates ? hidden.toFloatArray() : null, left.toFloatArray(), right.toFloatArray(),
+            return new PairRmOutput(
+                    b,
+                    config.nTasks(),
+                    h,
+                    batch.keptColumns(),
+                    keepHiddenStates ? hidden.toFloatArray() : null,
+                    left.toFloatArray(),
+                    right.toFloatArray(),
                     logits.toFloatArray());
         } catch (ai.djl.engine.EngineException e) {
             throw new BlenderException("PairRM forward pass failed in the PyTorch engine: " + e.getMessage(), e);
@@ -267,16 +280,24 @@ public final class PairRm implements AutoCloseable {
     }
 
     /** A validated, trimmed batch in the flat form the engine takes. */
-    private record Batch(int rows, int length, long[] ids, long[] mask, boolean hasPadding, int[] keptColumns,
-            int[] sourcePositions, int[] cand1Positions, int[] cand2Positions) {
+    private record Batch(
+            int rows,
+            int length,
+            long[] ids,
+            long[] mask,
+            boolean hasPadding,
+            int[] keptColumns,
+            int[] sourcePositions,
+            int[] cand1Positions,
+            int[] cand2Positions) {
 
         static Batch of(long[][] inputIds, long[][] attentionMask, int vocab, PairRmConfig c) {
             if (inputIds.length == 0) {
                 throw new IllegalArgumentException("the batch is empty; pass at least one row");
             }
             if (attentionMask.length != inputIds.length) {
-                throw new IllegalArgumentException("input_ids has " + inputIds.length + " rows but attention_mask has "
-                        + attentionMask.length);
+                throw new IllegalArgumentException(
+                        "input_ids has " + inputIds.length + " rows but attention_mask has " + attentionMask.length);
             }
             int width = inputIds[0].length;
             for (int r = 0; r < inputIds.length; r++) {
@@ -309,8 +330,9 @@ public final class PairRm implements AutoCloseable {
                 for (int p = 0; p < length; p++) {
                     long id = inputIds[r][kept.get(p)];
                     if (id < 0 || id >= vocab) {
-                        throw new IllegalArgumentException("row " + r + " holds token id " + id
-                                + ", outside the vocabulary of " + vocab + "; was it encoded with this model's tokenizer?");
+                        throw new IllegalArgumentException(
+                                "row " + r + " holds token id " + id + ", outside the vocabulary of " + vocab
+                                        + "; was it encoded with this model's tokenizer?");
                     }
                     ids[r * length + p] = id;
                     mask[r * length + p] = attentionMask[r][kept.get(p)];
@@ -333,8 +355,16 @@ public final class PairRm implements AutoCloseable {
                 c1[r] = found[1];
                 c2[r] = found[2];
             }
-            return new Batch(rows, length, ids, mask, padding, kept.stream().mapToInt(Integer::intValue).toArray(),
-                    src, c1, c2);
+            return new Batch(
+                    rows,
+                    length,
+                    ids,
+                    mask,
+                    padding,
+                    kept.stream().mapToInt(Integer::intValue).toArray(),
+                    src,
+                    c1,
+                    c2);
         }
 
         private static void note(int[] found, int slot, boolean match, int p, int r, String token) {

@@ -29,6 +29,7 @@ final class PairRmHead {
     /** {@code g(source, candidate)}: {@code [B, H]} and {@code [B, H]} -> {@code [B, n_tasks]}. */
     NDArray score(NDArray source, NDArray candidate) {
         // Concatenation order is source first, candidate second (spec §1.3 step 5).
-        return out.apply(dense.apply(NDArrays.concat(new NDList(source, candidate), -1)).tanh());
+        return out.apply(
+                dense.apply(NDArrays.concat(new NDList(source, candidate), -1)).tanh());
     }
 }

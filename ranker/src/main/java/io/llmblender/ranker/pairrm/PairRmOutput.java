@@ -10,8 +10,14 @@ import java.util.Arrays;
  * @param hiddenSize H, the width of each hidden-state row
  */
 public record PairRmOutput(
-        int batch, int nTasks, int hiddenSize, int[] keptColumns, float[] lastHiddenState, float[] leftScores,
-        float[] rightScores, float[] logits) {
+        int batch,
+        int nTasks,
+        int hiddenSize,
+        int[] keptColumns,
+        float[] lastHiddenState,
+        float[] leftScores,
+        float[] rightScores,
+        float[] logits) {
 
     public PairRmOutput {
         keptColumns = keptColumns.clone();

@@ -25,8 +25,11 @@ public final class PairRmTokenizer implements AutoCloseable {
 
     /** Loads {@code tokenizer.json}, or the one inside a folder. */
     public static PairRmTokenizer load(Path fileOrFolder) {
-        return new PairRmTokenizer(Tokenizers.load(fileOrFolder, true, "a PairRM folder needs the tokenizer.json of"
-                + " llm-blender/PairRM-hf (DeBERTa-v3 with the four PairRM marker tokens)"));
+        return new PairRmTokenizer(Tokenizers.load(
+                fileOrFolder,
+                true,
+                "a PairRM folder needs the tokenizer.json of"
+                        + " llm-blender/PairRM-hf (DeBERTa-v3 with the four PairRM marker tokens)"));
     }
 
     /** {@code [CLS] body [SEP]}, however long. */

@@ -9,8 +9,13 @@ import java.nio.file.Path;
  * which names the backbone ({@code model_name}) instead of describing it. Only the inference-relevant keys are
  * read; the others are ignored, as the spec advises.
  */
-public record RankerConfig(String rankerType, String modelType, String modelName, int sourceMaxLength,
-        int candidateMaxLength, int nTasks) {
+public record RankerConfig(
+        String rankerType,
+        String modelType,
+        String modelName,
+        int sourceMaxLength,
+        int candidateMaxLength,
+        int nTasks) {
 
     /** Whether {@code configJson} is of this layout (it has {@code ranker_type}) rather than a HF model config. */
     public static boolean isRankerConfig(JsonConfig configJson) {
@@ -22,15 +27,22 @@ public record RankerConfig(String rankerType, String modelType, String modelName
         String type = c.string("ranker_type").orElse("");
         if (!type.equals("pairranker")) {
             // The reference's message (spec §1.6), with what is supported.
-            throw new ConfigException(f, "ranker_type", "is '" + type + "': reward model type " + type
-                    + " not supported; only 'pairranker' (PairRM) is");
+            throw new ConfigException(
+                    f,
+                    "ranker_type",
+                    "is '" + type + "': reward model type " + type + " not supported; only 'pairranker' (PairRM) is");
         }
         String modelType = c.string("model_type").orElse("");
         if (!modelType.startsWith("deberta")) {
             throw new ConfigException(f, "model_type", "is '" + modelType + "'; only DeBERTa backbones are supported");
         }
-        return new RankerConfig(type, modelType, c.string("model_name").orElse(""),
-                c.intValue("source_maxlength", 1224), c.intValue("candidate_maxlength", 412), c.intValue("n_tasks", 1));
+        return new RankerConfig(
+                type,
+                modelType,
+                c.string("model_name").orElse(""),
+                c.intValue("source_maxlength", 1224),
+                c.intValue("candidate_maxlength", 412),
+                c.intValue("n_tasks", 1));
     }
 
     /** PairRM's ids with this config's task count (the four markers follow DeBERTa-v3's 128001 ids, spec §1.2). */

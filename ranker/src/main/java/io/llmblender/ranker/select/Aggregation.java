@@ -65,7 +65,8 @@ public final class Aggregation {
      */
     public static int[] ranks(float[] scores) {
         if (Float.isNaN(max(scores)) || hasNaN(scores)) {
-            throw new IllegalArgumentException("a score is NaN; ranks are undefined (scores " + Arrays.toString(scores) + ")");
+            throw new IllegalArgumentException(
+                    "a score is NaN; ranks are undefined (scores " + Arrays.toString(scores) + ")");
         }
         int[] ranks = new int[scores.length];
         for (int a = 0; a < scores.length; a++) {
@@ -99,16 +100,20 @@ public final class Aggregation {
 
     /** Candidate indices by (rank, index): a stable best-first order, as the reference's argsort gives. */
     public static int[] orderBestFirst(int[] ranks) {
-        return java.util.stream.IntStream.range(0, ranks.length).boxed()
+        return java.util.stream.IntStream.range(0, ranks.length)
+                .boxed()
                 .sorted((x, y) -> ranks[x] != ranks[y] ? Integer.compare(ranks[x], ranks[y]) : Integer.compare(x, y))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /** Candidate indices by (−rank, index): the worst first, ties in index order. */
     public static int[] orderWorstFirst(int[] ranks) {
-        return java.util.stream.IntStream.range(0, ranks.length).boxed()
+        return java.util.stream.IntStream.range(0, ranks.length)
+                .boxed()
                 .sorted((x, y) -> ranks[x] != ranks[y] ? Integer.compare(ranks[y], ranks[x]) : Integer.compare(x, y))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static boolean hasNaN(float[] v) {

@@ -18,7 +18,8 @@ public final class BubbleSelection {
     private BubbleSelection() {}
 
     /** One duel. */
-    public record Step(int current, int next, float currentNext, float nextCurrent, float s, int carried, int eliminated) {}
+    public record Step(
+            int current, int next, float currentNext, float nextCurrent, float s, int carried, int eliminated) {}
 
     /** The outcome for one input. */
     public record Result(int winner, List<Integer> eliminatedInOrder, List<Step> steps, int[] startPermutation) {

@@ -22,8 +22,11 @@ class ConsensusRankerTest {
         assertThat(m[0][2]).isGreaterThan(m[0][1]);
         assertThat(m[1][1]).isEqualTo(1f);
         assertThat(new ConsensusRanker().rank("q", List.of("only one")).ranks()).containsExactly(1);
-        // blank answers (here a newline and a zero-width space, as tulu-2-dpo-70b once answered) are ranked, not refused
-        assertThat(new ConsensusRanker().rank("q", List.of("Paris.", "Paris is the capital.", "\n", "\u200b")).ranks())
+        // blank answers (here a newline and a zero-width space, as tulu-2-dpo-70b once answered) are ranked, not
+        // refused
+        assertThat(new ConsensusRanker()
+                        .rank("q", List.of("Paris.", "Paris is the capital.", "\n", "\u200b"))
+                        .ranks())
                 .hasSize(4);
     }
 }

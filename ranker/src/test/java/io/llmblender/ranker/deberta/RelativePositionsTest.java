@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class RelativePositionsTest {
     static JsonNode intermediates() throws IOException {
         // the project's own copy: the tables are for its config and the real PairRM's, whatever -Dpairrm.fixtures says
-        return new ObjectMapper().readTree(PairRmFixture.resource("fixtures/pairrm-tiny/intermediates.json").toFile());
+        return new ObjectMapper()
+                .readTree(PairRmFixture.resource("fixtures/pairrm-tiny/intermediates.json")
+                        .toFile());
     }
 
     @Test
@@ -20,13 +22,17 @@ class RelativePositionsTest {
         JsonNode tables = intermediates().get("log_bucket_table");
         for (String config : new String[] {"this_config", "real_pairrm"}) {
             JsonNode t = tables.get(config);
-            RelativePositions positions = new RelativePositions(t.get("bucket_size").asInt(),
-                    t.get("max_position").asInt(), t.get("bucket_size").asInt());
+            RelativePositions positions = new RelativePositions(
+                    t.get("bucket_size").asInt(),
+                    t.get("max_position").asInt(),
+                    t.get("bucket_size").asInt());
             JsonNode values = t.get("values");
             assertThat(values.size()).isEqualTo(4095);
             for (int i = 0; i < values.size(); i++) {
                 int delta = i - 2047;
-                assertThat(positions.bucket(delta)).as("%s, δ = %d", config, delta).isEqualTo(values.get(i).asInt());
+                assertThat(positions.bucket(delta))
+                        .as("%s, δ = %d", config, delta)
+                        .isEqualTo(values.get(i).asInt());
             }
         }
     }
@@ -34,8 +40,9 @@ class RelativePositionsTest {
     @Test
     void spec_examples_for_the_real_pairrm_hold() {
         RelativePositions pairRm = new RelativePositions(DebertaV2Config.debertaV3Large(128005));
-        int[][] examples = {{129, 129}, {200, 169}, {255, 192}, {256, 192}, {300, 207}, {511, 255}, {512, 256},
-            {1000, 317}, {2047, 383}};
+        int[][] examples = {
+            {129, 129}, {200, 169}, {255, 192}, {256, 192}, {300, 207}, {511, 255}, {512, 256}, {1000, 317}, {2047, 383}
+        };
         for (int[] e : examples) {
             assertThat(pairRm.bucket(e[0])).as("bucket(%d)", e[0]).isEqualTo(e[1]);
             assertThat(pairRm.bucket(-e[0])).as("bucket(-%d)", e[0]).isEqualTo(-e[1]);
@@ -54,7 +61,8 @@ class RelativePositionsTest {
         for (JsonNode matrix : new JsonNode[] {shortMatrix, longMatrix}) {
             for (int i = 0; i < matrix.size(); i++) {
                 for (int j = 0; j < matrix.size(); j++) {
-                    assertThat(positions.bucket(i - j)).isEqualTo(matrix.get(i).get(j).asInt());
+                    assertThat(positions.bucket(i - j))
+                            .isEqualTo(matrix.get(i).get(j).asInt());
                 }
             }
         }

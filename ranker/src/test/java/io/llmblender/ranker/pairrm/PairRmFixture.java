@@ -58,7 +58,8 @@ public final class PairRmFixture {
 
     public static Path resource(String name) {
         try {
-            return Path.of(PairRmFixture.class.getClassLoader().getResource(name).toURI());
+            return Path.of(
+                    PairRmFixture.class.getClassLoader().getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -82,8 +83,10 @@ public final class PairRmFixture {
     public Path weightsOf(JsonNode testCase) {
         String described = testCase.get("weights").asText().strip();
         int end = 0;
-        while (end < described.length() && !Character.isWhitespace(described.charAt(end))
-                && described.charAt(end) != ',' && described.charAt(end) != '(') {
+        while (end < described.length()
+                && !Character.isWhitespace(described.charAt(end))
+                && described.charAt(end) != ','
+                && described.charAt(end) != '(') {
             end++;
         }
         return folder.resolve(described.substring(0, end));

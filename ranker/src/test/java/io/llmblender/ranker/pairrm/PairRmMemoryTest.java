@@ -22,7 +22,9 @@ class PairRmMemoryTest {
     @Test
     void a_thousand_forward_passes_keep_resident_memory_flat() {
         PairRmFixture fixture = PairRmFixture.load();
-        JsonNode c = fixture.cases().stream().filter(x -> x.get("name").asText().equals("batch3_long")).findFirst()
+        JsonNode c = fixture.cases().stream()
+                .filter(x -> x.get("name").asText().equals("batch3_long"))
+                .findFirst()
                 .orElse(fixture.cases().get(0));
         long[][] ids = PairRmFixture.longs2(c.get("input_ids"));
         long[][] mask = PairRmFixture.longs2(c.get("attention_mask"));

@@ -51,8 +51,10 @@ class PairRmParityTest {
     Stream<DynamicTest> float32_cases_match_with_the_pytorch_zip_weights_too() {
         PairRmFixture fixture = PairRmFixture.load();
         Path bin = fixture.folder().resolve("pytorch_model.bin");
-        Assumptions.assumeTrue(Files.isRegularFile(bin), () -> fixture.folder() + " has no pytorch_model.bin;"
-                + " add the torch.save(state_dict) of the same weights to check the PyTorch reader");
+        Assumptions.assumeTrue(
+                Files.isRegularFile(bin),
+                () -> fixture.folder() + " has no pytorch_model.bin;"
+                        + " add the torch.save(state_dict) of the same weights to check the PyTorch reader");
         return fixture.cases().stream()
                 .filter(c -> fixture.weightsOf(c).getFileName().toString().equals("model.safetensors"))
                 .map(c -> dynamicTest(c.get("name").asText() + " (pytorch_model.bin)", () -> check(fixture, c, bin)));
@@ -64,11 +66,12 @@ class PairRmParityTest {
 
     private static void check(PairRmFixture fixture, JsonNode c, Path weights) {
         // given the model loaded from the weight file
-        PairRm model = MODELS.computeIfAbsent(weights, w -> PairRm.load(fixture.folder().resolve("config.json"), w));
+        PairRm model = MODELS.computeIfAbsent(
+                weights, w -> PairRm.load(fixture.folder().resolve("config.json"), w));
 
         // when
-        PairRmOutput out = model.forward(PairRmFixture.longs2(c.get("input_ids")),
-                PairRmFixture.longs2(c.get("attention_mask")), true);
+        PairRmOutput out = model.forward(
+                PairRmFixture.longs2(c.get("input_ids")), PairRmFixture.longs2(c.get("attention_mask")), true);
 
         // then the trimming and the prefix positions are the reference's
         assertThat(out.encoderLength()).isEqualTo(c.get("encoder_input_length").asInt());
@@ -78,7 +81,8 @@ class PairRmParityTest {
         double left = maxAbsDiff(out.leftScores(), PairRmFixture.floats(c.get("left_scores")));
         double right = maxAbsDiff(out.rightScores(), PairRmFixture.floats(c.get("right_scores")));
         double logits = maxAbsDiff(out.logits(), PairRmFixture.floats(c.get("logits")));
-        System.out.printf("parity %-28s %-24s rows %d len %4d | hidden %.2e  left %.2e  right %.2e  logits %.2e%n",
+        System.out.printf(
+                "parity %-28s %-24s rows %d len %4d | hidden %.2e  left %.2e  right %.2e  logits %.2e%n",
                 c.get("name").asText(), weights.getFileName(), rows, out.encoderLength(), hidden, left, right, logits);
         assertThat(hidden).as("max |Δ| last_hidden_state").isLessThanOrEqualTo(HIDDEN_TOLERANCE);
         assertThat(left).as("max |Δ| left_scores").isLessThanOrEqualTo(SCORE_TOLERANCE);

@@ -3,8 +3,8 @@ package io.llmblender.ranker.pairrm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.checkpoint.CheckpointException;
 import java.io.IOException;
@@ -48,13 +48,15 @@ class PairRmTest {
     void a_folder_loads_from_config_json_and_model_safetensors() {
         assertThat(model.source()).isEqualTo(folder.resolve("model.safetensors"));
         assertThat(model.config()).isEqualTo(new PairRmConfig(2, 1001, 1002, 1003, 1004));
-        assertThat(model.encoderConfig().maxRelativePositions()).as("-1 means max_position_embeddings").isEqualTo(512);
+        assertThat(model.encoderConfig().maxRelativePositions())
+                .as("-1 means max_position_embeddings")
+                .isEqualTo(512);
     }
 
     @Test
     void the_logit_is_the_mean_over_tasks_of_left_minus_right() {
-        PairRmOutput out = model.forward(new long[][] {row(10, 20, 30), row(10, 30, 20)}, new long[][] {ones(12), ones(12)},
-                false);
+        PairRmOutput out = model.forward(
+                new long[][] {row(10, 20, 30), row(10, 30, 20)}, new long[][] {ones(12), ones(12)}, false);
         for (int r = 0; r < 2; r++) {
             float[] left = out.leftScores(r);
             float[] right = out.rightScores(r);
@@ -101,14 +103,16 @@ class PairRmTest {
     void ids_outside_the_vocabulary_and_ragged_rows_are_refused() {
         assertThatThrownBy(() -> model.logits(new long[][] {row(5000, 20, 30)}, new long[][] {ones(12)}))
                 .hasMessageContaining("token id 5000, outside the vocabulary of 1005");
-        assertThatThrownBy(() -> model.logits(new long[][] {row(1, 2, 3), new long[5]}, new long[][] {ones(12), ones(5)}))
+        assertThatThrownBy(() ->
+                        model.logits(new long[][] {row(1, 2, 3), new long[5]}, new long[][] {ones(12), ones(5)}))
                 .hasMessageContaining("pad every row to the same length");
     }
 
     @Test
     void a_config_that_does_not_fit_the_weights_lists_every_mismatch() throws IOException {
         // given config.json claiming 3 layers and another head size
-        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(folder.resolve("config.json").toFile());
+        ObjectNode config = (ObjectNode)
+                new ObjectMapper().readTree(folder.resolve("config.json").toFile());
         config.put("num_hidden_layers", 3);
         config.put("n_tasks", 1);
         Path configJson = tmp.resolve("config.json");
@@ -131,7 +135,8 @@ class PairRmTest {
 
     @Test
     void unsupported_architecture_options_are_named() throws IOException {
-        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(folder.resolve("config.json").toFile());
+        ObjectNode config = (ObjectNode)
+                new ObjectMapper().readTree(folder.resolve("config.json").toFile());
         config.put("hidden_act", "relu");
         Path configJson = tmp.resolve("config.json");
         Files.writeString(configJson, config.toString());

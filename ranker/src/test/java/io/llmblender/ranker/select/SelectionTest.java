@@ -33,11 +33,13 @@ class SelectionTest {
     void bubble_selection_reproduces_the_spec_toy_example_in_two_verdicts_per_step() {
         // given q = [0.3, 0.9, 0.1, 0.5] and the start permutation [2, 0, 3, 1] (spec §3.5)
         QualityScorer scorer = new QualityScorer(new double[] {0.3, 0.9, 0.1, 0.5});
-        BubbleSelection.Result best = BubbleSelection.select(new int[][] {{2, 0, 3, 1}}, scorer, true).get(0);
+        BubbleSelection.Result best =
+                BubbleSelection.select(new int[][] {{2, 0, 3, 1}}, scorer, true).get(0);
         assertThat(best.winner()).isEqualTo(1);
         assertThat(best.eliminatedInOrder()).containsExactly(2, 0, 3);
         assertThat(scorer.verdicts).isEqualTo(2 * (4 - 1));
-        BubbleSelection.Result worst = BubbleSelection.select(new int[][] {{2, 0, 3, 1}}, scorer, false).get(0);
+        BubbleSelection.Result worst = BubbleSelection.select(new int[][] {{2, 0, 3, 1}}, scorer, false)
+                .get(0);
         assertThat(worst.winner()).isEqualTo(2);
         assertThat(worst.eliminatedInOrder()).containsExactly(0, 3, 1);
     }
@@ -45,8 +47,14 @@ class SelectionTest {
     @Test
     void a_tie_carries_the_next_candidate_in_both_modes() {
         QualityScorer scorer = new QualityScorer(new double[] {0.5, 0.5});
-        assertThat(BubbleSelection.select(new int[][] {{0, 1}}, scorer, true).get(0).winner()).isEqualTo(1);
-        assertThat(BubbleSelection.select(new int[][] {{0, 1}}, scorer, false).get(0).winner()).isEqualTo(1);
+        assertThat(BubbleSelection.select(new int[][] {{0, 1}}, scorer, true)
+                        .get(0)
+                        .winner())
+                .isEqualTo(1);
+        assertThat(BubbleSelection.select(new int[][] {{0, 1}}, scorer, false)
+                        .get(0)
+                        .winner())
+                .isEqualTo(1);
     }
 
     @Test
@@ -83,7 +91,8 @@ class SelectionTest {
     @Test
     void a_non_permutation_is_refused() {
         QualityScorer scorer = new QualityScorer(new double[] {0.1, 0.2});
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BubbleSelection.select(new int[][] {{0, 0}}, scorer, true))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        BubbleSelection.select(new int[][] {{0, 0}}, scorer, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a permutation");
     }

@@ -52,7 +52,10 @@ public final class RestrictedUnpickler {
     public record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
     /** The allowed callables, which are never called; REDUCE on them builds the Java value instead. */
-    private enum Callable { ORDERED_DICT, REBUILD_TENSOR_V2 }
+    private enum Callable {
+        ORDERED_DICT,
+        REBUILD_TENSOR_V2
+    }
 
     private static final Object MARK = new Object();
     private static final Object NONE = new Object() {
@@ -175,22 +178,33 @@ public final class RestrictedUnpickler {
                         Object state = pop(at);
                         Object target = peek(at);
                         if (!(target instanceof Map)) {
-                            throw malformed(at, "asks to BUILD a " + describe(target) + " with state " + describe(state)
-                                    + "; a state dict only sets attributes on its OrderedDict");
+                            throw malformed(
+                                    at,
+                                    "asks to BUILD a " + describe(target) + " with state " + describe(state)
+                                            + "; a state dict only sets attributes on its OrderedDict");
                         }
                     }
-                    case 'i', 'o', 0x81, 0x92 -> throw refused(at, "the opcode " + opcodeName(op)
-                            + ", which instantiates a class; a state dict never needs it");
-                    default -> throw refused(at, "the opcode 0x" + Integer.toHexString(op)
-                            + ", which a state dict saved by torch.save does not use");
+                    case 'i', 'o', 0x81, 0x92 ->
+                        throw refused(
+                                at,
+                                "the opcode " + opcodeName(op)
+                                        + ", which instantiates a class; a state dict never needs it");
+                    default ->
+                        throw refused(
+                                at,
+                                "the opcode 0x" + Integer.toHexString(op)
+                                        + ", which a state dict saved by torch.save does not use");
                 }
                 if (stack.size() > MAX_STACK) {
                     throw malformed(at, "grows its stack beyond " + MAX_STACK + " entries");
                 }
             }
         } catch (java.nio.BufferUnderflowException e) {
-            throw new CheckpointException(file, null, "has a pickle that ends before its STOP opcode; the file is"
-                    + " truncated or corrupt", e);
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "has a pickle that ends before its STOP opcode; the file is" + " truncated or corrupt",
+                    e);
         }
     }
 
@@ -205,9 +219,11 @@ public final class RestrictedUnpickler {
         if (module.equals("torch") && STORAGES.containsKey(name)) {
             return new StorageType(name, STORAGES.get(name));
         }
-        throw refused(at, "the global '" + qualified + "', which a state dict never needs; only"
-                + " collections.OrderedDict, torch._utils._rebuild_tensor_v2 and the torch.*Storage types are"
-                + " allowed. The file may be malicious; if you trust it, re-save it as safetensors");
+        throw refused(
+                at,
+                "the global '" + qualified + "', which a state dict never needs; only"
+                        + " collections.OrderedDict, torch._utils._rebuild_tensor_v2 and the torch.*Storage types are"
+                        + " allowed. The file may be malicious; if you trust it, re-save it as safetensors");
     }
 
     private Object reduce(int at, Object callable, Object args) {
@@ -221,14 +237,18 @@ public final class RestrictedUnpickler {
             return new LinkedHashMap<>();
         }
         if (callable == Callable.REBUILD_TENSOR_V2) {
-            if (t.size() < 6 || !(t.get(0) instanceof StorageRef storage) || !(t.get(1) instanceof Long offset)
-                    || !(t.get(2) instanceof Tuple size) || !(t.get(3) instanceof Tuple stride)
+            if (t.size() < 6
+                    || !(t.get(0) instanceof StorageRef storage)
+                    || !(t.get(1) instanceof Long offset)
+                    || !(t.get(2) instanceof Tuple size)
+                    || !(t.get(3) instanceof Tuple stride)
                     || size.size() != stride.size()) {
                 throw malformed(at, "calls _rebuild_tensor_v2 with unexpected arguments " + describe(args));
             }
             return new TensorRef(storage, offset, longs(at, size), longs(at, stride));
         }
-        throw refused(at, "a call of " + describe(callable) + "; only OrderedDict and _rebuild_tensor_v2 may be called");
+        throw refused(
+                at, "a call of " + describe(callable) + "; only OrderedDict and _rebuild_tensor_v2 may be called");
     }
 
     private long[] longs(int at, Tuple t) {
@@ -247,7 +267,8 @@ public final class RestrictedUnpickler {
         if (!(peek(at) instanceof List<?> list)) {
             throw malformed(at, "appends to a " + describe(peek(at)) + ", not a list");
         }
-        ((List<Object>) list).addAll(items.stream().map(o -> o == NONE ? null : o).toList());
+        ((List<Object>) list)
+                .addAll(items.stream().map(o -> o == NONE ? null : o).toList());
     }
 
     @SuppressWarnings("unchecked")
@@ -377,8 +398,10 @@ public final class RestrictedUnpickler {
     }
 
     private CheckpointException refused(int at, String what) {
-        return new CheckpointException(file, null, "has a pickle that uses " + what + " (byte " + at + "); refused,"
-                + " nothing was executed");
+        return new CheckpointException(
+                file,
+                null,
+                "has a pickle that uses " + what + " (byte " + at + "); refused," + " nothing was executed");
     }
 
     private CheckpointException malformed(int at, String what) {

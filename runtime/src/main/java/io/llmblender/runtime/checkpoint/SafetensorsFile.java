@@ -42,8 +42,7 @@ public final class SafetensorsFile implements TensorSource {
     /** The reference implementation refuses headers above 100 MB; so do we, before allocating them. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
     private final FileChannel channel;
@@ -52,8 +51,13 @@ public final class SafetensorsFile implements TensorSource {
     private final Map<String, long[]> ranges; // key -> [begin, end) relative to dataStart
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path file, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
-            Map<String, long[]> ranges, Map<String, String> metadata) {
+    private SafetensorsFile(
+            Path file,
+            FileChannel channel,
+            long dataStart,
+            Map<String, TensorInfo> tensors,
+            Map<String, long[]> ranges,
+            Map<String, String> metadata) {
         this.file = file;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -82,17 +86,25 @@ public final class SafetensorsFile implements TensorSource {
         try {
             long size = channel.size();
             if (size < 8) {
-                throw new CheckpointException(file, null, "is " + size
-                        + " bytes long, shorter than the 8-byte header length; the file is truncated or not safetensors");
+                throw new CheckpointException(
+                        file,
+                        null,
+                        "is " + size
+                                + " bytes long, shorter than the 8-byte header length; the file is truncated or not safetensors");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength <= 0 || headerLength > size - 8 || headerLength > MAX_HEADER_BYTES) {
-                throw new CheckpointException(file, null, "declares a header of " + Long.toUnsignedString(headerLength)
-                        + " bytes, but the file has " + (size - 8) + " bytes after the length field"
-                        + (headerLength > MAX_HEADER_BYTES ? " (and at most " + MAX_HEADER_BYTES + " are allowed)" : "")
-                        + "; the file is truncated or corrupt");
+                throw new CheckpointException(
+                        file,
+                        null,
+                        "declares a header of " + Long.toUnsignedString(headerLength)
+                                + " bytes, but the file has " + (size - 8) + " bytes after the length field"
+                                + (headerLength > MAX_HEADER_BYTES
+                                        ? " (and at most " + MAX_HEADER_BYTES + " are allowed)"
+                                        : "")
+                                + "; the file is truncated or corrupt");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             readFully(channel, headerBytes, 8);
@@ -107,7 +119,8 @@ public final class SafetensorsFile implements TensorSource {
     private static JsonNode parseHeader(Path file, ByteBuffer bytes) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes)
@@ -118,17 +131,21 @@ public final class SafetensorsFile implements TensorSource {
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new CheckpointException(file, null, "has a header that is not a JSON object; the file is corrupt");
+                throw new CheckpointException(
+                        file, null, "has a header that is not a JSON object; the file is corrupt");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(file, null, "has a header that is not well-formed JSON ("
-                    + e.getOriginalMessage() + "); the file is corrupt", e);
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "has a header that is not well-formed JSON (" + e.getOriginalMessage() + "); the file is corrupt",
+                    e);
         }
     }
 
-    private static SafetensorsFile fromHeader(Path file, FileChannel channel, JsonNode header, long dataStart,
-            long dataLength) {
+    private static SafetensorsFile fromHeader(
+            Path file, FileChannel channel, JsonNode header, long dataStart, long dataLength) {
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, long[]> ranges = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -144,8 +161,11 @@ public final class SafetensorsFile implements TensorSource {
                 throw new CheckpointException(file, key, "has a header entry that is not a JSON object");
             }
             DType dtype = DType.ofSafetensors(entry.path("dtype").asText(""))
-                    .orElseThrow(() -> new CheckpointException(file, key, "has an unknown dtype "
-                            + entry.get("dtype") + "; expected one of " + List.of(DType.values())));
+                    .orElseThrow(() -> new CheckpointException(
+                            file,
+                            key,
+                            "has an unknown dtype " + entry.get("dtype") + "; expected one of "
+                                    + List.of(DType.values())));
             Shape shape = readShape(file, key, entry.get("shape"));
             long[] range = readRange(file, key, entry.get("data_offsets"), dataLength);
             long expected;
@@ -155,15 +175,23 @@ public final class SafetensorsFile implements TensorSource {
                 throw new CheckpointException(file, key, "has shape " + shape + ", too large to address");
             }
             if (range[1] - range[0] != expected) {
-                throw new CheckpointException(file, key, "has " + (range[1] - range[0]) + " bytes at data_offsets "
-                        + range[0] + ".." + range[1] + ", but dtype " + dtype + " × shape " + shape + " needs "
-                        + expected);
+                throw new CheckpointException(
+                        file,
+                        key,
+                        "has " + (range[1] - range[0]) + " bytes at data_offsets "
+                                + range[0] + ".." + range[1] + ", but dtype " + dtype + " × shape " + shape + " needs "
+                                + expected);
             }
             tensors.put(key, new TensorInfo(key, dtype, shape));
             ranges.put(key, range);
         }
         checkTiling(file, ranges, dataLength);
-        return new SafetensorsFile(file, channel, dataStart, Collections.unmodifiableMap(tensors), ranges,
+        return new SafetensorsFile(
+                file,
+                channel,
+                dataStart,
+                Collections.unmodifiableMap(tensors),
+                ranges,
                 Collections.unmodifiableMap(metadata));
     }
 
@@ -174,8 +202,8 @@ public final class SafetensorsFile implements TensorSource {
         for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> m = it.next();
             if (!m.getValue().isTextual()) {
-                throw new CheckpointException(file, null,
-                        "has __metadata__ value '" + m.getKey() + "' that is not a string");
+                throw new CheckpointException(
+                        file, null, "has __metadata__ value '" + m.getKey() + "' that is not a string");
             }
             metadata.put(m.getKey(), m.getValue().asText());
         }
@@ -189,8 +217,8 @@ public final class SafetensorsFile implements TensorSource {
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = node.get(i);
             if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
-                throw new CheckpointException(file, key, "has shape " + node + "; every dimension must be a"
-                        + " non-negative integer");
+                throw new CheckpointException(
+                        file, key, "has shape " + node + "; every dimension must be a" + " non-negative integer");
             }
             dims[i] = d.asLong();
         }
@@ -206,16 +234,23 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     private static long[] readRange(Path file, String key, JsonNode node, long dataLength) {
-        if (node == null || !node.isArray() || node.size() != 2
-                || !node.get(0).isIntegralNumber() || !node.get(1).isIntegralNumber()
-                || !node.get(0).canConvertToLong() || !node.get(1).canConvertToLong()) {
+        if (node == null
+                || !node.isArray()
+                || node.size() != 2
+                || !node.get(0).isIntegralNumber()
+                || !node.get(1).isIntegralNumber()
+                || !node.get(0).canConvertToLong()
+                || !node.get(1).canConvertToLong()) {
             throw new CheckpointException(file, key, "has data_offsets " + node + "; expected [begin, end] integers");
         }
         long begin = node.get(0).asLong();
         long end = node.get(1).asLong();
         if (begin < 0 || end < begin || end > dataLength) {
-            throw new CheckpointException(file, key, "has data_offsets [" + begin + ", " + end
-                    + "] outside the data section of " + dataLength + " bytes; the file is truncated or corrupt");
+            throw new CheckpointException(
+                    file,
+                    key,
+                    "has data_offsets [" + begin + ", " + end + "] outside the data section of " + dataLength
+                            + " bytes; the file is truncated or corrupt");
         }
         return new long[] {begin, end};
     }
@@ -234,20 +269,30 @@ public final class SafetensorsFile implements TensorSource {
         for (Map.Entry<String, long[]> e : sorted) {
             long[] r = e.getValue();
             if (r[0] < expected) {
-                throw new CheckpointException(file, e.getKey(), "has data_offsets [" + r[0] + ", " + r[1]
-                        + "] overlapping tensor '" + previous + "', which ends at " + expected + "; the file is corrupt");
+                throw new CheckpointException(
+                        file,
+                        e.getKey(),
+                        "has data_offsets [" + r[0] + ", " + r[1] + "] overlapping tensor '" + previous
+                                + "', which ends at " + expected + "; the file is corrupt");
             }
             if (r[0] > expected) {
-                throw new CheckpointException(file, e.getKey(), "has data_offsets [" + r[0] + ", " + r[1]
-                        + "], leaving bytes " + expected + ".." + r[0] + " of the data section unused; the file is"
-                        + " corrupt");
+                throw new CheckpointException(
+                        file,
+                        e.getKey(),
+                        "has data_offsets [" + r[0] + ", " + r[1]
+                                + "], leaving bytes " + expected + ".." + r[0]
+                                + " of the data section unused; the file is"
+                                + " corrupt");
             }
             expected = r[1];
             previous = e.getKey();
         }
         if (expected != dataLength) {
-            throw new CheckpointException(file, null, "has a data section of " + dataLength + " bytes, but its tensors"
-                    + " cover " + expected + "; the header length or the file size is wrong (truncated or corrupt)");
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "has a data section of " + dataLength + " bytes, but its tensors" + " cover " + expected
+                            + "; the header length or the file size is wrong (truncated or corrupt)");
         }
     }
 
@@ -277,7 +322,9 @@ public final class SafetensorsFile implements TensorSource {
         long length = range[1] - range[0];
         ByteBuffer bytes;
         try {
-            bytes = length == 0 ? ByteBuffer.allocateDirect(0) : channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+            bytes = length == 0
+                    ? ByteBuffer.allocateDirect(0)
+                    : channel.map(FileChannel.MapMode.READ_ONLY, position, length);
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(file, key, "cannot be mapped: " + e.getMessage(), e);
         }

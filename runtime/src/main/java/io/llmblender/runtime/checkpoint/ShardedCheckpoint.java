@@ -25,7 +25,10 @@ public final class ShardedCheckpoint implements TensorSource {
     private final Map<String, SafetensorsFile> shards;
     private final Map<String, TensorInfo> tensors;
 
-    private ShardedCheckpoint(Path index, Map<String, SafetensorsFile> shards, Map<String, SafetensorsFile> shardOf,
+    private ShardedCheckpoint(
+            Path index,
+            Map<String, SafetensorsFile> shards,
+            Map<String, SafetensorsFile> shardOf,
             Map<String, TensorInfo> tensors) {
         this.index = index;
         this.shards = shards;
@@ -37,7 +40,8 @@ public final class ShardedCheckpoint implements TensorSource {
     public static ShardedCheckpoint open(Path index) {
         JsonNode weightMap;
         try {
-            JsonNode root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            JsonNode root = new ObjectMapper()
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                     .readTree(index.toFile());
             weightMap = root == null ? null : root.get("weight_map");
         } catch (IOException e) {
@@ -54,8 +58,10 @@ public final class ShardedCheckpoint implements TensorSource {
                 Map.Entry<String, JsonNode> e = it.next();
                 String name = e.getValue().asText("");
                 if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith("..")) {
-                    throw new CheckpointException(index, e.getKey(), "is mapped to shard '" + name
-                            + "'; a shard must be a plain file name beside the index");
+                    throw new CheckpointException(
+                            index,
+                            e.getKey(),
+                            "is mapped to shard '" + name + "'; a shard must be a plain file name beside the index");
                 }
                 Path shardPath = index.resolveSibling(name);
                 SafetensorsFile shard = shards.get(name);
@@ -65,8 +71,8 @@ public final class ShardedCheckpoint implements TensorSource {
                 }
                 TensorInfo info = shard.tensors().get(e.getKey());
                 if (info == null) {
-                    throw new CheckpointException(index, e.getKey(), "is mapped to shard '" + name
-                            + "', which does not contain it");
+                    throw new CheckpointException(
+                            index, e.getKey(), "is mapped to shard '" + name + "', which does not contain it");
                 }
                 shardOf.put(e.getKey(), shard);
                 tensors.put(e.getKey(), info);

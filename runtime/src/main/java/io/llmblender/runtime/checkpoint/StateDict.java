@@ -96,9 +96,13 @@ public final class StateDict {
             }
         }
         if (!all.isEmpty()) {
-            throw new CheckpointException(source.file(), null, "does not fit the architecture of " + architecture
-                    + " (" + all.size() + " problem" + (all.size() == 1 ? "" : "s")
-                    + "); are the config and the weights from the same checkpoint?\n  " + String.join("\n  ", all));
+            throw new CheckpointException(
+                    source.file(),
+                    null,
+                    "does not fit the architecture of " + architecture
+                            + " (" + all.size() + " problem" + (all.size() == 1 ? "" : "s")
+                            + "); are the config and the weights from the same checkpoint?\n  "
+                            + String.join("\n  ", all));
         }
     }
 }

@@ -20,9 +20,12 @@ final class TensorBytes {
     static NDArray toNDArray(Path file, TensorInfo info, ByteBuffer bytes, boolean zeroCopy, NDManager manager) {
         DType dtype = info.dtype();
         DataType target = dtype.loadedAs()
-                .orElseThrow(() -> new CheckpointException(file, info.key(), "has dtype " + dtype
-                        + ", which cannot be loaded on DJL's PyTorch engine; convert the checkpoint to F32, F16 or"
-                        + " BF16"));
+                .orElseThrow(() -> new CheckpointException(
+                        file,
+                        info.key(),
+                        "has dtype " + dtype
+                                + ", which cannot be loaded on DJL's PyTorch engine; convert the checkpoint to F32, F16 or"
+                                + " BF16"));
         ByteBuffer le = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer data;
         if (dtype == DType.F16 || dtype == DType.BF16) {

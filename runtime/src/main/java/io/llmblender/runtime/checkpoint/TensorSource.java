@@ -56,7 +56,9 @@ public interface TensorSource extends AutoCloseable {
         if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) {
             return TorchCheckpoint.open(file);
         }
-        throw new CheckpointException(file, null,
+        throw new CheckpointException(
+                file,
+                null,
                 "is not a known checkpoint format; expected *.safetensors, *.safetensors.index.json or a PyTorch"
                         + " zip (*.bin, *.pt, *.pth)");
     }

@@ -38,8 +38,8 @@ public final class TorchCheckpoint implements TensorSource {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, TensorRef> refs;
 
-    private TorchCheckpoint(Path file, ZipFile zip, String prefix, Map<String, TensorInfo> tensors,
-            Map<String, TensorRef> refs) {
+    private TorchCheckpoint(
+            Path file, ZipFile zip, String prefix, Map<String, TensorInfo> tensors, Map<String, TensorRef> refs) {
         this.file = file;
         this.zip = zip;
         this.prefix = prefix;
@@ -53,8 +53,12 @@ public final class TorchCheckpoint implements TensorSource {
         try {
             zip = new ZipFile(file.toFile());
         } catch (IOException e) {
-            throw new CheckpointException(file, null, "is not a PyTorch zip checkpoint (" + e.getMessage()
-                    + "); files from torch < 1.6 (legacy tar/pickle format) must be re-saved", e);
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "is not a PyTorch zip checkpoint (" + e.getMessage()
+                            + "); files from torch < 1.6 (legacy tar/pickle format) must be re-saved",
+                    e);
         }
         try {
             return read(file, zip);
@@ -70,25 +74,35 @@ public final class TorchCheckpoint implements TensorSource {
 
     private static TorchCheckpoint read(Path file, ZipFile zip) {
         List<String> pickles = new ArrayList<>();
-        zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - 9)
+        zip.stream()
+                .map(ZipEntry::getName)
+                .filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - 9)
                 .forEach(pickles::add);
         if (pickles.size() != 1) {
-            throw new CheckpointException(file, null, "holds " + pickles.size()
-                    + " '<folder>/data.pkl' entries; a torch.save zip has exactly one");
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "holds " + pickles.size() + " '<folder>/data.pkl' entries; a torch.save zip has exactly one");
         }
         String prefix = pickles.get(0).substring(0, pickles.get(0).length() - "data.pkl".length());
         byte[] pickle = readEntry(file, zip, pickles.get(0), Integer.MAX_VALUE - 8);
         Object root = RestrictedUnpickler.load(file, pickle, pid -> storage(file, pid));
         if (!(root instanceof Map<?, ?> dict)) {
-            throw new CheckpointException(file, null, "holds a pickled " + (root == null ? "None"
-                    : root.getClass().getSimpleName()) + ", not a state dict (an OrderedDict of tensors)");
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "holds a pickled "
+                            + (root == null ? "None" : root.getClass().getSimpleName())
+                            + ", not a state dict (an OrderedDict of tensors)");
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, TensorRef> refs = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof TensorRef ref)) {
-                throw new CheckpointException(file, String.valueOf(e.getKey()), "is not a tensor entry of a state"
-                        + " dict; only {name: tensor} checkpoints can be loaded");
+                throw new CheckpointException(
+                        file,
+                        String.valueOf(e.getKey()),
+                        "is not a tensor entry of a state" + " dict; only {name: tensor} checkpoints can be loaded");
             }
             checkStorage(file, zip, prefix, key, ref);
             tensors.put(key, new TensorInfo(key, ref.storage().dtype(), new Shape(ref.size())));
@@ -98,10 +112,16 @@ public final class TorchCheckpoint implements TensorSource {
     }
 
     private static StorageRef storage(Path file, Tuple pid) {
-        if (pid.size() != 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof StorageType type)
-                || !(pid.get(2) instanceof String key) || !(pid.get(4) instanceof Long elements)) {
-            throw new CheckpointException(file, null, "has an unexpected persistent id " + pid.items()
-                    + "; expected ('storage', torch.<Type>Storage, key, location, numel)");
+        if (pid.size() != 5
+                || !"storage".equals(pid.get(0))
+                || !(pid.get(1) instanceof StorageType type)
+                || !(pid.get(2) instanceof String key)
+                || !(pid.get(4) instanceof Long elements)) {
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "has an unexpected persistent id " + pid.items()
+                            + "; expected ('storage', torch.<Type>Storage, key, location, numel)");
         }
         return new StorageRef(type.dtype(), key, elements);
     }
@@ -109,13 +129,16 @@ public final class TorchCheckpoint implements TensorSource {
     private static void checkStorage(Path file, ZipFile zip, String prefix, String key, TensorRef ref) {
         ZipEntry entry = zip.getEntry(prefix + "data/" + ref.storage().key());
         if (entry == null) {
-            throw new CheckpointException(file, key, "refers to storage 'data/" + ref.storage().key()
-                    + "', which is not in the zip");
+            throw new CheckpointException(
+                    file, key, "refers to storage 'data/" + ref.storage().key() + "', which is not in the zip");
         }
         long expected = ref.storage().elements() * ref.storage().dtype().bytes();
         if (entry.getSize() != expected) {
-            throw new CheckpointException(file, key, "has a storage of " + entry.getSize() + " bytes, but "
-                    + ref.storage().elements() + " " + ref.storage().dtype() + " elements need " + expected);
+            throw new CheckpointException(
+                    file,
+                    key,
+                    "has a storage of " + entry.getSize() + " bytes, but "
+                            + ref.storage().elements() + " " + ref.storage().dtype() + " elements need " + expected);
         }
         long last = ref.offset();
         for (int d = 0; d < ref.size().length; d++) {
@@ -125,8 +148,11 @@ public final class TorchCheckpoint implements TensorSource {
             last += (ref.size()[d] - 1) * ref.stride()[d];
         }
         if (last >= ref.storage().elements()) {
-            throw new CheckpointException(file, key, "reads element " + last + " of a storage that has "
-                    + ref.storage().elements());
+            throw new CheckpointException(
+                    file,
+                    key,
+                    "reads element " + last + " of a storage that has "
+                            + ref.storage().elements());
         }
     }
 
@@ -184,8 +210,10 @@ public final class TorchCheckpoint implements TensorSource {
     private static byte[] readEntry(Path file, ZipFile zip, String name, long limit) {
         ZipEntry entry = zip.getEntry(name);
         if (entry.getSize() > limit) {
-            throw new CheckpointException(file, null, "has an entry '" + name + "' of " + entry.getSize()
-                    + " bytes, more than one Java array holds");
+            throw new CheckpointException(
+                    file,
+                    null,
+                    "has an entry '" + name + "' of " + entry.getSize() + " bytes, more than one Java array holds");
         }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] bytes = entry.getSize() < 0 ? in.readAllBytes() : in.readNBytes((int) entry.getSize());

@@ -71,9 +71,12 @@ public final class HubClient {
      */
     public static HubClient fromEnvironment(java.util.Map<String, String> env, Progress progress) {
         String offline = env.getOrDefault("HF_HUB_OFFLINE", "0").toLowerCase(Locale.ROOT);
-        return new HubClient(URI.create(env.getOrDefault("HF_ENDPOINT", "https://huggingface.co")),
-                HubCache.fromEnvironment(env), offline.equals("1") || offline.equals("true") || offline.equals("yes"),
-                env.get("HF_TOKEN"), progress);
+        return new HubClient(
+                URI.create(env.getOrDefault("HF_ENDPOINT", "https://huggingface.co")),
+                HubCache.fromEnvironment(env),
+                offline.equals("1") || offline.equals("true") || offline.equals("yes"),
+                env.get("HF_TOKEN"),
+                progress);
     }
 
     /**
@@ -91,9 +94,13 @@ public final class HubClient {
     /** One file, from the cache or downloaded into it; returns its path in the snapshot folder. */
     public Path download(String repoId, String revision, String filename) {
         if (offline) {
-            return cached(repoId, revision, filename).orElseThrow(() -> new HubException(repoId + "/" + filename
-                    + " is not in the cache " + cache.root() + " and HF_HUB_OFFLINE is set, so nothing is downloaded;"
-                    + " download it on a machine with network (unset HF_HUB_OFFLINE) or copy the model folder there"));
+            return cached(repoId, revision, filename)
+                    .orElseThrow(
+                            () -> new HubException(
+                                    repoId + "/" + filename
+                                            + " is not in the cache " + cache.root()
+                                            + " and HF_HUB_OFFLINE is set, so nothing is downloaded;"
+                                            + " download it on a machine with network (unset HF_HUB_OFFLINE) or copy the model folder there"));
         }
         URI url = URI.create(endpoint + "/" + repoId + "/resolve/" + revision + "/" + filename);
         try {
@@ -106,9 +113,11 @@ public final class HubClient {
             cache.link(repoId, meta.commit(), filename, blob);
             return cache.snapshot(repoId, meta.commit()).resolve(filename);
         } catch (IOException e) {
-            throw new HubException("cannot download " + url + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "; check the network, or set HF_HUB_OFFLINE=1 to use the cache only", e);
+            throw new HubException(
+                    "cannot download " + url + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                            + "; check the network, or set HF_HUB_OFFLINE=1 to use the cache only",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("download of " + url + " was interrupted", e);
@@ -127,12 +136,17 @@ public final class HubClient {
         }
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            fetch(url, new Metadata("", digest == null ? target.getFileName().toString() : digest, -1), target,
+            fetch(
+                    url,
+                    new Metadata("", digest == null ? target.getFileName().toString() : digest, -1),
+                    target,
                     target.getFileName().toString());
             return target;
         } catch (IOException e) {
-            throw new HubException("cannot download " + url + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new HubException(
+                    "cannot download " + url + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("download of " + url + " was interrupted", e);
@@ -149,9 +163,12 @@ public final class HubClient {
     private record Metadata(String commit, String etag, long size) {}
 
     private Metadata head(URI url, String repoId, String filename) throws IOException, InterruptedException {
-        HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(20)).build();
-        HttpResponse<Void> r = noRedirects.send(request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpClient noRedirects = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+        HttpResponse<Void> r = noRedirects.send(
+                request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
         int status = r.statusCode();
         if (status == 404) {
@@ -165,13 +182,21 @@ public final class HubClient {
         if (status >= 400) {
             throw new HubException("the hub answered HTTP " + status + " for " + url);
         }
-        String etag = r.headers().firstValue("X-Linked-Etag").or(() -> r.headers().firstValue("ETag"))
-                .map(e -> e.replace("W/", "").replace("\"", "")).orElseThrow(() -> new HubException(
-                        "the hub sent no ETag for " + url + "; is HF_ENDPOINT a Hugging Face hub?"));
-        String commit = r.headers().firstValue("X-Repo-Commit").orElseThrow(() -> new HubException(
-                "the hub sent no X-Repo-Commit for " + url + "; is HF_ENDPOINT a Hugging Face hub?"));
-        long size = r.headers().firstValue("X-Linked-Size").or(() -> r.headers().firstValue("Content-Length"))
-                .map(Long::parseLong).orElse(-1L);
+        String etag = r.headers()
+                .firstValue("X-Linked-Etag")
+                .or(() -> r.headers().firstValue("ETag"))
+                .map(e -> e.replace("W/", "").replace("\"", ""))
+                .orElseThrow(() ->
+                        new HubException("the hub sent no ETag for " + url + "; is HF_ENDPOINT a Hugging Face hub?"));
+        String commit = r.headers()
+                .firstValue("X-Repo-Commit")
+                .orElseThrow(() -> new HubException(
+                        "the hub sent no X-Repo-Commit for " + url + "; is HF_ENDPOINT a Hugging Face hub?"));
+        long size = r.headers()
+                .firstValue("X-Linked-Size")
+                .or(() -> r.headers().firstValue("Content-Length"))
+                .map(Long::parseLong)
+                .orElse(-1L);
         return new Metadata(commit, etag, size);
     }
 
@@ -197,8 +222,10 @@ public final class HubClient {
             Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return;
         }
-        throw new HubException("download of " + url + " failed " + MAX_ATTEMPTS + " times; the partial file "
-                + partial + " is kept and the next attempt resumes it", last);
+        throw new HubException(
+                "download of " + url + " failed " + MAX_ATTEMPTS + " times; the partial file " + partial
+                        + " is kept and the next attempt resumes it",
+                last);
     }
 
     private void transfer(URI url, Path partial, long from, long total, String filename)
@@ -216,7 +243,10 @@ public final class HubClient {
         }
         long done = append ? from : 0;
         try (InputStream in = r.body();
-                OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                OutputStream out = Files.newOutputStream(
+                        partial,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buffer = new byte[1 << 16];
             int n;
@@ -244,7 +274,8 @@ public final class HubClient {
         if (etag.matches("[0-9a-f]{64}")) {
             actual = digest(file, "SHA-256", null);
         } else if (etag.matches("[0-9a-f]{40}")) {
-            actual = digest(file, "SHA-1", ("blob " + size + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            actual =
+                    digest(file, "SHA-1", ("blob " + size + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } else {
             return; // an etag that is no digest: the size check is all there is
         }
@@ -275,8 +306,8 @@ public final class HubClient {
     }
 
     private HttpRequest.Builder request(URI url) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30))
-                .header("User-Agent", "llm-blender-jvm");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).header("User-Agent", "llm-blender-jvm");
         if (token != null && !token.isBlank()) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -20,7 +20,10 @@ final class Checkpoints {
 
     static Path resource(String name) {
         try {
-            return Path.of(Checkpoints.class.getClassLoader().getResource("checkpoints/" + name).toURI());
+            return Path.of(Checkpoints.class
+                    .getClassLoader()
+                    .getResource("checkpoints/" + name)
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -74,9 +74,12 @@ class SafetensorsFileTest extends WithManager {
                 float[] b = brain.toFloatArray();
                 for (int i = 0; i < reference.length; i++) {
                     // Rounding to nearest: within half an ulp of the narrow format (10 and 7 mantissa bits).
-                    assertThat(Math.abs(h[i] - reference[i])).isLessThanOrEqualTo(Math.abs(reference[i]) * 0x1p-11f + 0x1p-25f);
+                    assertThat(Math.abs(h[i] - reference[i]))
+                            .isLessThanOrEqualTo(Math.abs(reference[i]) * 0x1p-11f + 0x1p-25f);
                     assertThat(Math.abs(b[i] - reference[i])).isLessThanOrEqualTo(Math.abs(reference[i]) * 0x1p-8f);
-                    assertThat(Float.floatToRawIntBits(b[i]) & 0xFFFF).as("bf16 keeps no low bits").isZero();
+                    assertThat(Float.floatToRawIntBits(b[i]) & 0xFFFF)
+                            .as("bf16 keeps no low bits")
+                            .isZero();
                 }
             }
         }
@@ -116,12 +119,34 @@ class SafetensorsFileTest extends WithManager {
         List<DynamicTest> tests = new ArrayList<>();
         int headerEnd = original.length - Checkpoints.data(original).length;
 
-        for (int cut : new int[] {0, 1, 7, 8, 9, 100, headerEnd / 2, headerEnd - 1, headerEnd, headerEnd + 1,
-                headerEnd + 1000, original.length / 2, original.length - 4, original.length - 1}) {
+        for (int cut : new int[] {
+            0,
+            1,
+            7,
+            8,
+            9,
+            100,
+            headerEnd / 2,
+            headerEnd - 1,
+            headerEnd,
+            headerEnd + 1,
+            headerEnd + 1000,
+            original.length / 2,
+            original.length - 4,
+            original.length - 1
+        }) {
             tests.add(corruption("truncated to " + cut + " bytes", Arrays.copyOf(original, cut), null));
         }
-        for (long length : new long[] {0, -1, Long.MAX_VALUE, original.length, original.length - 7,
-                SafetensorsFile.MAX_HEADER_BYTES + 1, headerEnd - 8 - 1, 3}) {
+        for (long length : new long[] {
+            0,
+            -1,
+            Long.MAX_VALUE,
+            original.length,
+            original.length - 7,
+            SafetensorsFile.MAX_HEADER_BYTES + 1,
+            headerEnd - 8 - 1,
+            3
+        }) {
             byte[] b = original.clone();
             ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
             tests.add(corruption("header length " + length, b, null));
@@ -129,20 +154,29 @@ class SafetensorsFileTest extends WithManager {
         byte[] data = Checkpoints.data(original);
         String headerText = Checkpoints.header(original).toString();
         tests.add(corruption("header is not JSON", Checkpoints.assemble(headerText.substring(1), data), null));
-        tests.add(corruption("header JSON cut short", Checkpoints.assemble(headerText.substring(0, headerText.length() - 1), data), null));
+        tests.add(corruption(
+                "header JSON cut short",
+                Checkpoints.assemble(headerText.substring(0, headerText.length() - 1), data),
+                null));
         tests.add(corruption("header is an array", Checkpoints.assemble("[" + headerText + "]", data), null));
         tests.add(corruption("header is a number", Checkpoints.assemble("42", data), null));
-        tests.add(corruption("duplicate key", Checkpoints.assemble(headerText.replace("\"head_layer.1.bias\"",
-                "\"head_layer.1.weight\""), data), null));
+        tests.add(corruption(
+                "duplicate key",
+                Checkpoints.assemble(headerText.replace("\"head_layer.1.bias\"", "\"head_layer.1.weight\""), data),
+                null));
         byte[] badUtf8 = Checkpoints.assemble(headerText, data);
         badUtf8[12] = (byte) 0xC3;
         badUtf8[13] = (byte) 0x28;
         tests.add(corruption("header is not UTF-8", badUtf8, null));
         tests.add(corruption("__metadata__ not an object", edited(original, h -> h.put("__metadata__", 5)), null));
-        tests.add(corruption("__metadata__ value not a string",
-                edited(original, h -> ((ObjectNode) h.get("__metadata__")).put("format", 1)), null));
+        tests.add(corruption(
+                "__metadata__ value not a string",
+                edited(original, h -> ((ObjectNode) h.get("__metadata__")).put("format", 1)),
+                null));
 
-        for (String key : List.of("head_layer.1.weight", "pretrained_model.embeddings.LayerNorm.bias",
+        for (String key : List.of(
+                "head_layer.1.weight",
+                "pretrained_model.embeddings.LayerNorm.bias",
                 "pretrained_model.encoder.layer.1.output.dense.weight")) {
             tests.add(mutation(original, key, "entry is a string", (h, e) -> h.put(key, "oops")));
             tests.add(mutation(original, key, "unknown dtype", (h, e) -> e.put("dtype", "F33")));
@@ -152,8 +186,10 @@ class SafetensorsFileTest extends WithManager {
             tests.add(mutation(original, key, "shape missing", (h, e) -> e.remove("shape")));
             tests.add(mutation(original, key, "shape a string", (h, e) -> e.put("shape", "64")));
             tests.add(mutation(original, key, "negative dimension", (h, e) -> ((ArrayNode) e.get("shape")).set(0, -1)));
-            tests.add(mutation(original, key, "fractional dimension", (h, e) -> ((ArrayNode) e.get("shape")).set(0, 1.5)));
-            tests.add(mutation(original, key, "dimension too large", (h, e) -> ((ArrayNode) e.get("shape")).set(0, 1L << 62)));
+            tests.add(mutation(
+                    original, key, "fractional dimension", (h, e) -> ((ArrayNode) e.get("shape")).set(0, 1.5)));
+            tests.add(mutation(
+                    original, key, "dimension too large", (h, e) -> ((ArrayNode) e.get("shape")).set(0, 1L << 62)));
             tests.add(mutation(original, key, "extra dimension", (h, e) -> ((ArrayNode) e.get("shape")).add(2)));
             tests.add(mutation(original, key, "offsets missing", (h, e) -> e.remove("data_offsets")));
             tests.add(mutation(original, key, "three offsets", (h, e) -> ((ArrayNode) e.get("data_offsets")).add(0)));
@@ -169,8 +205,10 @@ class SafetensorsFileTest extends WithManager {
                 o.set(1, data.length + len);
                 o.set(0, data.length);
             }));
-            tests.add(mutation(original, key, "negative begin", (h, e) -> ((ArrayNode) e.get("data_offsets")).set(0, -4)));
-            tests.add(mutation(original, key, "offsets as floats", (h, e) -> ((ArrayNode) e.get("data_offsets")).set(0, 0.5)));
+            tests.add(mutation(
+                    original, key, "negative begin", (h, e) -> ((ArrayNode) e.get("data_offsets")).set(0, -4)));
+            tests.add(mutation(
+                    original, key, "offsets as floats", (h, e) -> ((ArrayNode) e.get("data_offsets")).set(0, 0.5)));
             tests.add(mutation(original, key, "overlaps another tensor", (h, e) -> {
                 // shift this tensor's range by 4 bytes, keeping its length: it now overlaps a neighbour
                 ArrayNode o = (ArrayNode) e.get("data_offsets");
@@ -224,7 +262,8 @@ class SafetensorsFileTest extends WithManager {
         });
     }
 
-    private DynamicTest mutation(byte[] original, String key, String what, java.util.function.BiConsumer<ObjectNode, ObjectNode> edit) {
+    private DynamicTest mutation(
+            byte[] original, String key, String what, java.util.function.BiConsumer<ObjectNode, ObjectNode> edit) {
         byte[] content = edited(original, h -> edit.accept(h, (ObjectNode) h.get(key)));
         return corruption(key + ": " + what, content, key);
     }

@@ -19,9 +19,11 @@ class ShardedCheckpointTest extends WithManager {
         try (TensorSource sharded = TensorSource.open(index);
                 TensorSource whole = TensorSource.open(Checkpoints.resource("model.safetensors"))) {
             assertThat(sharded).isInstanceOf(ShardedCheckpoint.class);
-            assertThat(sharded.tensors().keySet()).containsExactlyInAnyOrderElementsOf(whole.tensors().keySet());
+            assertThat(sharded.tensors().keySet())
+                    .containsExactlyInAnyOrderElementsOf(whole.tensors().keySet());
             for (String key : whole.tensors().keySet()) {
-                assertThat(sharded.load(key, manager).toFloatArray()).containsExactly(whole.load(key, manager).toFloatArray());
+                assertThat(sharded.load(key, manager).toFloatArray())
+                        .containsExactly(whole.load(key, manager).toFloatArray());
             }
         }
     }
@@ -31,7 +33,8 @@ class ShardedCheckpointTest extends WithManager {
         // given an index that maps a head tensor (in shard 1) to shard 2
         Path index = split(tmp, "part%d.safetensors");
         String text = Files.readString(index);
-        String moved = text.replace("\"head_layer.4.weight\":\"part1.safetensors\"", "\"head_layer.4.weight\":\"part2.safetensors\"");
+        String moved = text.replace(
+                "\"head_layer.4.weight\":\"part1.safetensors\"", "\"head_layer.4.weight\":\"part2.safetensors\"");
         assertThat(moved).isNotEqualTo(text);
         Files.writeString(index, moved);
         // then
@@ -85,6 +88,7 @@ class ShardedCheckpointTest extends WithManager {
         ObjectNode index = Checkpoints.JSON.createObjectNode();
         index.putObject("metadata").put("total_size", data.length);
         index.set("weight_map", map);
-        return Checkpoints.write(dir, "model.safetensors.index.json", index.toString().getBytes());
+        return Checkpoints.write(
+                dir, "model.safetensors.index.json", index.toString().getBytes());
     }
 }

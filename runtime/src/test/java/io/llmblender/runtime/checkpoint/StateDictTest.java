@@ -12,7 +12,9 @@ class StateDictTest extends WithManager {
     void taking_every_tensor_with_its_shape_finishes_cleanly() {
         try (TensorSource source = TensorSource.open(Checkpoints.resource("model.safetensors"))) {
             StateDict weights = new StateDict(source, manager, "config.json");
-            source.tensors().values().forEach(t -> weights.take(t.key(), t.shape().getShape()));
+            source.tensors()
+                    .values()
+                    .forEach(t -> weights.take(t.key(), t.shape().getShape()));
             weights.finish();
         }
     }
@@ -23,12 +25,14 @@ class StateDictTest extends WithManager {
         byte[] original = Checkpoints.bytes(Checkpoints.resource("model.safetensors"));
         ObjectNode header = Checkpoints.header(original);
         header.set("head_layer.9.weight", header.remove("head_layer.4.weight"));
-        Path file = Checkpoints.write(tmp, "renamed.safetensors",
-                Checkpoints.assemble(header.toString(), Checkpoints.data(original)));
+        Path file = Checkpoints.write(
+                tmp, "renamed.safetensors", Checkpoints.assemble(header.toString(), Checkpoints.data(original)));
         try (TensorSource source = TensorSource.open(file)) {
             StateDict weights = new StateDict(source, manager, "config.json");
             // when the architecture takes every original key, one of them with another shape
-            for (TensorInfo t : TensorSource.open(Checkpoints.resource("model.safetensors")).tensors().values()) {
+            for (TensorInfo t : TensorSource.open(Checkpoints.resource("model.safetensors"))
+                    .tensors()
+                    .values()) {
                 if (t.key().equals("head_layer.1.bias")) {
                     weights.take(t.key(), 32);
                 } else {
@@ -66,7 +70,10 @@ class StateDictTest extends WithManager {
                     .filter(t -> !t.key().endsWith("position_ids"))
                     .forEach(t -> weights.take(t.key(), t.shape().getShape()));
             weights.finish();
-            assertThat(source.tensors().get("pretrained_model.embeddings.position_ids").dtype()).isEqualTo(DType.I64);
+            assertThat(source.tensors()
+                            .get("pretrained_model.embeddings.position_ids")
+                            .dtype())
+                    .isEqualTo(DType.I64);
         }
     }
 }

@@ -22,10 +22,13 @@ class TorchCheckpointTest extends WithManager {
         try (TensorSource bin = TensorSource.open(Checkpoints.resource("pytorch_model.bin"));
                 TensorSource st = TensorSource.open(Checkpoints.resource("model.safetensors"))) {
             assertThat(bin).isInstanceOf(TorchCheckpoint.class);
-            assertThat(bin.tensors().keySet()).containsExactlyInAnyOrderElementsOf(st.tensors().keySet());
+            assertThat(bin.tensors().keySet())
+                    .containsExactlyInAnyOrderElementsOf(st.tensors().keySet());
             for (String key : st.tensors().keySet()) {
                 assertThat(bin.tensors().get(key)).isEqualTo(st.tensors().get(key));
-                assertThat(bin.load(key, manager).toFloatArray()).as(key).containsExactly(st.load(key, manager).toFloatArray());
+                assertThat(bin.load(key, manager).toFloatArray())
+                        .as(key)
+                        .containsExactly(st.load(key, manager).toFloatArray());
             }
         }
     }
@@ -33,7 +36,8 @@ class TorchCheckpointTest extends WithManager {
     @Test
     void the_zip_top_folder_may_have_any_name() throws IOException {
         // given the same checkpoint re-zipped under another top folder (torch names it after the file's stem)
-        Path renamed = rezip(Checkpoints.resource("pytorch_model.bin"), tmp.resolve("renamed.bin"), "something_else/", null);
+        Path renamed =
+                rezip(Checkpoints.resource("pytorch_model.bin"), tmp.resolve("renamed.bin"), "something_else/", null);
         // then it reads the same
         try (TensorSource bin = TensorSource.open(renamed);
                 TensorSource st = TensorSource.open(Checkpoints.resource("model.safetensors"))) {
@@ -99,7 +103,8 @@ class TorchCheckpointTest extends WithManager {
         byte[] pickle = pickleOf(Checkpoints.resource("pytorch_model.bin"));
         for (int cut : new int[] {0, 1, 2, 10, pickle.length / 2, pickle.length - 1}) {
             byte[] truncated = java.util.Arrays.copyOf(pickle, cut);
-            Path file = rezip(Checkpoints.resource("pytorch_model.bin"), tmp.resolve("cut" + cut + ".bin"), "a/", truncated);
+            Path file = rezip(
+                    Checkpoints.resource("pytorch_model.bin"), tmp.resolve("cut" + cut + ".bin"), "a/", truncated);
             assertThatThrownBy(() -> TensorSource.open(file))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageStartingWith(file.toString());
@@ -160,7 +165,10 @@ class TorchCheckpointTest extends WithManager {
 
     private static byte[] pickleOf(Path bin) throws IOException {
         try (ZipFile in = new ZipFile(bin.toFile())) {
-            ZipEntry e = Collections.list(in.entries()).stream().filter(x -> x.getName().endsWith("/data.pkl")).findFirst().orElseThrow();
+            ZipEntry e = Collections.list(in.entries()).stream()
+                    .filter(x -> x.getName().endsWith("/data.pkl"))
+                    .findFirst()
+                    .orElseThrow();
             try (InputStream s = in.getInputStream(e)) {
                 return s.readAllBytes();
             }

@@ -84,9 +84,14 @@ class HubClientTest {
             }
             int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-.*", "$1"));
             if (from > 0) {
-                ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+                ex.getResponseHeaders()
+                        .add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
             }
-            send(ex, from > 0 ? 206 : 200, java.util.Arrays.copyOfRange(body, from, body.length), head,
+            send(
+                    ex,
+                    from > 0 ? 206 : 200,
+                    java.util.Arrays.copyOfRange(body, from, body.length),
+                    head,
                     dropNextTransferAfter.getAndSet(-1));
         } else {
             send(ex, 404, "Entry not found".getBytes(StandardCharsets.UTF_8), head, 0);
@@ -118,7 +123,8 @@ class HubClientTest {
     @Test
     void files_land_in_the_hub_cache_layout_once() throws IOException {
         // when
-        Path folder = client(false, HubClient.Progress.NONE).snapshot(REPO, "main", List.of("config.json", "model.safetensors"));
+        Path folder = client(false, HubClient.Progress.NONE)
+                .snapshot(REPO, "main", List.of("config.json", "model.safetensors"));
         // then the snapshot holds both files, linked to blobs named by their etag, and refs/main holds the commit
         HubCache cache = new HubCache(tmp.resolve("hub"));
         assertThat(folder).isEqualTo(cache.snapshot(REPO, COMMIT));
@@ -180,7 +186,9 @@ class HubClientTest {
     void the_environment_picks_endpoint_cache_and_offline_mode() {
         HubCache cache = HubCache.fromEnvironment(Map.of("HF_HOME", "/data/hf"));
         assertThat(cache.root()).isEqualTo(Path.of("/data/hf/hub"));
-        assertThat(HubCache.fromEnvironment(Map.of("HF_HOME", "/a", "HF_HUB_CACHE", "/b")).root()).isEqualTo(Path.of("/b"));
+        assertThat(HubCache.fromEnvironment(Map.of("HF_HOME", "/a", "HF_HUB_CACHE", "/b"))
+                        .root())
+                .isEqualTo(Path.of("/b"));
     }
 
     @Test
@@ -188,8 +196,11 @@ class HubClientTest {
         StringWriter sink = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(sink), "model.safetensors", true, () -> 0L);
         String line = bar.line(50L << 20, 100L << 20, 4.0);
-        assertThat(line).contains("[############............]").contains("50.0 MiB / 100.0 MiB")
-                .contains("12.5 MiB/s").contains("ETA 4s");
+        assertThat(line)
+                .contains("[############............]")
+                .contains("50.0 MiB / 100.0 MiB")
+                .contains("12.5 MiB/s")
+                .contains("ETA 4s");
     }
 
     static String sha256(byte[] b) {
