@@ -10,9 +10,12 @@ import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.orchestrator.BlendPolicy;
 import io.llmblender.orchestrator.Blender;
-import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranker;
+import io.llmblender.ranker.RankingModel;
+import io.llmblender.ranker.RankingModels;
+import io.llmblender.ranker.Strategy;
 import io.llmblender.ranker.consensus.ConsensusRanker;
+import io.llmblender.ranker.select.RankingSelector;
 import io.llmblender.runtime.hub.HubClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,8 +75,9 @@ public final class Ensembles implements AutoCloseable {
             members.put(m.name(), Members.build(m, System.getenv(), config));
         }
         List<AutoCloseable> owned = new ArrayList<>();
-        Ranker ranker =
-                c.rankerType().equals("pairrm") ? own(PairRanker.load(c.rankerModel()), owned) : new ConsensusRanker();
+        Strategy strategy = Strategy.fromName(c.rankerStrategy());
+        RankingModel model = c.rankerType().equals("pairrm") ? own(RankingModels.load(c.rankerModel()), owned) : null;
+        Ranker ranker = model != null ? model : new ConsensusRanker();
         Fuser fuser = switch (c.fuserType()) {
             case "genfuser" ->
                 own(
@@ -87,14 +91,11 @@ public final class Ensembles implements AutoCloseable {
             default -> null;
         };
         Blender.Builder b = Blender.builder()
-                .ranker(ranker)
+                .selector(model != null ? model.selector(strategy) : new RankingSelector(ranker))
                 .fuser(fuser)
                 .topK(c.topK())
                 .deadline(c.deadline())
                 .policy(BlendPolicy.valueOf(c.policy().toUpperCase().replace('-', '_')));
-        if (c.rankerStrategy().equals("bubble")) {
-            b.bubble(7L);
-        }
         if (c.quorum() != Integer.MAX_VALUE) {
             b.quorum(c.quorum());
         }
@@ -116,7 +117,7 @@ public final class Ensembles implements AutoCloseable {
                     .asText());
         }
         List<AutoCloseable> owned = new ArrayList<>();
-        Ranker ranker = model == null ? new ConsensusRanker() : own(PairRanker.load(model), owned);
+        Ranker ranker = model == null ? new ConsensusRanker() : own(RankingModels.load(model), owned);
         Blender.Builder b = Blender.builder().ranker(ranker);
         for (String m : DEMO_MODELS) {
             b.member(

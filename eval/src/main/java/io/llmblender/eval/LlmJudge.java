@@ -4,6 +4,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.llmblender.eval.data.PairwiseItem;
+import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
 import java.util.List;
@@ -71,7 +72,9 @@ public final class LlmJudge implements PairwiseJudge, Ranker {
     }
 
     @Override
-    public Ranking rank(String input, List<String> candidates) {
+    public Ranking rank(Item item) {
+        String input = item.source();
+        List<String> candidates = item.candidates();
         int c = candidates.size();
         float[] wins = new float[c];
         float[][] matrix = new float[c][c];

@@ -2,7 +2,9 @@ package io.llmblender.eval;
 
 import io.llmblender.eval.data.PairwiseItem;
 import io.llmblender.ranker.CompareMode;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Comparison;
+import io.llmblender.ranker.Item;
+import io.llmblender.ranker.PairScorer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,7 +28,7 @@ public final class PairLogits {
      * @param cache where logits are kept between runs, or null to compute them all
      */
     public static float[] compare(
-            PairRanker ranker,
+            PairScorer ranker,
             String model,
             List<PairwiseItem> items,
             CompareMode mode,
@@ -47,17 +49,17 @@ public final class PairLogits {
         if (missing.isEmpty()) {
             return logits;
         }
-        List<PairRanker.Item> pairs = new ArrayList<>();
+        List<Item> pairs = new ArrayList<>();
         for (int i : missing) {
             PairwiseItem it = items.get(i);
-            pairs.add(new PairRanker.Item(it.prompt(), swapped ? List.of(it.b(), it.a()) : List.of(it.a(), it.b())));
+            pairs.add(new Item(it.prompt(), swapped ? List.of(it.b(), it.a()) : List.of(it.a(), it.b())));
         }
-        float[] computed = ranker.compare(pairs, mode);
-        for (int j = 0; j < computed.length; j++) {
+        List<Comparison> computed = ranker.compare(pairs, mode);
+        for (int j = 0; j < computed.size(); j++) {
             int i = missing.get(j);
-            logits[i] = computed[j];
+            logits[i] = computed.get(j).logit();
             if (cache != null) {
-                cache.put(keys[i], computed[j]);
+                cache.put(keys[i], logits[i]);
             }
         }
         return logits;

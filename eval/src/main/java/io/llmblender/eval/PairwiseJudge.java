@@ -2,7 +2,7 @@ package io.llmblender.eval;
 
 import io.llmblender.eval.data.PairwiseItem;
 import io.llmblender.ranker.CompareMode;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.PairScorer;
 import java.util.List;
 
 /**
@@ -17,12 +17,12 @@ public interface PairwiseJudge {
      * PairRM as a judge: one pass per order, {@code f(first, second) > 0} means the first is better (PairRM never
      * says tie). Verdicts come in batches so the model packs its forward passes.
      */
-    static PairwiseJudge pairRm(PairRanker ranker) {
+    static PairwiseJudge pairRm(PairScorer ranker) {
         return pairRm(ranker, "", null);
     }
 
     /** As above, reusing the logits an earlier run stored in {@code cache} under {@code model} (see {@link PairLogits}). */
-    static PairwiseJudge pairRm(PairRanker ranker, String model, ResultCache cache) {
+    static PairwiseJudge pairRm(PairScorer ranker, String model, ResultCache cache) {
         return (items, swapped) -> {
             return verdicts(PairLogits.compare(ranker, model, items, CompareMode.A_B, swapped, cache));
         };

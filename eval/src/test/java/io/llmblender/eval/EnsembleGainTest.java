@@ -57,7 +57,10 @@ class EnsembleGainTest {
         SelectorRun.Result r = SelectorRun.run(
                 ae,
                 pool,
-                Map.of("first", (input, c) -> io.llmblender.ranker.Ranking.of(c, firstBest(c.size()), new float[0][])),
+                Map.<String, io.llmblender.ranker.Ranker>of(
+                        "first",
+                        item -> io.llmblender.ranker.Ranking.of(
+                                item.candidates(), firstBest(item.size()), new float[0][])),
                 40,
                 7L,
                 (d, t) -> {});

@@ -27,11 +27,11 @@ class PairLogitsTest {
         Path file = tmp.resolve("cache/agreement.jsonl");
         AtomicInteger rows = new AtomicInteger();
         try (PairRanker model = PairRanker.load(MODEL.toString())) {
-            PairRanker counted = model.withProgress((done, total) -> {
+            PairRanker counted = model.withOptions(model.options().withProgress((done, total) -> {
                 if (done == total) {
                     rows.addAndGet(total);
                 }
-            });
+            }));
             // what the two runs compute: the first two items in one batch, the third in a batch of its own (batch
             // composition moves float sums in the last bit, so the expectation is built the same way)
             float[] firstTwo = PairLogits.compare(model, "", items.subList(0, 2), CompareMode.A_B, true, null);

@@ -11,10 +11,12 @@ import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.adapters.guard.GuardedChatModel;
 import io.llmblender.fuser.Fuser;
 import io.llmblender.fuser.FusionRequest;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
-import io.llmblender.ranker.select.BubbleSelection;
+import io.llmblender.ranker.Selection;
+import io.llmblender.ranker.Selector;
+import io.llmblender.ranker.select.RankingSelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -58,13 +59,12 @@ public final class Blender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Blender.class);
 
     private final Map<String, GuardedChatModel> members;
-    private final Ranker ranker;
+    private final Selector selector;
     private final Fuser fuser;
     private final int topK;
     private final BlendPolicy policy;
     private final int quorum;
     private final Duration deadline;
-    private final Long bubbleSeed;
     private final ExecutorService fanOut;
     private final ExecutorService attempts;
 
@@ -78,13 +78,12 @@ public final class Blender implements AutoCloseable {
                         ? g
                         : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attempts)));
         this.members = guarded;
-        this.ranker = b.ranker;
+        this.selector = b.selector;
         this.fuser = b.fuser;
         this.topK = b.topK;
         this.policy = b.policy != null ? b.policy : b.fuser != null ? BlendPolicy.RANK_AND_FUSE : BlendPolicy.RANK_ONLY;
         this.quorum = b.quorum;
         this.deadline = b.deadline;
-        this.bubbleSeed = b.bubbleSeed;
     }
 
     public static Builder builder() {
@@ -134,40 +133,34 @@ public final class Blender implements AutoCloseable {
         Map<String, Integer> ranks = new LinkedHashMap<>();
         List<MemberOutcome.Answered> ordered = answers;
         long rankStart = System.nanoTime();
-        if (answers.size() > 1 && bubbleSeed != null && ranker instanceof PairRanker pairRm) {
-            // bubble selection: 2·(n−1) comparisons find the best; the trace gets the winner's rank only
+        if (answers.size() > 1) {
             try {
-                BubbleSelection.Result b = pairRm.bestOfN(
-                                List.of(new PairRanker.Item(
-                                        instruction,
-                                        input,
-                                        answers.stream()
-                                                .map(MemberOutcome.Answered::text)
-                                                .toList())),
-                                List.of(PairRanker.shuffled(answers.size(), new SplittableRandom(bubbleSeed))))
-                        .get(0);
-                ranks.put(answers.get(b.winner()).member(), 1);
+                List<String> texts =
+                        answers.stream().map(MemberOutcome.Answered::text).toList();
+                int k = policy == BlendPolicy.RANK_AND_FUSE && fuser != null ? topK : 1;
+                Selection selection = selector.select(new Item(instruction, input, texts), k);
                 List<MemberOutcome.Answered> sorted = new ArrayList<>();
-                sorted.add(answers.get(b.winner()));
-                b.eliminatedInOrder().forEach(i -> sorted.add(answers.get(i)));
-                ordered = sorted; // winner first; the rest in elimination order, which is not a ranking
-            } catch (RuntimeException e) {
-                LOG.warn("ranking failed, returning the first answer: {}", e.toString());
-                notes.add("ranking failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); returned the first answer in member order");
-            }
-        } else if (answers.size() > 1) {
-            try {
-                Ranking ranking = ranker.rank(
-                        (instruction == null ? "" : instruction) + input,
-                        answers.stream().map(MemberOutcome.Answered::text).toList());
-                for (int i = 0; i < answers.size(); i++) {
-                    scores.put(answers.get(i).member(), ranking.scores()[i]);
-                    ranks.put(answers.get(i).member(), ranking.ranks()[i]);
-                }
-                List<MemberOutcome.Answered> sorted = new ArrayList<>();
-                for (int i : ranking.order()) {
-                    sorted.add(answers.get(i));
+                if (selection.ranking() != null) {
+                    Ranking ranking = selection.ranking();
+                    for (int i = 0; i < answers.size(); i++) {
+                        scores.put(answers.get(i).member(), ranking.scores()[i]);
+                        ranks.put(answers.get(i).member(), ranking.ranks()[i]);
+                    }
+                    for (int i : ranking.order()) {
+                        sorted.add(answers.get(i));
+                    }
+                } else {
+                    // a selection strategy places only its best K; the rest follow in member order, unranked
+                    for (int place = 0; place < selection.best().size(); place++) {
+                        int i = selection.best().get(place);
+                        ranks.put(answers.get(i).member(), place + 1);
+                        sorted.add(answers.get(i));
+                    }
+                    for (MemberOutcome.Answered a : answers) {
+                        if (!sorted.contains(a)) {
+                            sorted.add(a);
+                        }
+                    }
                 }
                 ordered = sorted;
             } catch (RuntimeException e) {
@@ -341,13 +334,12 @@ public final class Blender implements AutoCloseable {
         private final Map<String, ChatModel> members = new LinkedHashMap<>();
         private final Map<String, GuardConfig> guards = new HashMap<>();
         private GuardConfig guard = GuardConfig.defaults();
-        private Ranker ranker;
+        private Selector selector;
         private Fuser fuser;
         private int topK = RankAndFuse.DEFAULT_TOP_K;
         private BlendPolicy policy;
         private int quorum = Integer.MAX_VALUE;
         private Duration deadline = Duration.ofSeconds(120);
-        private Long bubbleSeed;
 
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
@@ -369,8 +361,18 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
+        /** Ranks the answers fully with {@code r} (the full strategy); the trace gets every score and rank. */
         public Builder ranker(Ranker r) {
-            this.ranker = r;
+            this.selector = r == null ? null : new RankingSelector(r);
+            return this;
+        }
+
+        /**
+         * Picks the best answer (or the top-K to fuse) with {@code s}, e.g. {@code pairRm.selector(Strategy.BUBBLE)}:
+         * 2·(n−1) comparisons instead of n·(n−1). Replaces {@link #ranker}.
+         */
+        public Builder selector(Selector s) {
+            this.selector = s;
             return this;
         }
 
@@ -401,27 +403,17 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Selects the best answer by PairRM bubble selection (2·(n−1) comparisons instead of n·(n−1)) from a
-         * starting order drawn with {@code seed}; needs a {@code PairRanker} and a policy that keeps one answer.
-         */
-        public Builder bubble(long seed) {
-            this.bubbleSeed = seed;
-            return this;
-        }
-
         public Blender build() {
             List<String> problems = new ArrayList<>();
-            if (bubbleSeed != null && !(ranker instanceof PairRanker)) {
-                problems.add("bubble selection needs a PairRanker as the ranker");
-            }
-            if (bubbleSeed != null && (policy == BlendPolicy.RANK_AND_FUSE || (policy == null && fuser != null))) {
-                problems.add("bubble selection finds only the best answer; rank-and-fuse needs a full ranking");
+            boolean fusing = policy == BlendPolicy.RANK_AND_FUSE || (policy == null && fuser != null);
+            if (selector != null && fusing && topK > selector.maxK()) {
+                problems.add("the selector finds only the best " + selector.maxK() + " answer(s) (bubble, knockout);"
+                        + " rank-and-fuse of top " + topK + " needs the full or top-k strategy");
             }
             if (members.isEmpty()) {
                 problems.add("no members: add at least one with member(name, chatModel)");
             }
-            if (ranker == null) {
+            if (selector == null) {
                 problems.add("no ranker: set one with ranker(...), e.g. PairRanker.load(\"llm-blender/PairRM-hf\") or"
                         + " the offline ConsensusRanker");
             }

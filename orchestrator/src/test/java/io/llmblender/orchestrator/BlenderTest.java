@@ -7,7 +7,7 @@ import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.fuser.FusionResult;
 import io.llmblender.orchestrator.OpenAiLoopback.Reply;
 import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.Ranking;
+import io.llmblender.ranker.Strategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +20,7 @@ import org.junit.jupiter.api.Test;
  * time the other members' answers arrive and the trace records the failure.
  */
 class BlenderTest {
-    /** Longer answers rank higher: enough to see the ranking at work without a model. */
-    static final Ranker BY_LENGTH = (input, candidates) -> {
-        float[] s = new float[candidates.size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = candidates.get(i).length();
-        }
-        return Ranking.of(candidates, s, new float[0][]);
-    };
+    static final Ranker BY_LENGTH = TestRankers.BY_LENGTH;
 
     static final GuardConfig FAST =
             GuardConfig.defaults().withTimeout(Duration.ofMillis(1500)).withRetries(3, Duration.ofMillis(10));
@@ -194,7 +187,7 @@ class BlenderTest {
     void a_failing_ranker_degrades_to_the_first_answer_and_keeps_every_answer() {
         providers.script("a", Reply.answer("first"));
         providers.script("b", Reply.answer("second, longer"));
-        Ranker broken = (input, candidates) -> {
+        Ranker broken = item -> {
             throw new IllegalArgumentException("ranker exploded");
         };
         try (Blender blender = Blender.builder()
@@ -211,40 +204,38 @@ class BlenderTest {
     }
 
     @Test
-    void bubble_selection_with_pairrm_returns_the_bubble_winner() {
-        java.nio.file.Path folder = java.nio.file.Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
-                .toAbsolutePath()
-                .normalize();
+    void a_selector_picks_the_best_answer_in_two_rows_per_duel() {
+        // given four members and a scorer that prefers the longer answer (a consistent preference)
         List<String> texts = List.of("get out!", "hi! I am fine, thanks!", "bye!", "hello there");
         for (int i = 0; i < texts.size(); i++) {
             providers.script("m" + i, Reply.answer(texts.get(i)));
         }
-        try (io.llmblender.ranker.PairRanker pairRm = io.llmblender.ranker.PairRanker.load(folder);
-                Blender blender = Blender.builder()
-                        .ranker(pairRm)
-                        .guard(FAST)
-                        .bubble(5L)
-                        .member("m0", providers.model("m0"))
-                        .member("m1", providers.model("m1"))
-                        .member("m2", providers.model("m2"))
-                        .member("m3", providers.model("m3"))
-                        .build()) {
-            BlendResult r = blender.blend("hello, how are you!");
-            int winner = pairRm.bestOfN(
-                            List.of(new io.llmblender.ranker.PairRanker.Item("hello, how are you!", texts)),
-                            List.of(io.llmblender.ranker.PairRanker.shuffled(4, new java.util.SplittableRandom(5L))))
-                    .get(0)
-                    .winner();
-            assertThat(r.answer()).isEqualTo(texts.get(winner));
-            assertThat(r.trace().chosen()).contains("m" + winner);
-            assertThat(r.trace().ranks()).containsExactly(Map.entry("m" + winner, 1));
+        TestRankers.LongerIsBetter scorer = new TestRankers.LongerIsBetter();
+        for (Strategy strategy : List.of(Strategy.BUBBLE, Strategy.KNOCKOUT)) {
+            scorer.rows.set(0);
+            try (Blender blender = Blender.builder()
+                    .selector(strategy.selector(null, scorer, 5L))
+                    .guard(FAST)
+                    .member("m0", providers.model("m0"))
+                    .member("m1", providers.model("m1"))
+                    .member("m2", providers.model("m2"))
+                    .member("m3", providers.model("m3"))
+                    .build()) {
+                // when
+                BlendResult r = blender.blend("hello, how are you!");
+                // then the longest answer (m1) wins, with 2·(n−1) pair rows, and only the winner is ranked
+                assertThat(r.answer()).as(strategy.name()).isEqualTo("hi! I am fine, thanks!");
+                assertThat(r.trace().chosen()).contains("m1");
+                assertThat(r.trace().ranks()).containsExactly(Map.entry("m1", 1));
+                assertThat(scorer.rows.get()).isEqualTo(2 * (4 - 1));
+            }
         }
         assertThatThrownBy(() -> Blender.builder()
-                        .ranker(BY_LENGTH)
-                        .bubble(1L)
+                        .selector(Strategy.BUBBLE.selector(null, scorer, 1L))
+                        .fuser(request -> new io.llmblender.fuser.FusionResult("x", 1, Duration.ZERO, "test"))
                         .member("x", providers.model("m0"))
                         .build())
-                .hasMessageContaining("bubble selection needs a PairRanker");
+                .hasMessageContaining("rank-and-fuse of top 3 needs the full or top-k strategy");
     }
 
     @Test

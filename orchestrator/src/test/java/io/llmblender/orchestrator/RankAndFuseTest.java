@@ -19,10 +19,7 @@ class RankAndFuseTest {
         // given a ranker that scores by length (ties between "bb" and "cc" keep their order) and a recording fuser
         List<FusionRequest> seen = new ArrayList<>();
         RankAndFuse blend = new RankAndFuse(
-                (input, candidates) -> Ranking.of(
-                        candidates,
-                        toFloats(candidates.stream().mapToDouble(String::length).toArray()),
-                        new float[0][]),
+                TestRankers.BY_LENGTH,
                 request -> {
                     seen.add(request);
                     return new FusionResult(String.join("+", request.candidates()), 1, Duration.ZERO, "test");

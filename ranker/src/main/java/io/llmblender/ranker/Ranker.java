@@ -1,5 +1,6 @@
 package io.llmblender.ranker;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -7,12 +8,41 @@ import java.util.List;
  *
  * <pre>{@code
  * Ranker ranker = PairRanker.load(Path.of("models/PairRM-hf"));
- * List<String> top2 = ranker.topK("What is 2+2?", List.of("4", "5", "four"), 2);
+ * Ranking r = ranker.rank(new Item("What is 2+2?", List.of("4", "5", "four")));
+ * List<String> top2 = r.best(2);
+ * Ranking chats = ranker.rankConversations(List.of(conversationA, conversationB, conversationC));
  * }</pre>
+ *
+ * <p>Python: {@code Blender.rank(inputs, candidates, instructions, return_scores)}.
  */
 public interface Ranker {
-    Ranking rank(String input, List<String> candidates);
+    /** The candidates of {@code item}, scored and ranked (1 = best). */
+    Ranking rank(Item item);
 
+    /** {@link #rank(Item)} of an input without instruction. */
+    default Ranking rank(String input, List<String> candidates) {
+        return rank(new Item(input, candidates));
+    }
+
+    /** Many inputs; implementations that batch across inputs override this. */
+    default List<Ranking> rank(List<Item> items) {
+        List<Ranking> out = new ArrayList<>(items.size());
+        for (Item item : items) {
+            out.add(rank(item));
+        }
+        return out;
+    }
+
+    /**
+     * Orders multi-turn conversations that share their user turns and differ in the assistant's (spec §2.8), as
+     * {@code compare_conversations} lays them out: the user turns become the input, each conversation's
+     * assistant turns its candidate.
+     */
+    default Ranking rankConversations(List<List<Turn>> conversations) {
+        return rank(Conversations.item(conversations));
+    }
+
+    /** The best {@code k} candidates, best first. */
     default List<String> topK(String input, List<String> candidates, int k) {
         return rank(input, candidates).best(k);
     }

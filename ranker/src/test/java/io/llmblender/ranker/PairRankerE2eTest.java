@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmblender.ranker.PairRanker.Item;
-import io.llmblender.ranker.PairRanker.ReferenceMode;
 import io.llmblender.ranker.pairrm.PairEncoder;
 import io.llmblender.ranker.pairrm.PairEncoder.BudgetRule;
 import io.llmblender.ranker.pairrm.PairEncoder.Limits;
+import io.llmblender.ranker.pairrm.PairRm;
 import io.llmblender.ranker.pairrm.PairRmFixture;
 import io.llmblender.ranker.select.Aggregation;
 import io.llmblender.ranker.select.BubbleSelection;
@@ -64,10 +63,48 @@ class PairRankerE2eTest {
                         || c.path("candidate_max_length").isMissingNode()
                 ? 412
                 : c.get("candidate_max_length").asInt();
-        return ranker.withLimits(new Limits(s, cm))
+        return ranker.withOptions(ranker.options()
+                .withLimits(new Limits(s, cm))
                 .withBudget(
                         batched ? BudgetRule.BATCH : BudgetRule.PER_EXAMPLE,
-                        batched ? c.get("batch_size").asInt() : 1);
+                        batched ? c.get("batch_size").asInt() : 1));
+    }
+
+    /**
+     * The {@code encoding} block of a case (one entry per input): source ids and length, candidate budget,
+     * candidate ids and lengths, as the reference's collator built them, against this ranker's encoder.
+     */
+    static void checkEncoding(PairRanker r, List<Item> items, JsonNode encoding) {
+        List<PairEncoder.EncodedInput> encoded = r.encoder()
+                .encode(
+                        items.stream().map(Item::source).toList(),
+                        items.stream().map(Item::candidates).toList(),
+                        r.options().limits(),
+                        r.options().budgetRule(),
+                        r.options().budgetBatchSize());
+        assertThat(encoding).as("one encoding per input").hasSize(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode e = encoding.get(i);
+            PairEncoder.EncodedInput actual = encoded.get(i);
+            assertThat(actual.source()).as("source_ids %d", i).containsExactly(longs(e.get("source_ids")));
+            assertThat(actual.source())
+                    .as("source_length %d", i)
+                    .hasSize(e.get("source_length").asInt());
+            assertThat(actual.budget())
+                    .as("candidate_budget %d", i)
+                    .isEqualTo(e.get("candidate_budget").asInt());
+            assertThat(actual.size())
+                    .as("candidates of %d", i)
+                    .isEqualTo(e.get("candidate_ids").size());
+            for (int c = 0; c < actual.size(); c++) {
+                assertThat(actual.candidate(c))
+                        .as("candidate_ids %d/%d", i, c)
+                        .containsExactly(longs(e.get("candidate_ids").get(c)));
+                assertThat(actual.candidate(c))
+                        .as("candidate_lengths %d/%d", i, c)
+                        .hasSize(e.get("candidate_lengths").get(c).asInt());
+            }
+        }
     }
 
     /** (variant name, expected block, batched?) pairs a case is checked against. */
@@ -78,6 +115,14 @@ class PairRankerE2eTest {
             "per_example", c.has("per_example") ? c.get("per_example") : c.get("original_batched"), false
         });
         return v;
+    }
+
+    /**
+     * Whether the variant's expected block was computed with its own budget rule: per_example falls back to
+     * original_batched where the recipes agree on logits, but the budgets themselves still differ.
+     */
+    static boolean ownBlock(JsonNode c, Object[] variant) {
+        return (Boolean) variant[2] || c.has("per_example");
     }
 
     static List<Item> items(JsonNode c, String candidatesField) {
@@ -152,7 +197,7 @@ class PairRankerE2eTest {
     }
 
     private static void checkLogits(List<long[]> rows, JsonNode expectedRows) {
-        float[] logits = ranker.model().logits(rows, 8, (d, t) -> {});
+        float[] logits = ranker.model().logits(rows, Batching.rows(8), PairRm.Progress.NONE);
         for (int r = 0; r < rows.size(); r++) {
             assertThat((double) logits[r])
                     .as("logit of row %d", r)
@@ -168,6 +213,9 @@ class PairRankerE2eTest {
                 tests.add(dynamicTest(c.get("name").asText() + " " + v[0], () -> {
                     JsonNode e = (JsonNode) v[1];
                     PairRanker r = configured(c, (Boolean) v[2]);
+                    if (ownBlock(c, v)) {
+                        checkEncoding(r, items(c, "candidates"), e.get("encoding"));
+                    }
                     List<Ranking> rankings = r.rank(items(c, "candidates"));
                     for (int i = 0; i < rankings.size(); i++) {
                         Ranking ranking = rankings.get(i);
@@ -231,13 +279,16 @@ class PairRankerE2eTest {
                                         c.get("candidates_A").get(i).asText(),
                                         c.get("candidates_B").get(i).asText())));
                     }
+                    if (ownBlock(c, v)) {
+                        checkEncoding(r, items, e.get("encoding"));
+                    }
                     List<String> modes = new ArrayList<>(List.of("[A,B]", "[B,A]", "[A,B]+[B,A]"));
                     c.get("extra_modes").forEach(m -> modes.add(m.asText()));
                     for (String mode : modes) {
-                        float[] logits = r.compare(items, CompareMode.fromPython(mode));
-                        assertClose(logits, floats(e.get(mode).get("logits")), mode);
-                        for (int i = 0; i < logits.length; i++) {
-                            assertThat(logits[i] > 0)
+                        List<Comparison> results = r.compare(items, CompareMode.fromPython(mode));
+                        assertClose(logits(results), floats(e.get(mode).get("logits")), mode);
+                        for (int i = 0; i < results.size(); i++) {
+                            assertThat(results.get(i).result())
                                     .as("%s result %d", mode, i)
                                     .isEqualTo(e.get(mode).get("results").get(i).asBoolean());
                         }
@@ -261,6 +312,7 @@ class PairRankerE2eTest {
                     // the reference draws one permutation per batch, shared by its rows
                     starts.add(ints(c.get("start_permutation_per_batch").get(i / batch)));
                 }
+                checkEncoding(r, items(c, "candidates"), e.get("encoding"));
                 for (String mode : List.of("best", "worst")) {
                     List<Item> items = items(c, "candidates");
                     List<BubbleSelection.Result> results =
@@ -268,6 +320,8 @@ class PairRankerE2eTest {
                     for (int i = 0; i < results.size(); i++) {
                         JsonNode exp = e.get(mode).get("per_input").get(i);
                         BubbleSelection.Result res = results.get(i);
+                        assertThat(res.startPermutation()).containsExactly(ints(exp.get("start_permutation")));
+                        assertThat(res.steps()).hasSize(exp.get("steps").size());
                         assertThat(res.winner())
                                 .as("%s winner %d", mode, i)
                                 .isEqualTo(exp.get("winner").asInt());
@@ -278,6 +332,14 @@ class PairRankerE2eTest {
                             JsonNode es = exp.get("steps").get(j);
                             assertThat(st.current()).isEqualTo(es.get("current").asInt());
                             assertThat(st.next()).isEqualTo(es.get("next").asInt());
+                            assertThat((double) st.currentNext())
+                                    .as("f_current_next of step %d", j)
+                                    .isCloseTo(es.get("f_current_next").asDouble(), Offset.offset(TOLERANCE));
+                            assertThat((double) st.nextCurrent())
+                                    .as("f_next_current of step %d", j)
+                                    .isCloseTo(es.get("f_next_current").asDouble(), Offset.offset(TOLERANCE));
+                            assertThat(st.eliminated())
+                                    .isEqualTo(es.get("eliminated").asInt());
                             assertThat((double) st.s()).isCloseTo(es.get("s").asDouble(), Offset.offset(TOLERANCE));
                             if (es.get("s").asDouble() == 0.0) {
                                 assertThat(st.s())
@@ -302,6 +364,25 @@ class PairRankerE2eTest {
                     JsonNode e = c.get("original_batched").get(mode);
                     PairRanker r = configured(c, true);
                     List<Item> items = items(c, "candidates");
+                    List<String> explicit = strings(c.get("ref_candidates"));
+                    List<Item> withExplicit = new ArrayList<>();
+                    for (int i = 0; i < items.size(); i++) {
+                        List<String> all = new ArrayList<>(items.get(i).candidates());
+                        all.add(explicit.get(i));
+                        withExplicit.add(items.get(i).withCandidates(all));
+                        for (int k = 0; k < items.get(i).size(); k++) {
+                            String text = items.get(i).candidates().get(k);
+                            JsonNode len = c.get("candidate_lengths").get(i).get(k);
+                            assertThat(text.codePointCount(0, text.length()))
+                                    .isEqualTo(len.get("code_points").asInt());
+                            assertThat(text.length())
+                                    .isEqualTo(len.get("utf16_units").asInt());
+                            assertThat(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                    .hasSize(len.get("utf8_bytes").asInt());
+                        }
+                    }
+                    checkEncoding(r, withExplicit, c.get("encoding"));
+                    checkReferenceVerdicts(r, items, e, mode, explicit);
                     List<Ranking> rankings;
                     if (mode.equals("explicit")) {
                         rankings = r.rankWithReference(items, strings(c.get("ref_candidates")));
@@ -328,6 +409,41 @@ class PairRankerE2eTest {
         return tests.stream();
     }
 
+    /**
+     * {@code f(ref, c)} and {@code f(c, ref)} of every candidate, the per-step logits of rank_with_ref: the
+     * reference is scored as one more candidate of its input (its budget depends only on the sources).
+     */
+    static void checkReferenceVerdicts(PairRanker r, List<Item> items, JsonNode e, String mode, List<String> explicit) {
+        List<Item> withRef = new ArrayList<>();
+        List<PairScorer.Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            List<String> all = new ArrayList<>(item.candidates());
+            all.add(
+                    mode.equals("explicit")
+                            ? explicit.get(i)
+                            : item.candidates()
+                                    .get(e.get("reference_index").get(i).asInt()));
+            withRef.add(item.withCandidates(all));
+            for (int c = 0; c < item.size(); c++) {
+                pairs.add(new PairScorer.Pair(i, item.size(), c));
+                pairs.add(new PairScorer.Pair(i, c, item.size()));
+            }
+        }
+        float[] logits = r.logits(withRef, pairs);
+        int k = 0;
+        for (int i = 0; i < items.size(); i++) {
+            for (int c = 0; c < items.get(i).size(); c++) {
+                assertThat((double) logits[k++])
+                        .as("f_ref_cand %d/%d", i, c)
+                        .isCloseTo(e.get("f_ref_cand").get(i).get(c).asDouble(), Offset.offset(TOLERANCE));
+                assertThat((double) logits[k++])
+                        .as("f_cand_ref %d/%d", i, c)
+                        .isCloseTo(e.get("f_cand_ref").get(i).get(c).asDouble(), Offset.offset(TOLERANCE));
+            }
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> conversations_are_built_and_compared_as_the_reference() {
         List<DynamicTest> tests = new ArrayList<>();
@@ -335,7 +451,7 @@ class PairRankerE2eTest {
             tests.add(dynamicTest(c.get("name").asText(), () -> {
                 List<List<Turn>> a = conversations(c.get("conversations_a"));
                 List<List<Turn>> b = conversations(c.get("conversations_b"));
-                List<Item> items = PairRanker.conversationItems(a, b);
+                List<Item> items = Conversations.pairs(a, b);
                 JsonNode built = c.get("built");
                 for (int i = 0; i < items.size(); i++) {
                     assertThat(items.get(i).instruction())
@@ -351,10 +467,39 @@ class PairRankerE2eTest {
                                     built.get("candidate_texts_b").get(i).asText());
                 }
                 PairRanker r = configured(c, true);
+                checkEncoding(r, items, c.get("original_batched").get("encoding"));
                 for (String mode : List.of("[A,B]", "[B,A]", "[A,B]+[B,A]")) {
-                    float[] logits = r.compareConversations(a, b, CompareMode.fromPython(mode));
+                    List<Comparison> results = r.compareConversations(a, b, CompareMode.fromPython(mode));
                     assertClose(
-                            logits, floats(c.get("original_batched").get(mode).get("logits")), mode);
+                            logits(results),
+                            floats(c.get("original_batched").get(mode).get("logits")),
+                            mode);
+                    for (int i = 0; i < results.size(); i++) {
+                        assertThat(results.get(i).result())
+                                .isEqualTo(c.get("original_batched")
+                                        .get(mode)
+                                        .get("results")
+                                        .get(i)
+                                        .asBoolean());
+                    }
+                }
+                // the PairRM-hf recipe (tokenize_conv_pair): our pair rows are its ids, token for token
+                PairRanker perExample = ranker.withOptions(ranker.options().withBudget(BudgetRule.PER_EXAMPLE, 1));
+                List<PairEncoder.EncodedInput> hf = perExample
+                        .encoder()
+                        .encode(
+                                items.stream().map(Item::source).toList(),
+                                items.stream().map(Item::candidates).toList(),
+                                Limits.PAIRRM,
+                                BudgetRule.PER_EXAMPLE,
+                                1);
+                for (int i = 0; i < items.size(); i++) {
+                    assertThat(perExample.encoder().pair(hf.get(i), 0, 1))
+                            .as("conversation pair row %d", i)
+                            .containsExactly(longs(c.get("hf_tokenize_conv_pair")
+                                    .get("rows")
+                                    .get(i)
+                                    .get("input_ids")));
                 }
                 List<long[]> rows = new ArrayList<>();
                 c.get("hf_tokenize_conv_pair").get("rows").forEach(row -> rows.add(longs(row.get("input_ids"))));
@@ -416,23 +561,21 @@ class PairRankerE2eTest {
             String situation = e.get("situation").asText();
             Runnable call = switch (e.get("api").asText() + ": " + situation) {
                 case "compare_conversations: odd number of turns" ->
-                    () -> PairRanker.conversationItems(
-                            List.of(List.of(Turn.user("hi"))), List.of(List.of(Turn.user("hi"))));
+                    () -> Conversations.pairs(List.of(List.of(Turn.user("hi"))), List.of(List.of(Turn.user("hi"))));
                 case "compare_conversations: even turn not USER" ->
-                    () -> PairRanker.conversationItems(
+                    () -> Conversations.pairs(
                             List.of(List.of(Turn.assistant("hi"), Turn.assistant("x"))), List.of(conv));
                 case "compare_conversations: odd turn not ASSISTANT" ->
-                    () -> PairRanker.conversationItems(
-                            List.of(List.of(Turn.user("hi"), Turn.user("x"))), List.of(conv));
+                    () -> Conversations.pairs(List.of(List.of(Turn.user("hi"), Turn.user("x"))), List.of(conv));
                 case "compare_conversations: different number of conversations" ->
-                    () -> PairRanker.conversationItems(List.of(conv, conv), List.of(conv));
+                    () -> Conversations.pairs(List.of(conv, conv), List.of(conv));
                 case "compare_conversations: different number of turns" ->
-                    () -> PairRanker.conversationItems(
+                    () -> Conversations.pairs(
                             List.of(conv),
                             List.of(List.of(
                                     Turn.user("hi"), Turn.assistant("a"), Turn.user("b"), Turn.assistant("c"))));
                 case "compare_conversations: USER turns differ" ->
-                    () -> PairRanker.conversationItems(
+                    () -> Conversations.pairs(
                             List.of(conv), List.of(List.of(Turn.user("bye"), Turn.assistant("hello"))));
                 case "rank: an input without candidates" -> () -> ranker.rank(List.of(new Item("x", List.of())));
                 case "rank: different candidate counts" ->
@@ -464,6 +607,14 @@ class PairRankerE2eTest {
     }
 
     // ---- JSON helpers --------------------------------------------------------------------------------------
+
+    static float[] logits(List<Comparison> results) {
+        float[] out = new float[results.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = results.get(i).logit();
+        }
+        return out;
+    }
 
     static void assertClose(float[] actual, float[] expected, String what) {
         assertThat(actual).as(what).hasSameSizeAs(expected);

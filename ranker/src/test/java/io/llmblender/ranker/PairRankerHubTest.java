@@ -58,7 +58,7 @@ class PairRankerHubTest {
             URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             HubClient hub = new HubClient(endpoint, new HubCache(tmp), false, null, HubClient.Progress.NONE);
             List<String> candidates = List.of("get out!", "hi! I am fine, thanks!", "bye!");
-            try (PairRanker fromHub = PairRanker.fromHub("llm-blender/PairRM-hf", hub);
+            try (PairRanker fromHub = PairRanker.fromHub("llm-blender/PairRM-hf", hub, PairRankerOptions.DEFAULT);
                     PairRanker local = PairRanker.load(folder)) {
                 assertThat(fromHub.rank("hello, how are you!", candidates).scores())
                         .containsExactly(
@@ -66,11 +66,11 @@ class PairRankerHubTest {
             }
             assertThat(gets.get()).isEqualTo(PairRanker.HUB_FILES.size());
             // a second load is served from the cache
-            try (PairRanker again = PairRanker.fromHub("llm-blender/PairRM-hf", hub)) {
-                assertThat(again.limits().sourceMaxLength()).isEqualTo(1224);
+            try (PairRanker again = PairRanker.fromHub("llm-blender/PairRM-hf", hub, PairRankerOptions.DEFAULT)) {
+                assertThat(again.options().limits().sourceMaxLength()).isEqualTo(1224);
             }
             assertThat(gets.get()).isEqualTo(PairRanker.HUB_FILES.size());
-            assertThatThrownBy(() -> PairRanker.fromHub("not a hub id", hub))
+            assertThatThrownBy(() -> PairRanker.fromHub("not a hub id", hub, PairRankerOptions.DEFAULT))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("neither a folder nor a hub id");
         } finally {

@@ -32,10 +32,10 @@ class PairRankerLoadingTest {
         Files.copy(hf.resolve("ranker_config.json"), original.resolve("config.json"));
         // the tiny weights are not deberta-v3-large's shapes, so the backbone comes from the hf config (fixture README)
         DebertaV2Config backbone = DebertaV2Config.read(hf.resolve("config.json"));
-        try (PairRanker fromOriginal = PairRanker.load(original, backbone);
+        try (PairRanker fromOriginal = PairRanker.load(original, backbone, PairRankerOptions.DEFAULT);
                 PairRanker fromHf = PairRanker.load(hf)) {
-            assertThat(fromOriginal.limits().sourceMaxLength()).isEqualTo(1224);
-            assertThat(fromOriginal.limits().candidateMaxLength()).isEqualTo(412);
+            assertThat(fromOriginal.options().limits().sourceMaxLength()).isEqualTo(1224);
+            assertThat(fromOriginal.options().limits().candidateMaxLength()).isEqualTo(412);
             Ranking a = fromOriginal.rank("hello, how are you!", CANDIDATES);
             Ranking b = fromHf.rank("hello, how are you!", CANDIDATES);
             assertThat(a.scores()).containsExactly(b.scores());

@@ -2,7 +2,6 @@ package io.llmblender.ranker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmblender.ranker.PairRanker.Item;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,14 +27,14 @@ class PairRmHfGoldenTest {
     @Test
     void the_readme_compare_pair_gives_the_published_logits() {
         try (PairRanker ranker = PairRanker.load(folder())) {
-            float[] logits = ranker.compare(
+            List<Comparison> logits = ranker.compare(
                     null,
                     List.of("hello!", "I love you!"),
                     List.of("hi!", "I hate you!"),
                     List.of("f**k off!", "I love you, too!"),
                     CompareMode.A_B);
-            assertThat((double) logits[0]).isCloseTo(1.9003021717071533, Offset.offset(1e-3));
-            assertThat((double) logits[1]).isCloseTo(-1.2547134160995483, Offset.offset(1e-3));
+            assertThat((double) logits.get(0).logit()).isCloseTo(1.9003021717071533, Offset.offset(1e-3));
+            assertThat((double) logits.get(1).logit()).isCloseTo(-1.2547134160995483, Offset.offset(1e-3));
         }
     }
 

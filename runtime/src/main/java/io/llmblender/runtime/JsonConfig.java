@@ -135,6 +135,18 @@ public final class JsonConfig {
         return List.copyOf(out);
     }
 
+    /** The number of entries of an object or array field (e.g. {@code id2label}), or 0 if absent. */
+    public int entries(String field) {
+        if (!has(field)) {
+            return 0;
+        }
+        JsonNode n = root.get(field);
+        if (!n.isObject() && !n.isArray()) {
+            throw new ConfigException(file, field, "is " + n + "; expected an object or a list");
+        }
+        return n.size();
+    }
+
     private JsonNode required(String field) {
         if (!has(field)) {
             throw new ConfigException(file, field, "is missing");

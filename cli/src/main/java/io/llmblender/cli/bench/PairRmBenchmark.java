@@ -3,6 +3,7 @@ package io.llmblender.cli.bench;
 import io.llmblender.ranker.deberta.DebertaV2Config;
 import io.llmblender.ranker.pairrm.PairRm;
 import io.llmblender.ranker.pairrm.PairRmConfig;
+import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.runtime.MatmulProbe;
 import io.llmblender.runtime.ProcessMemory;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ public final class PairRmBenchmark {
                 "building synthetic weights (%d layers, H %d) ...", config.numHiddenLayers(), config.hiddenSize()));
         long t0 = System.nanoTime();
         List<Result> results = new ArrayList<>();
-        try (PairRm model = PairRm.synthetic(config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L)) {
+        try (PairRm model = PairRm.synthetic(
+                config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L, PairRmOptions.DEFAULT)) {
             double load = (System.nanoTime() - t0) / 1e9;
             log.accept(String.format("weights ready in %.1f s; RSS %d MiB", load, ProcessMemory.residentBytes() >> 20));
             for (int[] shape : shapes) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.CompareMode;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Comparison;
+import io.llmblender.ranker.Item;
+import io.llmblender.ranker.RankingModel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +59,10 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         CompareMode m = CompareMode.fromPython(mode);
-        try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
-            float logit =
-                    ranker.compare(List.of(new PairRanker.Item(prompt.instruction, prompt.input, List.of(a, b))), m)[0];
-            boolean aBetter = m == CompareMode.B_A ? logit < 0 : logit > 0;
+        try (RankingModel ranker = model.load(spec.commandLine().getErr())) {
+            Comparison c = ranker.compare(new Item(prompt.instruction, prompt.input, List.of(a, b)), m);
+            float logit = c.logit();
+            boolean aBetter = c.aBetter();
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("mode", m.python());

@@ -156,7 +156,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (PairRanker pairRm = PairRanker.load(ranker);
                 ResultCache cache =
                         ResultCache.open(out.resolve("cache").resolve("agreement-" + benchmark + ".jsonl"))) {
-            PairRanker judged = pairRm.withProgress(bar::update);
+            PairRanker judged = pairRm.withOptions(pairRm.options().withProgress(bar::update));
             Agreement.Result r;
             Map<String, String> columns;
             String overall;
@@ -234,11 +234,11 @@ public final class EvalCommand implements Callable<Integer> {
                 owned.add(p);
                 // PairRM's cost: the pair rows its forward passes scored (distinct rows per call)
                 AtomicLong rows = new AtomicLong();
-                rankers.put("PairRM", p.withProgress((done, total) -> {
+                rankers.put("PairRM", p.withOptions(p.options().withProgress((done, total) -> {
                     if (done == total) {
                         rows.addAndGet(total);
                     }
-                }));
+                })));
                 counters.put("PairRM", rows::get);
             }
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "Selecting", false);

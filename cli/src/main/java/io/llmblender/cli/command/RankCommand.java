@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.cli.option.CandidatesOption;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranking;
-import io.llmblender.ranker.select.BubbleSelection;
+import io.llmblender.ranker.RankingModel;
+import io.llmblender.ranker.Selection;
+import io.llmblender.ranker.Strategy;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,11 +25,6 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Ranks candidate answers to one input with PairRM.")
 public final class RankCommand implements Callable<Integer> {
-    enum Strategy {
-        full,
-        bubble
-    }
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,14 +40,18 @@ public final class RankCommand implements Callable<Integer> {
     @Option(
             names = "--strategy",
             defaultValue = "full",
-            description = "full: all C·(C-1) comparisons and a ranking"
-                    + " (default); bubble: 2·(C-1) comparisons, the best answer only")
-    Strategy strategy;
+            description = "full: all C·(C-1) comparisons and a ranking (default); bubble: 2·(C-1) comparisons in"
+                    + " C-1 passes, the best only; knockout: 2·(C-1) comparisons in ceil(log2 C) passes, the best"
+                    + " only; top-k: the best --top-k by tournament selection")
+    String strategy;
 
     @Option(names = "--top-k", defaultValue = "0", description = "show only the best K (full strategy)")
     int topK;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the bubble strategy's starting order")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "seed of the bubble and knockout start orders (mixed with the input's content)")
     long seed;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -62,23 +62,26 @@ public final class RankCommand implements Callable<Integer> {
         List<String> texts = candidates.read();
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
-        try (PairRanker ranker = model.load(spec.commandLine().getErr())) {
-            PairRanker.Item item = new PairRanker.Item(prompt.instruction, prompt.input, texts);
-            if (strategy == Strategy.bubble) {
-                int[] start = PairRanker.shuffled(texts.size(), new SplittableRandom(seed));
-                BubbleSelection.Result r =
-                        ranker.bestOfN(List.of(item), List.of(start)).get(0);
+        Strategy chosen = Strategy.fromName(strategy);
+        try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
+            Item item = new Item(prompt.instruction, prompt.input, texts);
+            if (!chosen.ranksAll()) {
+                int k = chosen.selectsTopK() && topK > 0 ? topK : 1;
+                Selection r = ranker.selector(chosen).select(item, k);
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("best", r.winner());
-                    m.put("text", texts.get(r.winner()));
-                    m.put("eliminated_in_order", r.eliminatedInOrder());
+                    m.put("best", r.bestIndex());
+                    m.put("text", texts.get(r.bestIndex()));
+                    m.put("top", r.best());
                     out.println(mapper.writeValueAsString(m));
                 } else {
-                    out.printf("best: [%d] %s%n", r.winner(), texts.get(r.winner()));
+                    for (int place = 0; place < r.best().size(); place++) {
+                        int i = r.best().get(place);
+                        out.printf("%s: [%d] %s%n", place == 0 ? "best" : "#" + (place + 1), i, oneLine(texts.get(i)));
+                    }
                 }
             } else {
-                Ranking r = ranker.rank(List.of(item)).get(0);
+                Ranking r = ranker.rank(item);
                 int k = topK > 0 ? Math.min(topK, texts.size()) : texts.size();
                 int[] order = r.order();
                 if (json) {

@@ -1,31 +1,44 @@
 package io.llmblender.cli.option;
 
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.PairRankerOptions;
+import io.llmblender.ranker.RankingModel;
+import io.llmblender.ranker.RankingModels;
 import io.llmblender.runtime.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model DIR_OR_HUB_ID}: a PairRM folder, or a hub id resolved through the local cache. */
+/**
+ * {@code --model DIR_OR_HUB_ID}: a ranking model folder or hub id (PairRM in either layout, or a DeBERTa reward
+ * model; the kind comes from its config.json), resolved through the local cache.
+ */
 public final class ModelOption {
     @Option(
             names = {"-m", "--model"},
             required = true,
             paramLabel = "DIR_OR_HUB_ID",
-            description = "a PairRM folder (PairRM-hf or original layout), or a hub id such as llm-blender/PairRM-hf")
+            description = "a PairRM folder (PairRM-hf or original layout) or a DeBERTa reward model, or a hub id such"
+                    + " as llm-blender/PairRM-hf or OpenAssistant/reward-model-deberta-v3-large-v2")
     public String model;
 
-    /** Loads the ranker, downloading a hub model into the cache first if needed, with progress on {@code err}. */
-    public PairRanker load(PrintWriter err) {
-        Path folder = Path.of(model);
-        PairRanker ranker = Files.isDirectory(folder) ? PairRanker.load(folder) : HubModels.load(model, err);
+    /** Loads the model, downloading a hub model into the cache first if needed, with progress on {@code err}. */
+    public RankingModel load(PrintWriter err) {
+        return load(err, PairRankerOptions.DEFAULT_SEED);
+    }
+
+    /** As {@link #load(PrintWriter)}, with the seed of the bubble and knockout start orders. */
+    public RankingModel load(PrintWriter err, long seed) {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
-        return ranker.withProgress((done, total) -> {
+        PairRankerOptions options = PairRankerOptions.DEFAULT.withSeed(seed).withProgress((done, total) -> {
             if (total >= 16) {
                 bar.update(done, total);
             }
         });
+        Path folder = Path.of(model);
+        return Files.isDirectory(folder)
+                ? RankingModels.load(folder, options)
+                : RankingModels.fromHub(model, HubModels.client(err), options);
     }
 }

@@ -16,7 +16,8 @@ import io.llmblender.orchestrator.BlendResult;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.EnsembleException;
 import io.llmblender.ranker.CompareMode;
-import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.Item;
+import io.llmblender.ranker.PairScorer;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
 import java.io.IOException;
@@ -377,10 +378,7 @@ public final class BlenderServer implements AutoCloseable {
             candidates.add(c.asText());
         }
         String instruction = req.path("instruction").asText(null);
-        Ranking ranking = r instanceof PairRanker p
-                ? p.rank(List.of(new PairRanker.Item(instruction, input, candidates)))
-                        .get(0)
-                : r.rank((instruction == null ? "" : instruction) + input, candidates);
+        Ranking ranking = r.rank(new Item(instruction, input, candidates));
         ObjectNode body = JSON.createObjectNode();
         ArrayNode scores = body.putArray("scores");
         for (float s : ranking.scores()) {
@@ -394,7 +392,8 @@ public final class BlenderServer implements AutoCloseable {
     }
 
     private void compare(HttpExchange ex, JsonNode req) throws IOException {
-        if (!(requireRanker() instanceof PairRanker p)) {
+        // temporary until the server gets its builder: the pair scorer is the ranker when it can compare
+        if (!(requireRanker() instanceof PairScorer p)) {
             throw new ApiError(
                     501,
                     "invalid_request_error",
@@ -404,11 +403,12 @@ public final class BlenderServer implements AutoCloseable {
         }
         CompareMode mode = CompareMode.fromPython(req.path("mode").asText("[A,B]+[B,A]"));
         float logit = p.compare(
-                        List.of(new PairRanker.Item(
+                        new Item(
                                 req.path("instruction").asText(null),
                                 text(req, "input"),
-                                List.of(text(req, "a"), text(req, "b")))),
-                        mode)[0];
+                                List.of(text(req, "a"), text(req, "b"))),
+                        mode)
+                .logit();
         send(
                 ex,
                 200,

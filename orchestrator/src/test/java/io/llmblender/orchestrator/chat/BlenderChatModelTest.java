@@ -13,7 +13,6 @@ import dev.langchain4j.service.V;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.OpenAiLoopbackAccess;
-import io.llmblender.ranker.Ranking;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class BlenderChatModelTest {
             providers.answer("short", "Paris.");
             providers.answer("long", "The capital of France is Paris.");
             Blender blender = Blender.builder()
-                    .ranker((input, candidates) -> Ranking.of(candidates, lengths(candidates), new float[0][]))
+                    .ranker(io.llmblender.orchestrator.TestRankers.BY_LENGTH)
                     .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(5)))
                     .member("short", providers.model("short"))
                     .member("long", providers.model("long"))

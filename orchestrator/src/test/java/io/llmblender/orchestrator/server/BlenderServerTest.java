@@ -13,7 +13,7 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.OpenAiLoopbackAccess;
-import io.llmblender.ranker.CompareMode;
+import io.llmblender.orchestrator.TestRankers;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranking;
 import java.io.OutputStream;
@@ -55,8 +55,7 @@ class BlenderServerTest {
         members.answer("short", "Paris.");
         members.answer("long", "The capital of France is Paris.");
         blender = Blender.builder()
-                .ranker((input, c) ->
-                        Ranking.of(c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
+                .ranker(TestRankers.BY_LENGTH)
                 .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(10)))
                 .member("short", members.model("short"))
                 .member("long", members.model("long"))
@@ -148,8 +147,7 @@ class BlenderServerTest {
                         128, 1024, new io.llmblender.fuser.t5.BeamSearch.Options(1, 1, 1.0, false, 12)));
         try (genFuser;
                 Blender fusing = Blender.builder()
-                        .ranker((input, c) -> Ranking.of(
-                                c, new float[] {c.get(0).length(), c.get(1).length()}, new float[0][]))
+                        .ranker(TestRankers.BY_LENGTH)
                         .fuser(genFuser)
                         .member("short", members.model("short"))
                         .member("long", members.model("long"))
@@ -293,9 +291,10 @@ class BlenderServerTest {
                 "application/json",
                 JSON.writeValueAsString(
                         java.util.Map.of("input", "hello!", "a", "hi!", "b", "f**k off!", "mode", "[A,B]")));
-        float logit = pairRm.compare("hello!", "hi!", "f**k off!", CompareMode.A_B);
-        assertThat((float) JSON.readTree(c.body()).get("logit").asDouble()).isEqualTo(logit);
-        assertThat(JSON.readTree(c.body()).get("result").asBoolean()).isEqualTo(logit > 0);
+        // pairrm-e2e's cases.json, compare_cases "readme_compare", mode [A,B], input 0: f(A, B) = -0.31123728
+        assertThat(JSON.readTree(c.body()).get("logit").asDouble())
+                .isCloseTo(-0.31123728, org.assertj.core.data.Offset.offset(5e-6));
+        assertThat(JSON.readTree(c.body()).get("result").asBoolean()).isFalse();
     }
 
     /** A member server that signals a request's arrival and holds its answer until released. */
@@ -350,7 +349,7 @@ class BlenderServerTest {
         HttpServer slow = slowMember(arrived, release);
         OpenAiChatModel member = memberAt(slow);
         try (Blender one = Blender.builder()
-                        .ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
+                        .ranker(TestRankers.TIED)
                         .member("slow", member)
                         .build();
                 BlenderServer busy = BlenderServer.start("127.0.0.1", 0, one, null, 1, 4096)) {
@@ -382,7 +381,7 @@ class BlenderServerTest {
         CountDownLatch release = new CountDownLatch(1);
         HttpServer slow = slowMember(arrived, release);
         try (Blender one = Blender.builder()
-                .ranker((in, c) -> Ranking.of(c, new float[c.size()], new float[0][]))
+                .ranker(TestRankers.TIED)
                 .member("slow", memberAt(slow))
                 .build()) {
             BlenderServer s = BlenderServer.start("127.0.0.1", 0, one, null, 2, 4096);

@@ -4,6 +4,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.Ranking;
 import java.util.List;
@@ -32,7 +33,8 @@ public final class ConsensusRanker implements Ranker {
     }
 
     @Override
-    public Ranking rank(String input, List<String> candidates) {
+    public Ranking rank(Item item) {
+        List<String> candidates = item.candidates();
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("Each input must have at least one candidate");
         }

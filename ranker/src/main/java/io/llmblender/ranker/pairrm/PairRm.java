@@ -4,19 +4,26 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.llmblender.ranker.Batching;
 import io.llmblender.ranker.deberta.AttentionMask;
 import io.llmblender.ranker.deberta.DebertaV2Config;
 import io.llmblender.ranker.deberta.DebertaV2Encoder;
 import io.llmblender.runtime.BlenderException;
 import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.JsonConfig;
+import io.llmblender.runtime.PassGate;
 import io.llmblender.runtime.checkpoint.CheckpointException;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.checkpoint.TensorSource;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * PairRM (llm-blender/PairRM, Jiang et al., ACL 2023): a DeBERTa-v3 encoder reads
@@ -44,13 +51,27 @@ public final class PairRm implements AutoCloseable {
     private final PairRmHead head;
     private final PairRmConfig config;
     private final Path source;
+    private final PairRmOptions options;
+    private final PassGate gate;
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong paddedTokens = new AtomicLong();
 
-    private PairRm(NDManager weights, DebertaV2Encoder encoder, PairRmHead head, PairRmConfig config, Path source) {
+    private PairRm(
+            NDManager weights,
+            DebertaV2Encoder encoder,
+            PairRmHead head,
+            PairRmConfig config,
+            Path source,
+            PairRmOptions options) {
         this.weights = weights;
         this.encoder = encoder;
         this.head = head;
         this.config = config;
         this.source = source;
+        this.options = options;
+        this.gate = new PassGate(
+                "PairRM (" + (source == null ? "synthetic weights" : source) + ")", options.concurrentPasses());
     }
 
     /**
@@ -60,7 +81,12 @@ public final class PairRm implements AutoCloseable {
      * without a copy.)
      */
     public static PairRm load(Path folder) {
-        return load(folder.resolve("config.json"), weightFile(folder));
+        return load(folder, PairRmOptions.DEFAULT);
+    }
+
+    /** As {@link #load(Path)}, with load-time options. */
+    public static PairRm load(Path folder, PairRmOptions options) {
+        return load(folder.resolve("config.json"), weightFile(folder), options);
     }
 
     /** The weight file of a model folder: the first of the three names above that exists. */
@@ -85,12 +111,17 @@ public final class PairRm implements AutoCloseable {
      * the latter the backbone is the one its {@code model_name} names (see {@link #backboneOf}).
      */
     public static PairRm load(Path configJson, Path weightFile) {
+        return load(configJson, weightFile, PairRmOptions.DEFAULT);
+    }
+
+    /** As {@link #load(Path, Path)}, with load-time options. */
+    public static PairRm load(Path configJson, Path weightFile, PairRmOptions options) {
         JsonConfig json = JsonConfig.read(configJson);
         if (RankerConfig.isRankerConfig(json)) {
             RankerConfig ranker = RankerConfig.from(json);
-            return load(backboneOf(ranker, configJson), ranker.pairRm(), weightFile, configJson);
+            return load(backboneOf(ranker, configJson), ranker.pairRm(), weightFile, configJson, options);
         }
-        return load(DebertaV2Config.from(json), PairRmConfig.from(json), weightFile, configJson);
+        return load(DebertaV2Config.from(json), PairRmConfig.from(json), weightFile, configJson, options);
     }
 
     /**
@@ -111,13 +142,14 @@ public final class PairRm implements AutoCloseable {
     }
 
     /** Loads with explicit configurations (e.g. an original-layout folder whose backbone is not the standard one). */
-    public static PairRm load(DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson) {
+    public static PairRm load(
+            DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson, PairRmOptions options) {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =
                     new StateDict(source, weights, configJson.getFileName().toString());
-            PairRm model = build(weights, w, deberta, pairRm, weightFile);
+            PairRm model = build(weights, w, deberta, pairRm, weightFile, options);
             w.finish();
             return model;
         } catch (RuntimeException e) {
@@ -129,11 +161,11 @@ public final class PairRm implements AutoCloseable {
     /**
      * A model of the given shapes with random weights (N(0, 0.02²)), for benchmarks: no download needed.
      */
-    public static PairRm synthetic(DebertaV2Config deberta, PairRmConfig pairRm, long seed) {
+    public static PairRm synthetic(DebertaV2Config deberta, PairRmConfig pairRm, long seed, PairRmOptions options) {
         DjlRuntime.enterInference();
         NDManager weights = DjlRuntime.newManager();
         try {
-            return build(weights, StateDict.synthetic(weights, seed), deberta, pairRm, null);
+            return build(weights, StateDict.synthetic(weights, seed), deberta, pairRm, null, options);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -141,10 +173,15 @@ public final class PairRm implements AutoCloseable {
     }
 
     private static PairRm build(
-            NDManager weights, StateDict w, DebertaV2Config deberta, PairRmConfig pairRm, Path source) {
+            NDManager weights,
+            StateDict w,
+            DebertaV2Config deberta,
+            PairRmConfig pairRm,
+            Path source,
+            PairRmOptions options) {
         DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta);
         PairRmHead head = PairRmHead.load(w, deberta.hiddenSize(), pairRm.nTasks());
-        return new PairRm(weights, encoder, head, pairRm, source);
+        return new PairRm(weights, encoder, head, pairRm, source, options);
     }
 
     /**
@@ -157,10 +194,17 @@ public final class PairRm implements AutoCloseable {
      * @param keepHiddenStates also copy out {@code last_hidden_state} (costly for long inputs; for parity checks)
      */
     public PairRmOutput forward(long[][] inputIds, long[][] attentionMask, boolean keepHiddenStates) {
-        Batch batch = Batch.of(inputIds, attentionMask, encoder.config().vocabSize(), config);
+        PairBatch batch = PairBatch.of(inputIds, attentionMask, encoder.config().vocabSize(), config);
+        return gate.pass(() -> run(batch, keepHiddenStates));
+    }
+
+    private PairRmOutput run(PairBatch batch, boolean keepHiddenStates) {
         int b = batch.rows();
         int l = batch.length();
         int h = encoder.config().hiddenSize();
+        passes.incrementAndGet();
+        rows.addAndGet(b);
+        paddedTokens.addAndGet((long) b * l);
         DjlRuntime.enterInference();
         try (NDManager pass = weights.newSubManager()) {
             NDArray ids = pass.create(batch.ids(), new Shape(b, l));
@@ -180,6 +224,9 @@ public final class PairRm implements AutoCloseable {
                     config.nTasks(),
                     h,
                     batch.keptColumns(),
+                    batch.sourcePositions(),
+                    batch.cand1Positions(),
+                    batch.cand2Positions(),
                     keepHiddenStates ? hidden.toFloatArray() : null,
                     left.toFloatArray(),
                     right.toFloatArray(),
@@ -190,50 +237,43 @@ public final class PairRm implements AutoCloseable {
     }
 
     /**
-     * Logits of many unpadded pair rows ({@link PairEncoder#pair}), run in batches of up to {@code batchRows}
-     * rows of similar length so that little compute goes to padding. Identical rows are computed once, so equal
-     * inputs always get bit-identical logits (the reference's exact ties depend on that, spec §3.5).
+     * Logits of many unpadded pair rows ({@link PairEncoder#pair}), packed into forward passes by
+     * {@code batching} (longest first, so each pass pads to nearly its own length). Identical rows are computed
+     * once, so equal inputs always get bit-identical logits (the reference's exact ties depend on that, spec
+     * §3.5).
      *
-     * @param progress told the number of distinct rows done after each batch, and the total
+     * @param progress told the number of distinct rows done after each pass, and the total
      */
-    public float[] logits(List<long[]> rows, int batchRows, Progress progress) {
-        if (batchRows < 1) {
-            throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
-        }
-        // Distinct rows, longest first, so each batch pads to nearly its own length.
-        java.util.Map<java.nio.LongBuffer, Integer> distinct = new java.util.HashMap<>();
+    public float[] logits(List<long[]> rows, Batching batching, Progress progress) {
+        Map<LongBuffer, Integer> distinct = new HashMap<>();
         List<long[]> unique = new ArrayList<>();
         int[] slot = new int[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             long[] row = rows.get(r);
-            Integer at = distinct.putIfAbsent(java.nio.LongBuffer.wrap(row), unique.size());
+            Integer at = distinct.putIfAbsent(LongBuffer.wrap(row), unique.size());
             if (at == null) {
                 at = unique.size();
                 unique.add(row);
             }
             slot[r] = at;
         }
-        Integer[] order = new Integer[unique.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(unique.get(b).length, unique.get(a).length));
         float[] uniqueLogits = new float[unique.size()];
-        for (int start = 0; start < order.length; start += batchRows) {
-            int end = Math.min(order.length, start + batchRows);
-            int width = unique.get(order[start]).length;
-            long[][] ids = new long[end - start][width];
-            long[][] mask = new long[end - start][width];
-            for (int i = start; i < end; i++) {
-                long[] row = unique.get(order[i]);
-                System.arraycopy(row, 0, ids[i - start], 0, row.length);
-                java.util.Arrays.fill(mask[i - start], 0, row.length, 1L);
+        int done = 0;
+        for (int[] pass : batching.pack(unique.stream().mapToInt(r -> r.length).toArray())) {
+            int width = unique.get(pass[0]).length;
+            long[][] ids = new long[pass.length][width];
+            long[][] mask = new long[pass.length][width];
+            for (int i = 0; i < pass.length; i++) {
+                long[] row = unique.get(pass[i]);
+                System.arraycopy(row, 0, ids[i], 0, row.length);
+                Arrays.fill(mask[i], 0, row.length, 1L);
             }
-            float[] batch = logits(ids, mask);
-            for (int i = start; i < end; i++) {
-                uniqueLogits[order[i]] = batch[i - start];
+            float[] logits = logits(ids, mask);
+            for (int i = 0; i < pass.length; i++) {
+                uniqueLogits[pass[i]] = logits[i];
             }
-            progress.done(end, order.length);
+            done += pass.length;
+            progress.done(done, unique.size());
         }
         float[] out = new float[rows.size()];
         for (int r = 0; r < out.length; r++) {
@@ -268,6 +308,23 @@ public final class PairRm implements AutoCloseable {
         return source;
     }
 
+    /** What this model has computed so far (for benchmarks and traces: read before and after, subtract). */
+    public record Usage(long passes, long rows, long paddedTokens) {
+        public Usage minus(Usage earlier) {
+            return new Usage(passes - earlier.passes, rows - earlier.rows, paddedTokens - earlier.paddedTokens);
+        }
+    }
+
+    /** The forward passes, pair rows and padded tokens (rows × trimmed width) computed since loading. */
+    public Usage usage() {
+        return new Usage(passes.get(), rows.get(), paddedTokens.get());
+    }
+
+    /** The options this model was loaded with. */
+    public PairRmOptions options() {
+        return options;
+    }
+
     /** How many native arrays the model holds; constant across forward passes (tests check it). */
     public int managedArrays() {
         return weights.getManagedArrays().size();
@@ -276,116 +333,6 @@ public final class PairRm implements AutoCloseable {
     /** Frees every weight. Idempotent. */
     @Override
     public void close() {
-        weights.close();
-    }
-
-    /** A validated, trimmed batch in the flat form the engine takes. */
-    private record Batch(
-            int rows,
-            int length,
-            long[] ids,
-            long[] mask,
-            boolean hasPadding,
-            int[] keptColumns,
-            int[] sourcePositions,
-            int[] cand1Positions,
-            int[] cand2Positions) {
-
-        static Batch of(long[][] inputIds, long[][] attentionMask, int vocab, PairRmConfig c) {
-            if (inputIds.length == 0) {
-                throw new IllegalArgumentException("the batch is empty; pass at least one row");
-            }
-            if (attentionMask.length != inputIds.length) {
-                throw new IllegalArgumentException(
-                        "input_ids has " + inputIds.length + " rows but attention_mask has " + attentionMask.length);
-            }
-            int width = inputIds[0].length;
-            for (int r = 0; r < inputIds.length; r++) {
-                if (inputIds[r].length != width || attentionMask[r].length != width) {
-                    throw new IllegalArgumentException("row " + r + " of input_ids/attention_mask has length "
-                            + inputIds[r].length + "/" + attentionMask[r].length + ", expected " + width
-                            + "; pad every row to the same length");
-                }
-            }
-            // Column trimming (spec §1.3 step 1): keep every column where some row is not padding.
-            List<Integer> kept = new ArrayList<>();
-            for (int col = 0; col < width; col++) {
-                for (long[] row : attentionMask) {
-                    if (row[col] != 0) {
-                        kept.add(col);
-                        break;
-                    }
-                }
-            }
-            int rows = inputIds.length;
-            int length = kept.size();
-            long[] ids = new long[rows * length];
-            long[] mask = new long[rows * length];
-            boolean padding = false;
-            int[] src = new int[rows];
-            int[] c1 = new int[rows];
-            int[] c2 = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                int[] found = {-1, -1, -1};
-                for (int p = 0; p < length; p++) {
-                    long id = inputIds[r][kept.get(p)];
-                    if (id < 0 || id >= vocab) {
-                        throw new IllegalArgumentException(
-                                "row " + r + " holds token id " + id + ", outside the vocabulary of " + vocab
-                                        + "; was it encoded with this model's tokenizer?");
-                    }
-                    ids[r * length + p] = id;
-                    mask[r * length + p] = attentionMask[r][kept.get(p)];
-                    padding |= mask[r * length + p] == 0;
-                    note(found, 0, id == c.sourcePrefixId(), p, r, "<|source|>");
-                    note(found, 1, id == c.cand1PrefixId(), p, r, "<|candidate1|>");
-                    note(found, 2, id == c.cand2PrefixId(), p, r, "<|candidate2|>");
-                }
-                // The HF wrapper's assertion messages (spec §1.3).
-                if (found[0] < 0) {
-                    throw new IllegalArgumentException("<source> id not in input_ids (row " + r + ")");
-                }
-                if (found[1] < 0) {
-                    throw new IllegalArgumentException("<candidate1> id not in input_ids (row " + r + ")");
-                }
-                if (found[2] < 0) {
-                    throw new IllegalArgumentException("<candidate2> id not in input_ids (row " + r + ")");
-                }
-                src[r] = found[0];
-                c1[r] = found[1];
-                c2[r] = found[2];
-            }
-            return new Batch(
-                    rows,
-                    length,
-                    ids,
-                    mask,
-                    padding,
-                    kept.stream().mapToInt(Integer::intValue).toArray(),
-                    src,
-                    c1,
-                    c2);
-        }
-
-        private static void note(int[] found, int slot, boolean match, int p, int r, String token) {
-            if (!match) {
-                return;
-            }
-            if (found[slot] >= 0) {
-                // The reference stacks every match and then crashes or mis-aligns (spec §1.3 QUIRK); refuse clearly.
-                throw new IllegalArgumentException("row " + r + " holds " + token + " more than once (positions "
-                        + found[slot] + " and " + p + "); each row must hold each prefix token exactly once");
-            }
-            found[slot] = p;
-        }
-
-        /** Row indices into the flattened {@code [B·L, H]} states for one position per row. */
-        long[] rowsOf(int[] positions) {
-            long[] out = new long[positions.length];
-            for (int r = 0; r < positions.length; r++) {
-                out[r] = (long) r * length + positions[r];
-            }
-            return out;
-        }
+        gate.close(weights::close);
     }
 }

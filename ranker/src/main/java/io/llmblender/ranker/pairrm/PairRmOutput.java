@@ -8,12 +8,18 @@ import java.util.Arrays;
  *
  * @param keptColumns the columns of the input that the column trimming kept (spec §1.3 step 1)
  * @param hiddenSize H, the width of each hidden-state row
+ * @param sourcePositions per row, the position of {@code <|source|>} in the trimmed sequence
+ * @param cand1Positions per row, the position of {@code <|candidate1|>}
+ * @param cand2Positions per row, the position of {@code <|candidate2|>}
  */
 public record PairRmOutput(
         int batch,
         int nTasks,
         int hiddenSize,
         int[] keptColumns,
+        int[] sourcePositions,
+        int[] cand1Positions,
+        int[] cand2Positions,
         float[] lastHiddenState,
         float[] leftScores,
         float[] rightScores,
@@ -21,6 +27,9 @@ public record PairRmOutput(
 
     public PairRmOutput {
         keptColumns = keptColumns.clone();
+        sourcePositions = sourcePositions.clone();
+        cand1Positions = cand1Positions.clone();
+        cand2Positions = cand2Positions.clone();
         lastHiddenState = lastHiddenState == null ? null : lastHiddenState.clone();
         leftScores = leftScores.clone();
         rightScores = rightScores.clone();
@@ -63,6 +72,21 @@ public record PairRmOutput(
     @Override
     public int[] keptColumns() {
         return keptColumns.clone();
+    }
+
+    @Override
+    public int[] sourcePositions() {
+        return sourcePositions.clone();
+    }
+
+    @Override
+    public int[] cand1Positions() {
+        return cand1Positions.clone();
+    }
+
+    @Override
+    public int[] cand2Positions() {
+        return cand2Positions.clone();
     }
 
     @Override

@@ -1,21 +1,34 @@
 package io.llmblender.ranker.select;
 
+import io.llmblender.ranker.Item;
 import io.llmblender.ranker.PairScorer;
+import io.llmblender.ranker.Selection;
+import io.llmblender.ranker.Selector;
+import io.llmblender.ranker.StartOrder;
+import io.llmblender.ranker.Strategy;
+import io.llmblender.ranker.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Best-of-n (or worst-of-n) in one pass of pairwise duels, 2·(C−1) verdicts per input (spec §3.5, llm-blender's
- * {@code _bubble_predict}): a running champion meets each next candidate of a starting permutation, both
- * orders are scored, and the winner moves on.
+ * Best-of-n (or worst-of-n) in one pass of pairwise duels, 2·(C−1) verdicts in C−1 rounds per input (spec §3.5,
+ * llm-blender's {@code _bubble_predict}): a running champion meets each next candidate of a starting
+ * permutation, both orders are scored, and the winner moves on.
  *
  * <p>Parity: {@code s = f(cur, next) − f(next, cur)} in float32; best carries {@code cur} iff {@code s > 0},
  * worst iff {@code s < 0}; a tie ({@code s == 0}) carries {@code next} in both modes. The starting permutation
- * is an explicit input (the reference draws an unseeded one per batch); the result is a winner and the
- * elimination order, which is <em>not</em> a ranking. Stateless.
+ * is explicit in {@link #run}; as a {@link Selector} it comes from the seed and the item's content
+ * ({@link StartOrder}). The result is a winner and the elimination order, which is <em>not</em> a ranking.
+ * Immutable; thread-safe if the scorer is.
  */
-public final class BubbleSelection {
-    private BubbleSelection() {}
+public final class BubbleSelection implements Selector {
+    private final PairScorer scorer;
+    private final long seed;
+
+    public BubbleSelection(PairScorer scorer, long seed) {
+        this.scorer = scorer;
+        this.seed = seed;
+    }
 
     /** One duel. */
     public record Step(
@@ -41,6 +54,55 @@ public final class BubbleSelection {
             all.addAll(eliminatedInOrder);
             return all;
         }
+
+        /** Every verdict of the run, two per step. */
+        public List<Verdict> verdicts() {
+            List<Verdict> v = new ArrayList<>();
+            for (Step s : steps) {
+                v.add(new Verdict(s.current(), s.next(), s.currentNext()));
+                v.add(new Verdict(s.next(), s.current(), s.nextCurrent()));
+            }
+            return v;
+        }
+    }
+
+    @Override
+    public Selection select(Item item, int k) {
+        return select(List.of(item), k).get(0);
+    }
+
+    @Override
+    public List<Selection> select(List<Item> items, int k) {
+        if (k != 1) {
+            throw new IllegalArgumentException("bubble selection finds the best candidate only (k = 1), not " + k
+                    + "; use top-k or full for K > 1");
+        }
+        List<Selection> out = new ArrayList<>();
+        for (Result r : run(starts(items), scorer.bind(items), true)) {
+            out.add(new Selection(Strategy.BUBBLE, List.of(r.winner()), null, r.verdicts()));
+        }
+        return out;
+    }
+
+    @Override
+    public int maxK() {
+        return 1;
+    }
+
+    @Override
+    public int worst(Item item) {
+        return run(starts(List.of(item)), scorer.bind(List.of(item)), false)
+                .get(0)
+                .winner();
+    }
+
+    private int[][] starts(List<Item> items) {
+        int[][] starts = new int[items.size()][];
+        for (int n = 0; n < starts.length; n++) {
+            Candidates.check(items.get(n));
+            starts[n] = StartOrder.of(seed, items.get(n));
+        }
+        return starts;
     }
 
     /**
@@ -49,61 +111,47 @@ public final class BubbleSelection {
      * @param permutations one starting permutation per input (each a permutation of its candidates)
      * @param best true for best-of-n, false for worst-of-n
      */
-    public static List<Result> select(int[][] permutations, PairScorer scorer, boolean best) {
-        int n = permutations.length;
-        int[][] perm = new int[n][];
-        List<List<Step>> steps = new ArrayList<>();
-        int maxSteps = 0;
-        for (int i = 0; i < n; i++) {
-            perm[i] = checkedPermutation(permutations[i]);
-            steps.add(new ArrayList<>());
-            maxSteps = Math.max(maxSteps, perm[i].length - 1);
+    public static List<Result> run(int[][] permutations, PairScorer.Bound scorer, boolean best) {
+        List<Plan> plans = new ArrayList<>();
+        for (int[] p : permutations) {
+            plans.add(new Plan(DuelPlan.checkedPermutation(p), best));
         }
-        for (int j = 0; j < maxSteps; j++) {
-            List<PairScorer.Pair> pairs = new ArrayList<>();
-            List<Integer> active = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (j < perm[i].length - 1) {
-                    active.add(i);
-                    pairs.add(new PairScorer.Pair(i, perm[i][j], perm[i][j + 1]));
-                    pairs.add(new PairScorer.Pair(i, perm[i][j + 1], perm[i][j]));
-                }
-            }
-            float[] logits = scorer.logits(pairs);
-            for (int k = 0; k < active.size(); k++) {
-                int i = active.get(k);
-                int cur = perm[i][j];
-                int next = perm[i][j + 1];
-                float s = logits[2 * k] - logits[2 * k + 1];
-                boolean keepCurrent = best ? s > 0 : s < 0;
-                int carried = keepCurrent ? cur : next;
-                int eliminated = keepCurrent ? next : cur;
-                perm[i][j] = eliminated;
-                perm[i][j + 1] = carried;
-                steps.get(i).add(new Step(cur, next, logits[2 * k], logits[2 * k + 1], s, carried, eliminated));
-            }
-        }
+        DuelPlan.runAll(plans, scorer);
         List<Result> results = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int c = perm[i].length;
-            List<Integer> eliminated = new ArrayList<>();
-            for (Step st : steps.get(i)) {
-                eliminated.add(st.eliminated());
-            }
-            results.add(new Result(perm[i][c - 1], eliminated, steps.get(i), permutations[i]));
+        for (int n = 0; n < plans.size(); n++) {
+            Plan p = plans.get(n);
+            List<Integer> eliminated = p.steps.stream().map(Step::eliminated).toList();
+            results.add(new Result(p.perm[p.perm.length - 1], eliminated, p.steps, permutations[n]));
         }
         return results;
     }
 
-    private static int[] checkedPermutation(int[] p) {
-        boolean[] seen = new boolean[p.length];
-        for (int v : p) {
-            if (v < 0 || v >= p.length || seen[v]) {
-                throw new IllegalArgumentException("start permutation " + java.util.Arrays.toString(p)
-                        + " is not a permutation of 0.." + (p.length - 1));
-            }
-            seen[v] = true;
+    /** The champion meets position {@code j + 1}; the loser stays behind at {@code j}. */
+    private static final class Plan extends DuelPlan {
+        final int[] perm;
+        final boolean best;
+        final List<Step> steps = new ArrayList<>();
+        int j;
+
+        Plan(int[] perm, boolean best) {
+            this.perm = perm;
+            this.best = best;
         }
-        return p.clone();
+
+        @Override
+        List<int[]> next() {
+            return j < perm.length - 1 ? List.of(new int[] {perm[j], perm[j + 1]}) : List.of();
+        }
+
+        @Override
+        void record(List<Duel> results) {
+            Duel d = results.get(0);
+            int carried = d.survivor(best);
+            int eliminated = d.eliminated(best);
+            perm[j] = eliminated;
+            perm[j + 1] = carried;
+            steps.add(new Step(d.a(), d.b(), d.ab(), d.ba(), d.s(), carried, eliminated));
+            j++;
+        }
     }
 }

@@ -13,7 +13,7 @@ public final class FullPairwise {
     private FullPairwise() {}
 
     /** {@code M[input][i][j] = f(i, j)}, zero diagonal; {@code sizes[input]} = C of that input. */
-    public static float[][][] matrices(int[] sizes, PairScorer scorer) {
+    public static float[][][] matrices(int[] sizes, PairScorer.Bound scorer) {
         List<PairScorer.Pair> pairs = new ArrayList<>();
         for (int n = 0; n < sizes.length; n++) {
             for (int i = 0; i < sizes[n]; i++) {
@@ -31,7 +31,7 @@ public final class FullPairwise {
         }
         for (int k = 0; k < pairs.size(); k++) {
             PairScorer.Pair p = pairs.get(k);
-            m[p.input()][p.first()][p.second()] = logits[k];
+            m[p.item()][p.first()][p.second()] = logits[k];
         }
         return m;
     }

@@ -6,15 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.ranker.pairrm.PairRmFixture;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The log-bucket function and the relative-position matrices against the reference's own tables. */
+/**
+ * The log-bucket function and the relative-position matrices against the reference's own tables, in the folder
+ * {@code -Dpairrm.fixtures} names (default the project's copy of shared/fixtures/pairrm-tiny), for that folder's
+ * {@code config.json} and the real PairRM's.
+ */
 class RelativePositionsTest {
+    static Path folder() {
+        return PairRmFixture.folder("pairrm.fixtures", "fixtures/pairrm-tiny");
+    }
+
     static JsonNode intermediates() throws IOException {
-        // the project's own copy: the tables are for its config and the real PairRM's, whatever -Dpairrm.fixtures says
         return new ObjectMapper()
-                .readTree(PairRmFixture.resource("fixtures/pairrm-tiny/intermediates.json")
-                        .toFile());
+                .readTree(folder().resolve("intermediates.json").toFile());
     }
 
     @Test
@@ -54,8 +61,8 @@ class RelativePositionsTest {
     @Test
     void relative_position_matrices_match_the_reference() throws IOException {
         JsonNode in = intermediates();
-        // the fixture's config: 16 buckets, max_relative_positions -1 -> 512
-        RelativePositions positions = new RelativePositions(16, 512, 16);
+        // the folder's own config (pairrm-tiny: 16 buckets, max_relative_positions -1 -> 512)
+        RelativePositions positions = new RelativePositions(DebertaV2Config.read(folder().resolve("config.json")));
         JsonNode shortMatrix = in.get("relative_pos");
         JsonNode longMatrix = in.get("relative_pos_long").get("values");
         for (JsonNode matrix : new JsonNode[] {shortMatrix, longMatrix}) {

@@ -75,6 +75,12 @@ class PairRmParityTest {
 
         // then the trimming and the prefix positions are the reference's
         assertThat(out.encoderLength()).isEqualTo(c.get("encoder_input_length").asInt());
+        assertThat(out.keptColumns())
+                .as("kept_columns")
+                .hasSize(c.get("kept_columns").asInt());
+        assertThat(out.sourcePositions()).as("source_positions").containsExactly(ints(c.get("source_positions")));
+        assertThat(out.cand1Positions()).as("cand1_positions").containsExactly(ints(c.get("cand1_positions")));
+        assertThat(out.cand2Positions()).as("cand2_positions").containsExactly(ints(c.get("cand2_positions")));
         int rows = c.get("input_ids").size();
         // and every number is within float32 noise of it
         double hidden = maxAbsDiff(out.lastHiddenState(), PairRmFixture.floats(c.get("last_hidden_state")));
@@ -101,5 +107,13 @@ class PairRmParityTest {
             max = Math.max(max, d);
         }
         return max;
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
     }
 }

@@ -7,21 +7,18 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import io.llmblender.ranker.PairRanker;
-import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.Ranking;
-import io.llmblender.ranker.select.BubbleSelection;
+import io.llmblender.ranker.Item;
+import io.llmblender.ranker.Selector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
- * Best-of-n with one model (spec §3.8, Python's {@code best_of_n_generate}): sample n answers to the same request,
- * then keep the best, by bubble selection (2·(n−1) comparisons, PairRM) or a full ranking (any ranker). Also a
- * {@link ChatModel} itself, so it can stand in for the model it samples.
+ * Best-of-n sampling with one model (spec §3.8, Python's {@code best_of_n_generate}): sample n answers to the same
+ * request, then keep the best by any {@link Selector}: bubble selection (2·(n−1) comparisons), a knockout, or a full
+ * ranking. Also a {@link ChatModel} itself, so it can stand in for the model it samples.
  *
  * <pre>{@code
- * ChatModel better = new BestOfN(openAi, pairRanker, 5, BestOfN.Sampling.TOP_P, BestOfN.Selection.BUBBLE, 7L);
+ * ChatModel better = new BestOfNSampler(openAi, pairRanker.selector(Strategy.BUBBLE), 5, BestOfNSampler.Sampling.TOP_P);
  * String answer = better.chat("Write a limerick about Java.");
  * }</pre>
  *
@@ -29,20 +26,12 @@ import java.util.SplittableRandom;
  * {@code TOP_K} = temperature 0.7 and top-k 50, as the reference (OpenAI has no top-k and refuses it; Ollama,
  * Anthropic and Gemini take it). Thread-safe if the model and ranker are.
  */
-public final class BestOfN implements ChatModel {
+public final class BestOfNSampler implements ChatModel {
     /** The reference's sampling presets. */
     public enum Sampling {
         TOP_P,
         TOP_K,
         NONE
-    }
-
-    /** How the best sample is chosen. */
-    public enum Selection {
-        /** Bubble selection, O(n) comparisons; needs a {@link PairRanker} (else falls back to FULL). */
-        BUBBLE,
-        /** Full ranking with any ranker. */
-        FULL
     }
 
     /** The samples and the index of the chosen one. */
@@ -57,22 +46,18 @@ public final class BestOfN implements ChatModel {
     }
 
     private final ChatModel model;
-    private final Ranker ranker;
+    private final Selector selector;
     private final int n;
     private final Sampling sampling;
-    private final Selection selection;
-    private final long seed;
 
-    public BestOfN(ChatModel model, Ranker ranker, int n, Sampling sampling, Selection selection, long seed) {
+    public BestOfNSampler(ChatModel model, Selector selector, int n, Sampling sampling) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, was " + n);
         }
         this.model = model;
-        this.ranker = ranker;
+        this.selector = selector;
         this.n = n;
         this.sampling = sampling;
-        this.selection = selection;
-        this.seed = seed;
     }
 
     /** The request with the sampling preset filled in where the caller left it open. */
@@ -105,18 +90,7 @@ public final class BestOfN implements ChatModel {
         if (n == 1) {
             return new Result(samples, 0, usage);
         }
-        String input = Blender.lastUserText(request);
-        int best;
-        if (selection == Selection.BUBBLE && ranker instanceof PairRanker pairRm) {
-            BubbleSelection.Result b = pairRm.bestOfN(
-                            List.of(new PairRanker.Item(input, samples)),
-                            List.of(PairRanker.shuffled(n, new SplittableRandom(seed))))
-                    .get(0);
-            best = b.winner();
-        } else {
-            Ranking ranking = ranker.rank(input, samples);
-            best = ranking.bestIndex();
-        }
+        int best = selector.best(new Item(Blender.lastUserText(request), samples));
         return new Result(samples, best, usage);
     }
 

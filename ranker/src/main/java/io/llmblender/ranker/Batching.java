@@ -1,0 +1,63 @@
+package io.llmblender.ranker;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How pair rows are packed into forward passes: sorted longest first and cut into passes of at most
+ * {@code maxRows} rows and {@code maxPaddedTokens} padded tokens (rows × the pass's longest row), so each pass
+ * pads to nearly its own length and the native memory of one pass is bounded by configuration. A row longer than
+ * the token budget runs alone. Immutable.
+ *
+ * <p>Memory: a pass's activations grow with its padded tokens T (about {@code 40·T·H} bytes of hidden states)
+ * and its attention with rows·L² (bounded further by the attention's query blocks); the README gives the bound.
+ */
+public record Batching(int maxRows, int maxPaddedTokens) {
+    /** 64 rows or 8,192 padded tokens per pass: e.g. eight 1,000-token pair rows. */
+    public static final Batching DEFAULT = new Batching(64, 8192);
+
+    public Batching {
+        if (maxRows < 1 || maxPaddedTokens < 1) {
+            throw new IllegalArgumentException("a pass holds at least one row and one token; got maxRows=" + maxRows
+                    + ", maxPaddedTokens=" + maxPaddedTokens);
+        }
+    }
+
+    /** A fixed number of rows per pass, whatever their length (the reference's batch_size). */
+    public static Batching rows(int rows) {
+        return new Batching(rows, Integer.MAX_VALUE);
+    }
+
+    /** Up to {@code tokens} padded tokens per pass. */
+    public static Batching tokens(int tokens) {
+        return new Batching(DEFAULT.maxRows, tokens);
+    }
+
+    /**
+     * The passes for rows of the given lengths: groups of row indices, longest first, stable for equal lengths.
+     */
+    public List<int[]> pack(int[] lengths) {
+        Integer[] order = new Integer[lengths.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(lengths[b], lengths[a]));
+        List<int[]> passes = new ArrayList<>();
+        int start = 0;
+        while (start < order.length) {
+            long width = lengths[order[start]]; // longest row of the pass: every row pads to it
+            int end = start + 1;
+            while (end < order.length && end - start < maxRows && (end - start + 1) * width <= maxPaddedTokens) {
+                end++;
+            }
+            int[] pass = new int[end - start];
+            for (int i = start; i < end; i++) {
+                pass[i - start] = order[i];
+            }
+            passes.add(pass);
+            start = end;
+        }
+        return passes;
+    }
+}

@@ -1,0 +1,50 @@
+package io.llmblender.ranker;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Picks the best, or the best K, of an item's candidates by a named {@link Strategy}: what the ensemble, best-of-n
+ * sampling and dataset jobs ask for when they need a winner rather than a full order.
+ *
+ * <pre>{@code
+ * Selector bubble = pairRanker.selector(Strategy.BUBBLE);
+ * int best = bubble.best(new Item("What is 2+2?", answers));      // 2·(C−1) pair rows instead of C·(C−1)
+ * }</pre>
+ *
+ * <p>Python: {@code Blender.get_best_of_n} / {@code get_worst_of_n} (bubble).
+ */
+public interface Selector {
+    /** The best {@code k} candidates of {@code item}, best first (all if there are fewer than k). */
+    Selection select(Item item, int k);
+
+    /** Many items; implementations that batch across items override this. */
+    default List<Selection> select(List<Item> items, int k) {
+        List<Selection> out = new ArrayList<>(items.size());
+        for (Item item : items) {
+            out.add(select(item, k));
+        }
+        return out;
+    }
+
+    /** The index of the best candidate. */
+    default int best(Item item) {
+        return select(item, 1).bestIndex();
+    }
+
+    /** The index of the best candidate of an input without instruction. */
+    default int best(String input, List<String> candidates) {
+        return best(new Item(input, candidates));
+    }
+
+    /** The largest K this selector can place: 1 for strategies that find only the best (bubble, knockout). */
+    default int maxK() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** The index of the worst candidate; strategies that only find the best refuse. */
+    default int worst(Item item) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " selects only the best; use the full strategy or bubble for the worst");
+    }
+}

@@ -1,0 +1,7 @@
+package io.llmblender.ranker;
+
+/**
+ * A pair scorer's logit for one ordered pair of candidates: {@code f(first, second) > 0} means {@code first} is
+ * the better answer. Selections keep every verdict they asked for, so a trace (or a DPO margin) can reuse them.
+ */
+public record Verdict(int first, int second, float logit) {}

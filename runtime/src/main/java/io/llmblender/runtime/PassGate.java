@@ -1,0 +1,75 @@
+package io.llmblender.runtime;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The door every forward pass of a model goes through: a permit bounds how many passes run at once (torch
+ * already spreads one pass over every core, so more rarely adds throughput, only memory), and {@link #close}
+ * waits for the passes in flight before the model frees its weights. A pass after close gets an
+ * {@link IllegalStateException} that names the model, never freed memory. Thread-safe.
+ */
+public final class PassGate {
+    private final String model;
+    private final Semaphore permits;
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param model how errors name the model, e.g. {@code "PairRM (models/PairRM-hf)"}
+     * @param concurrentPasses passes that may run at once, at least 1
+     */
+    public PassGate(String model, int concurrentPasses) {
+        if (concurrentPasses < 1) {
+            throw new IllegalArgumentException("at least one pass must be allowed to run; got " + concurrentPasses);
+        }
+        this.model = model;
+        this.permits = new Semaphore(concurrentPasses, true);
+    }
+
+    /** Runs one pass under a permit; waits for a permit if all are taken. */
+    public <T> T pass(Supplier<T> body) {
+        life.readLock().lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException(model + " is closed; load it again to run more passes");
+            }
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BlenderException(model + ": interrupted while waiting for a free pass", e);
+            }
+            try {
+                return body.get();
+            } finally {
+                permits.release();
+            }
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /**
+     * Refuses new passes, waits for those in flight, then runs {@code release} (freeing the weights) once.
+     * Idempotent: later calls return at once.
+     */
+    public void close(Runnable release) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        life.writeLock().lock();
+        try {
+            release.run();
+        } finally {
+            life.writeLock().unlock();
+        }
+    }
+
+    /** Whether {@link #close} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+}
