@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmblender.runtime.checkpoint.CheckpointException;
+import io.llmblender.runtime.checkpoint.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,28 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link PairRm#load(Path)} on the full PairRM-hf fixture folder ({@code -Dpairrm.e2e=<folder>}, default the
  * project's copy of shared/fixtures/pairrm-e2e) with one bias stored in each safetensors dtype, in a forked JVM:
  * before issue 13, a U16, I16, U32 or U64 bias reached DJL's engine and aborted the process (exit 134), which no
- * in-process test can observe. Each dtype must load (the floating ones) or be refused by a
- * {@link CheckpointException} naming the file, the tensor and the dtype.
+ * in-process test can observe. Each dtype {@link DType} knows (the 13 of the safetensors spec and its two 8-bit
+ * floats) must load (F16, BF16, F32, F64) or be refused by a {@link CheckpointException} naming the file, the
+ * tensor and the dtype.
  */
 class PairRmDtypeTest {
     static final String KEY = "head_layer.1.bias";
-    /** Every safetensors dtype with its size in bytes; the floating ones are the dtypes a weight may have. */
-    static final Map<String, Integer> DTYPES = Map.ofEntries(
-            Map.entry("BOOL", 1),
-            Map.entry("U8", 1),
-            Map.entry("I8", 1),
-            Map.entry("U16", 2),
-            Map.entry("I16", 2),
-            Map.entry("F16", 2),
-            Map.entry("BF16", 2),
-            Map.entry("U32", 4),
-            Map.entry("I32", 4),
-            Map.entry("F32", 4),
-            Map.entry("U64", 8),
-            Map.entry("I64", 8),
-            Map.entry("F64", 8));
+    /** The dtypes a weight may have; every other one must be refused. */
+    static final Set<DType> FLOATING = EnumSet.of(DType.F16, DType.BF16, DType.F32, DType.F64);
 
-    static final List<String> FLOATING = List.of("F16", "BF16", "F32", "F64");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -60,8 +48,8 @@ class PairRmDtypeTest {
         Path original = PairRmFixture.folder("pairrm.e2e", "fixtures/pairrm-e2e");
         byte[] weights = Files.readAllBytes(original.resolve("model.safetensors"));
         List<String> folders = new ArrayList<>();
-        for (String dtype : new TreeMap<>(DTYPES).keySet()) {
-            Path folder = Files.createDirectories(tmp.resolve(dtype));
+        for (DType dtype : DType.values()) {
+            Path folder = Files.createDirectories(tmp.resolve(dtype.name()));
             try (var files = Files.list(original)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
                     if (!f.getFileName().toString().equals("model.safetensors")) {
@@ -69,7 +57,7 @@ class PairRmDtypeTest {
                     }
                 }
             }
-            Files.write(folder.resolve("model.safetensors"), retyped(weights, KEY, dtype, DTYPES.get(dtype)));
+            Files.write(folder.resolve("model.safetensors"), retyped(weights, KEY, dtype.name(), dtype.bytes()));
             folders.add(folder.toString());
         }
 
@@ -90,17 +78,17 @@ class PairRmDtypeTest {
         assertThat(child.exitValue())
                 .as("exit code of the child JVM (134: the engine aborted it); its output:%n%s", output)
                 .isZero();
-        for (String dtype : new TreeMap<>(DTYPES).keySet()) {
+        for (DType dtype : DType.values()) {
             String line = output.lines()
-                    .filter(l -> l.startsWith(tmp.resolve(dtype) + ": "))
+                    .filter(l -> l.startsWith(tmp.resolve(dtype.name()) + ": "))
                     .findFirst()
                     .orElse(dtype + ": no answer");
             if (FLOATING.contains(dtype)) {
-                assertThat(line).as(dtype).endsWith(": loaded");
+                assertThat(line).as(dtype.name()).endsWith(": loaded");
             } else {
                 assertThat(line)
-                        .as(dtype)
-                        .contains(": refused " + tmp.resolve(dtype).resolve("model.safetensors"))
+                        .as(dtype.name())
+                        .contains(": refused " + tmp.resolve(dtype.name()).resolve("model.safetensors"))
                         .contains("'" + KEY + "'")
                         .containsPattern("\\b" + dtype + "\\b");
             }

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -130,19 +131,8 @@ class TorchCheckpointTest extends WithManager {
 
     @Test
     void a_missing_storage_entry_names_the_tensor() throws IOException {
-        Path file = tmp.resolve("nostorage.bin");
-        try (ZipFile in = new ZipFile(Checkpoints.resource("pytorch_model.bin").toFile());
-                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (ZipEntry e : Collections.list(in.entries())) {
-                if (e.getName().endsWith("/data/0")) {
-                    continue; // drop the first storage
-                }
-                out.putNextEntry(new ZipEntry(e.getName()));
-                try (InputStream s = in.getInputStream(e)) {
-                    s.transferTo(out);
-                }
-            }
-        }
+        // given the fixture without its first storage
+        Path file = deflatedCopy(tmp.resolve("nostorage.bin"), name -> !name.endsWith("/data/0"));
         assertThatThrownBy(() -> TensorSource.open(file))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("refers to storage 'data/0', which is not in the zip")
@@ -236,16 +226,7 @@ class TorchCheckpointTest extends WithManager {
     @Test
     void a_compressed_storage_is_refused_before_it_is_inflated() throws IOException {
         // given the fixture re-zipped with deflate (as a zip tool would), and a deflated storage that claims 1 GiB
-        Path deflated = tmp.resolve("deflated.bin");
-        try (ZipFile in = new ZipFile(Checkpoints.resource("pytorch_model.bin").toFile());
-                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(deflated))) {
-            for (ZipEntry e : Collections.list(in.entries())) {
-                out.putNextEntry(new ZipEntry(e.getName()));
-                try (InputStream s = in.getInputStream(e)) {
-                    s.transferTo(out);
-                }
-            }
-        }
+        Path deflated = deflatedCopy(tmp.resolve("deflated.bin"), name -> true);
         long gib = 1L << 30;
         byte[] bomb;
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -334,6 +315,22 @@ class TorchCheckpointTest extends WithManager {
             }
         }
         throw new IllegalArgumentException("not found");
+    }
+
+    /** The fixture's entries that {@code keep} accepts, re-zipped with deflate (ZipOutputStream's default). */
+    static Path deflatedCopy(Path target, Predicate<String> keep) throws IOException {
+        try (ZipFile in = new ZipFile(Checkpoints.resource("pytorch_model.bin").toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                if (keep.test(e.getName())) {
+                    out.putNextEntry(new ZipEntry(e.getName()));
+                    try (InputStream s = in.getInputStream(e)) {
+                        s.transferTo(out);
+                    }
+                }
+            }
+        }
+        return target;
     }
 
     /** PROTO 2, GLOBAL module.name, one string argument, REDUCE, STOP: what a malicious pickle looks like. */
