@@ -40,6 +40,9 @@ import java.util.function.Function;
  *       so the heap used is proportional to the pickle's size, which its reader bounds.
  * </ul>
  *
+ * <p>About 550 lines, past the house's 500: one stack machine, whose opcodes, bounds and value rendering share
+ * its private sentinels and read best in one place.
+ *
  * <p>Not thread-safe; one instance reads one pickle.
  */
 public final class RestrictedUnpickler {
