@@ -4,23 +4,32 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Optional;
 
 /**
- * The element types a checkpoint may declare, with their size in bytes. Names are safetensors' dtype strings.
- * Floating types become {@link DataType#FLOAT32} when loaded: DJL 0.36 aborts the JVM on any bf16 array and
- * fp16 matmul on CPU is about 145× slower than fp32 (ecosystem notes §3.6), so half precision is a storage
- * format only.
+ * The element types a checkpoint may declare, with their size in bytes and the DJL type each becomes when
+ * loaded. Names are safetensors' dtype strings.
+ *
+ * <p>DJL 0.36's PyTorch engine holds only FLOAT32, FLOAT64, FLOAT16, INT8, UINT8, INT32, INT64 and BOOLEAN: an
+ * array of any other type (UINT16, INT16, UINT32, UINT64, BFLOAT16) aborts the JVM with no Java exception
+ * (ecosystem notes §3.6 for bf16, issue 13 for the others). So every dtype maps to one of those, widened exactly where needed, or to nothing:
+ * <ul>
+ *   <li>F16 and BF16 become FLOAT32: bf16 arrays abort the JVM and fp16 matmul on CPU is about 145× slower
+ *       than fp32, so half precision is a storage format only;
+ *   <li>U16 and I16 become INT32, U32 becomes INT64: every value fits;
+ *   <li>U64 cannot be loaded: INT64 would wrap values of 2^63 and more;
+ *   <li>the 8-bit floats cannot be loaded: DJL has no type for them.
+ * </ul>
  */
 public enum DType {
     BOOL(1, DataType.BOOLEAN),
     U8(1, DataType.UINT8),
     I8(1, DataType.INT8),
-    U16(2, DataType.UINT16),
-    I16(2, DataType.INT16),
+    U16(2, DataType.INT32),
+    I16(2, DataType.INT32),
     F16(2, DataType.FLOAT32),
     BF16(2, DataType.FLOAT32),
-    U32(4, DataType.UINT32),
+    U32(4, DataType.INT64),
     I32(4, DataType.INT32),
     F32(4, DataType.FLOAT32),
-    U64(8, DataType.UINT64),
+    U64(8, null),
     I64(8, DataType.INT64),
     F64(8, DataType.FLOAT64),
     F8_E4M3(1, null),

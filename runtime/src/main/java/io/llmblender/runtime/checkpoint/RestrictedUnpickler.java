@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -22,6 +25,23 @@ import java.util.function.Function;
  * the {@code torch.*Storage} types) and refuses any other global <em>when it is named</em>, before anything
  * could use it. Even the allowed ones are never run: a REDUCE on them builds a Java value ({@link LinkedHashMap},
  * {@link TensorRef}). Opcodes that instantiate classes (INST, OBJ, NEWOBJ) are refused too.
+ *
+ * <p>It is bounded in time, depth and memory, because a hostile pickle can be small and still ask for a lot:
+ * <ul>
+ *   <li>Dict keys must be strings or numbers. A state dict needs no other, and a key built of tuples that share
+ *       their items (a few hundred bytes: each level's two items are the same memo entry) hashes in time
+ *       exponential in its depth.
+ *   <li>Containers nest at most {@link #MAX_DEPTH} deep, and a container cannot change once it is inside
+ *       another (pickle builds bottom-up, so a state dict never needs to; it also rules out cycles), so the
+ *       depth recorded for each container is exact, and nothing recursive can overflow the stack.
+ *   <li>Messages render values through {@link #describe}, which stops after a fixed number of characters:
+ *       printing a shared structure in full takes exponential time too.
+ *   <li>The stack holds at most {@link #MAX_STACK} entries; everything else grows by a bounded amount per opcode,
+ *       so the heap used is proportional to the pickle's size, which its reader bounds.
+ * </ul>
+ *
+ * <p>About 550 lines, past the house's 500: one stack machine, whose opcodes, bounds and value rendering share
+ * its private sentinels and read best in one place.
  *
  * <p>Not thread-safe; one instance reads one pickle.
  */
@@ -39,6 +59,12 @@ public final class RestrictedUnpickler {
 
         int size() {
             return items.size();
+        }
+
+        /** Bounded, unlike the record's default: a pickled tuple may share its items exponentially often. */
+        @Override
+        public String toString() {
+            return describe(this);
         }
     }
 
@@ -71,12 +97,20 @@ public final class RestrictedUnpickler {
             Map.entry("ShortStorage", DType.I16), Map.entry("CharStorage", DType.I8),
             Map.entry("ByteStorage", DType.U8), Map.entry("BoolStorage", DType.BOOL));
     private static final int MAX_STACK = 1 << 20;
+    /** Far above what a state dict nests (OrderedDict, _rebuild_tensor_v2's arguments, a size tuple: 3). */
+    static final int MAX_DEPTH = 100;
+    /** How much of a value a message shows. */
+    private static final int DESCRIBE_CHARS = 160;
 
     private final Path file;
     private final ByteBuffer in;
     private final Function<Tuple, Object> persistentLoad;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    /** Every tuple, list and dict built, by identity, with its nesting depth (1: it holds no container). */
+    private final Map<Object, Integer> depths = new IdentityHashMap<>();
+    /** The containers already held by another container; they may not change any more. */
+    private final Set<Object> held = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private RestrictedUnpickler(Path file, byte[] pickle, Function<Tuple, Object> persistentLoad) {
         this.file = file;
@@ -133,15 +167,15 @@ public final class RestrictedUnpickler {
                     case 'U' -> push(bytes(at, in.get() & 0xFF)); // SHORT_BINSTRING
                     case 'B' -> push(bytes(at, unsignedInt(at))); // BINBYTES
                     case 'C' -> push(bytes(at, in.get() & 0xFF)); // SHORT_BINBYTES
-                    case ')' -> push(new Tuple(List.of()));
-                    case 't' -> push(new Tuple(popMark(at)));
-                    case 0x85 -> push(new Tuple(List.of(pop(at))));
+                    case ')' -> push(tuple(at, List.of()));
+                    case 't' -> push(tuple(at, popMark(at)));
+                    case 0x85 -> push(tuple(at, List.of(pop(at))));
                     case 0x86 -> push(tupleOf(at, 2));
                     case 0x87 -> push(tupleOf(at, 3));
-                    case ']' -> push(new ArrayList<>());
+                    case ']' -> push(container(new ArrayList<>()));
                     case 'a' -> appendTo(at, List.of(pop(at)));
                     case 'e' -> appendTo(at, popMark(at));
-                    case '}' -> push(new LinkedHashMap<>());
+                    case '}' -> push(container(new LinkedHashMap<>()));
                     case 's' -> {
                         Object value = pop(at);
                         Object key = pop(at);
@@ -165,7 +199,7 @@ public final class RestrictedUnpickler {
                     case 'Q' -> { // BINPERSID
                         Object pid = pop(at);
                         if (!(pid instanceof Tuple t)) {
-                            throw malformed(at, "has a persistent id that is not a tuple: " + pid);
+                            throw malformed(at, "has a persistent id that is not a tuple: " + describe(pid));
                         }
                         push(persistentLoad.apply(t));
                     }
@@ -234,7 +268,7 @@ public final class RestrictedUnpickler {
             if (t.size() != 0) {
                 throw malformed(at, "builds an OrderedDict from arguments " + describe(args) + "; expected none");
             }
-            return new LinkedHashMap<>();
+            return container(new LinkedHashMap<>());
         }
         if (callable == Callable.REBUILD_TENSOR_V2) {
             if (t.size() < 6
@@ -255,7 +289,7 @@ public final class RestrictedUnpickler {
         long[] out = new long[t.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(t.get(i) instanceof Long v) || v < 0) {
-                throw malformed(at, "has a tensor size or stride that is not a non-negative integer: " + t.items());
+                throw malformed(at, "has a tensor size or stride that is not a non-negative integer: " + describe(t));
             }
             out[i] = v;
         }
@@ -267,6 +301,9 @@ public final class RestrictedUnpickler {
         if (!(peek(at) instanceof List<?> list)) {
             throw malformed(at, "appends to a " + describe(peek(at)) + ", not a list");
         }
+        for (Object item : items) {
+            hold(at, list, item);
+        }
         ((List<Object>) list)
                 .addAll(items.stream().map(o -> o == NONE ? null : o).toList());
     }
@@ -277,9 +314,66 @@ public final class RestrictedUnpickler {
             throw malformed(at, "sets items on a " + describe(peek(at)) + ", not a dict");
         }
         for (int i = 0; i < keysAndValues.size(); i += 2) {
+            Object key = keysAndValues.get(i);
+            if (!isScalar(key)) {
+                throw malformed(
+                        at,
+                        "has a dict key that is a " + describe(key)
+                                + "; a state dict's keys are strings, and a key built of containers can take"
+                                + " exponential time to hash");
+            }
             Object value = keysAndValues.get(i + 1);
-            ((Map<Object, Object>) map).put(keysAndValues.get(i), value == NONE ? null : value);
+            hold(at, map, value);
+            ((Map<Object, Object>) map).put(key, value == NONE ? null : value);
         }
+    }
+
+    private static boolean isScalar(Object o) {
+        return o == NONE
+                || o instanceof String
+                || o instanceof Long
+                || o instanceof BigInteger
+                || o instanceof Double
+                || o instanceof Boolean;
+    }
+
+    /** A new, empty list or dict: depth 1. */
+    private <T> T container(T empty) {
+        depths.put(empty, 1);
+        return empty;
+    }
+
+    /** A new tuple, which holds its items from now on. */
+    private Tuple tuple(int at, List<Object> items) {
+        Tuple t = container(new Tuple(items));
+        for (Object item : items) {
+            hold(at, t, item);
+        }
+        return t;
+    }
+
+    /**
+     * Records that {@code outer} (a container not yet held by any other, being built) now holds {@code item}:
+     * {@code item} may not change any more, and {@code outer} is at least one level deeper than it.
+     */
+    private void hold(int at, Object outer, Object item) {
+        if (held.contains(outer) || item == outer) {
+            throw malformed(
+                    at,
+                    "adds to a " + describe(outer) + " that is already inside another container (or to itself);"
+                            + " a pickled state dict never does, and it would allow cycles");
+        }
+        Integer inner = depths.get(item);
+        if (inner == null) {
+            return; // not a container
+        }
+        held.add(item);
+        int depth = inner + 1;
+        if (depth > MAX_DEPTH) {
+            throw malformed(
+                    at, "nests tuples, lists and dicts more than " + MAX_DEPTH + " deep; a state dict nests 3 deep");
+        }
+        depths.merge(outer, depth, Math::max);
     }
 
     private Tuple tupleOf(int at, int n) {
@@ -287,7 +381,7 @@ public final class RestrictedUnpickler {
         for (int i = n - 1; i >= 0; i--) {
             items[i] = pop(at);
         }
-        return new Tuple(Arrays.asList(items));
+        return tuple(at, Arrays.asList(items));
     }
 
     private Object long1(int at, int n) {
@@ -377,14 +471,65 @@ public final class RestrictedUnpickler {
         return items;
     }
 
-    private static String describe(Object o) {
+    /**
+     * A value as a message shows it, e.g. {@code tuple['storage', 5]}: at most about {@value #DESCRIBE_CHARS}
+     * characters and three levels, in time bounded by that length however large, deep or shared the value is.
+     */
+    static String describe(Object o) {
+        StringBuilder out = new StringBuilder();
+        if (o instanceof Tuple) {
+            out.append("tuple");
+        } else if (o != null && o != NONE) {
+            out.append(o.getClass().getSimpleName()).append(' ');
+        }
+        render(o, out, 3);
+        return out.length() > DESCRIBE_CHARS ? out.substring(0, DESCRIBE_CHARS) + "..." : out.toString();
+    }
+
+    private static void render(Object o, StringBuilder out, int levels) {
+        if (out.length() > DESCRIBE_CHARS) {
+            return;
+        }
         if (o == null || o == NONE) {
-            return "None";
+            out.append("None");
+        } else if (o instanceof Tuple t) {
+            renderAll(t.items(), "[", "]", out, levels);
+        } else if (o instanceof List<?> list) {
+            renderAll(list, "[", "]", out, levels);
+        } else if (o instanceof Map<?, ?> map) {
+            renderAll(map.entrySet(), "{", "}", out, levels);
+        } else if (o instanceof Map.Entry<?, ?> e) {
+            render(e.getKey(), out, levels);
+            out.append(": ");
+            render(e.getValue(), out, levels);
+        } else if (o instanceof String text) {
+            out.append('\'')
+                    .append(text, 0, Math.min(text.length(), DESCRIBE_CHARS))
+                    .append('\'');
+        } else if (o instanceof byte[] bytes) {
+            out.append(bytes.length).append(" bytes");
+        } else {
+            out.append(o); // a number, a boolean, or one of this class's records of scalars
         }
-        if (o instanceof Tuple t) {
-            return "tuple" + t.items();
+    }
+
+    /** Every item until the length limit: each one rendered adds at least one character, so this is bounded. */
+    private static void renderAll(Iterable<?> items, String open, String close, StringBuilder out, int levels) {
+        out.append(open);
+        if (levels == 0) {
+            out.append("...");
+        } else {
+            String separator = "";
+            for (Object item : items) {
+                if (out.length() > DESCRIBE_CHARS) {
+                    break;
+                }
+                out.append(separator);
+                render(item, out, levels - 1);
+                separator = ", ";
+            }
         }
-        return o.getClass().getSimpleName() + " " + o;
+        out.append(close);
     }
 
     private static String opcodeName(int op) {

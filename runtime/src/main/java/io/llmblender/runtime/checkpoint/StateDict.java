@@ -2,8 +2,10 @@ package io.llmblender.runtime.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,12 +30,16 @@ import java.util.Set;
  * <p>Not thread-safe; one model is loaded on one thread.
  */
 public final class StateDict {
+    /** The dtypes a weight may have; each becomes float32 (see {@link #take}). */
+    private static final Set<DType> WEIGHT_DTYPES = EnumSet.of(DType.F32, DType.F16, DType.BF16, DType.F64);
+
     private final TensorSource source;
     private final NDManager manager;
     private final String architecture;
     private final Map<String, Shape> taken = new LinkedHashMap<>();
     private final Set<String> ignored = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private int wrongDtypes; // problems whose fix is a conversion, not another config
 
     /**
      * @param architecture names what the expected shapes come from, in messages (e.g. {@code "config.json"})
@@ -53,20 +59,38 @@ public final class StateDict {
         return new StateDict(null, manager, "a synthetic model");
     }
 
-    /** Loads {@code key}, which must have exactly {@code shape}; float tensors come back as float32. */
+    /**
+     * Loads the weight {@code key}, which must have exactly {@code shape} and a floating-point dtype; it comes
+     * back as float32. F16 and BF16 are widened exactly; F64 is rounded to nearest, as PyTorch's
+     * {@code load_state_dict} does when it copies a double tensor into a float32 parameter. An integer, boolean
+     * or 8-bit-float tensor is a problem for {@link #finish()} and is never read.
+     */
     public NDArray take(String key, long... shape) {
         Shape expected = new Shape(shape);
         taken.put(key, expected);
         if (source == null) {
-            return manager.randomNormal(0f, 0.02f, expected, ai.djl.ndarray.types.DataType.FLOAT32);
+            return manager.randomNormal(0f, 0.02f, expected, DataType.FLOAT32);
         }
         TensorInfo info = source.tensors().get(key);
         if (info == null) {
             problems.add("missing '" + key + "' " + expected);
         } else if (!info.shape().equals(expected)) {
             problems.add("wrong shape '" + key + "': " + info.shape() + " in the file, " + expected + " needed");
+        } else if (!WEIGHT_DTYPES.contains(info.dtype())) {
+            wrongDtypes++;
+            problems.add("wrong dtype '" + key + "': " + info.dtype()
+                    + " in the file, a floating-point dtype (F32, F16, BF16 or F64) needed; convert the checkpoint's"
+                    + " weights to F32");
         } else {
-            return source.load(key, manager);
+            NDArray loaded = source.load(key, manager);
+            if (loaded.getDataType() == DataType.FLOAT32) {
+                return loaded;
+            }
+            try (loaded) {
+                NDArray narrowed = loaded.toType(DataType.FLOAT32, false);
+                narrowed.setName(key);
+                return narrowed;
+            }
         }
         return manager.zeros(expected);
     }
@@ -82,8 +106,8 @@ public final class StateDict {
     }
 
     /**
-     * Ends the loading: throws one {@link CheckpointException} listing every missing, wrong-shape and
-     * unexpected (present but never taken nor ignored) tensor, if there is any.
+     * Ends the loading: throws one {@link CheckpointException} listing every missing, wrong-shape, wrong-dtype
+     * and unexpected (present but never taken nor ignored) tensor, if there is any.
      */
     public void finish() {
         if (source == null) {
@@ -101,8 +125,11 @@ public final class StateDict {
                     null,
                     "does not fit the architecture of " + architecture
                             + " (" + all.size() + " problem" + (all.size() == 1 ? "" : "s")
-                            + "); are the config and the weights from the same checkpoint?\n  "
-                            + String.join("\n  ", all));
+                            + ")"
+                            + (all.size() > wrongDtypes
+                                    ? "; are the config and the weights from the same checkpoint?"
+                                    : "")
+                            + "\n  " + String.join("\n  ", all));
         }
     }
 }
