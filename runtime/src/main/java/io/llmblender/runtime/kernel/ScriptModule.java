@@ -101,6 +101,11 @@ public final class ScriptModule implements AutoCloseable {
      */
     public NDArray call(String method, NDArray... args) {
         NDArray marker = marker(method);
+        if (args.length == 0) {
+            // DJL would give the result to the marker's manager, i.e. to this module, until close()
+            throw new IllegalArgumentException(name + "." + method + " needs a tensor argument, whose manager owns "
+                    + "the result; pass the forward pass's input first");
+        }
         lock.readLock().lock();
         try {
             ensureOpen(method);

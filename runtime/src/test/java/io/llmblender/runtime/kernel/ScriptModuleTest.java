@@ -93,6 +93,13 @@ class ScriptModuleTest {
     }
 
     @Test
+    void a_call_without_arguments_is_refused_because_nothing_would_own_its_result() {
+        assertThatThrownBy(() -> module.call("grad_enabled"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Counter.grad_enabled needs a tensor argument");
+    }
+
+    @Test
     void a_failing_method_names_itself_and_its_argument_shapes() {
         // no tensor kept yet, so kept[0] is out of range
         assertThatThrownBy(() -> module.call("plus_kept", manager.create(new float[] {1f, 2f}), module.constant(0)))
