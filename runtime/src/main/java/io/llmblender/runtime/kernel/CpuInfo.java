@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * What this CPU is and which feature flags it reports, as far as bf16 is concerned. Read from
- * {@code /proc/cpuinfo} on Linux; elsewhere nothing is known and bf16 counts as unsupported.
+ * {@code /proc/cpuinfo} on Linux; elsewhere nothing is known and bf16 counts as unsupported. Immutable;
+ * thread-safe.
  *
  * @param model the CPU's model name, for messages ({@code "unknown CPU"} when it cannot be read)
  * @param flags the kernel's feature flags, e.g. {@code avx2}, {@code amx_bf16}

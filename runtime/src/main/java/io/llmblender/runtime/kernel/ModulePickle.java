@@ -8,9 +8,11 @@ import java.util.Map;
 
 /**
  * Writes a TorchScript archive's {@code data.pkl}: one module object of class {@code __torch__.<name>} with
- * plain attributes, in pickle protocol 2, using the opcodes {@code torch.jit.save} uses for the same object
- * (checked against what torch 1.13 writes, read back by libtorch 2.7.1). No tensors are ever written: a
+ * plain attributes, in pickle protocol 2, with the opcodes {@code torch.jit.save} uses for such an object
+ * (compared with what torch 1.13 writes, and read back by libtorch 2.7.1). No tensors are ever written: a
  * kernel's weights arrive later through a method call, so no tensor-storage records are needed.
+ *
+ * <p>Each pickle is written by an instance of its own inside {@link #module}, so this is thread-safe.
  */
 final class ModulePickle {
     private static final int PROTO = 0x80;
@@ -73,8 +75,8 @@ final class ModulePickle {
         } else if (v instanceof String s) {
             string(s);
         } else if (v instanceof TorchScriptArchive.EmptyList list) {
-            // An empty list carries no element type of its own; libtorch's unpickler takes it from this call,
-            // as it does for every list torch.jit.save writes whose type is not a specialised one.
+            // An empty list carries no element type of its own; libtorch's unpickler takes it from this call.
+            // torch.jit.save writes List[Tensor] with build_tensorlist instead, but this form reads back the same.
             global("torch.jit._pickle", "restore_type_tag");
             op(EMPTY_LIST);
             string(list.type());

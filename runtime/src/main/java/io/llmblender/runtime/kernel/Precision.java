@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 /**
  * The number format of a model's heavy matmuls (linear layers, attention products); everything else stays
  * fp32. Chosen when a model loads ({@link Kernel#open(Precision)}); the model's math is written once.
+ * Immutable; thread-safe.
  */
 public enum Precision {
     /** Plain fp32 DJL operators: the exact path the parity fixtures check. */
