@@ -66,6 +66,22 @@ public final class DjlRuntime {
         return System.getProperty(name, fallback);
     }
 
+    /** The user's choice of matmul precision for every model: {@code fp32}, {@code bf16} or {@code auto}. */
+    public static final String PRECISION_PROPERTY = "blender.precision";
+
+    /** Set to {@code true} to run bf16 on a CPU without bf16 units (slowly); for tests and benchmarks. */
+    public static final String BF16_EMULATE_PROPERTY = "blender.bf16.emulate";
+
+    /** {@code -Dblender.precision}, or {@code auto} when the user chose nothing. */
+    public static String precisionSetting() {
+        return property(PRECISION_PROPERTY, "auto");
+    }
+
+    /** {@code -Dblender.bf16.emulate=true}: grant bf16 even where the CPU would run it slowly. */
+    public static boolean bf16Emulation() {
+        return Boolean.parseBoolean(property(BF16_EMULATE_PROPERTY, "false"));
+    }
+
     /** The PyTorch version the engine reports, e.g. {@code 2.7.1}. */
     public static String engineVersion() {
         return engine().getVersion();

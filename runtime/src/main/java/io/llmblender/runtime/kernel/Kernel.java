@@ -1,0 +1,58 @@
+package io.llmblender.runtime.kernel;
+
+import ai.djl.ndarray.NDArray;
+import io.llmblender.runtime.nn.Linear;
+
+/**
+ * Where a model's heavy matmuls run: its linear layers and its attention products. The model states its math
+ * once and calls a kernel chosen when it loads; the kernel decides the number format ({@link Precision}).
+ * Every array a kernel takes or returns is an fp32 DJL array.
+ *
+ * <pre>{@code
+ * // loading: the precision is chosen once, and each layer's fp32 weights are handed to the kernel
+ * Kernel kernel = Kernel.open(Precision.AUTO);             // bf16 where the CPU has bf16 units, else fp32
+ * Linear dense = kernel.linear(w.take(prefix + "dense.weight", h, ff), w.take(prefix + "dense.bias", h));
+ *
+ * // a forward pass, in its own sub-manager: results belong to the first input's manager
+ * try (NDManager pass = weights.newSubManager()) {
+ *     NDArray y = dense.apply(x);                          // model code reads as before
+ *     NDArray scores = kernel.matMul(q, kT);               // [B, N, L, d] x [B, N, d, L]
+ * }
+ *
+ * kernel.close();                                          // with the model, after its last forward pass
+ * }</pre>
+ *
+ * Implementations are thread-safe: one kernel serves every forward pass of its model at once.
+ */
+public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Kernel {
+    /** {@code FP32} or {@code BF16}: what this kernel computes in. */
+    Precision precision();
+
+    /**
+     * A linear layer {@code y = x·Wᵀ + b} computed by this kernel. Takes over {@code weight} ({@code [out, in]},
+     * fp32) and {@code bias} ({@code [out]}, fp32, or null): use them only through the returned layer from now
+     * on. The fp32 kernel keeps them as they are, in their manager; the bf16 kernel converts them once and
+     * closes them at once.
+     */
+    Linear linear(NDArray weight, NDArray bias);
+
+    /**
+     * {@code torch.matmul(a, b)} of two fp32 arrays: batched over leading axes and broadcast like it (e.g.
+     * {@code [B, N, L, d] × [B, N, d, L]}). The fp32 result belongs to {@code a}'s manager.
+     */
+    NDArray matMul(NDArray a, NDArray b);
+
+    /** Frees what the kernel holds (the bf16 weights); idempotent. Calls afterwards throw. */
+    @Override
+    void close();
+
+    /** A kernel for {@code requested}, resolved on this machine by {@link PrecisionPolicy#fromEnvironment()}. */
+    static Kernel open(Precision requested) {
+        return open(requested, PrecisionPolicy.fromEnvironment());
+    }
+
+    /** A kernel for {@code requested} as {@code policy} resolves it. */
+    static Kernel open(Precision requested, PrecisionPolicy policy) {
+        return policy.resolve(requested) == Precision.BF16 ? new Bf16Kernel() : new Fp32Kernel();
+    }
+}
