@@ -1,6 +1,7 @@
 package io.llmblender.examples;
 
 import io.llmblender.ranker.CompareMode;
+import io.llmblender.ranker.Comparison;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranking;
 import java.util.List;
@@ -24,8 +25,8 @@ public final class RankCandidates {
                 System.out.printf(
                         "rank %d  score %+.3f  %s%n", ranking.ranks()[i], ranking.scores()[i], answers.get(i));
             }
-            float logit = ranker.compare("I love you!", "I hate you!", "I love you, too!", CompareMode.BOTH);
-            System.out.println(logit > 0 ? "A is better" : "B is better");
+            Comparison c = ranker.compare("I love you!", "I hate you!", "I love you, too!", CompareMode.BOTH);
+            System.out.println(c.aBetter() ? "A is better" : "B is better");
         }
     }
 }
