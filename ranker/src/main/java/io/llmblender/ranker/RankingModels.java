@@ -104,7 +104,8 @@ public final class RankingModels {
         DebertaV2ForSequenceClassification model = DebertaV2ForSequenceClassification.load(
                 folder.resolve("config.json"),
                 PairRm.weightFile(folder),
-                options.model().concurrentPasses());
+                options.model().concurrentPasses(),
+                options.model().precision());
         try {
             return new DebertaRewardModel(
                     model, DebertaRewardModel.tokenizer(folder), modelMaxLength(folder), options.batching());

@@ -3,6 +3,7 @@ package io.llmblender.ranker.deberta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.nn.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +30,10 @@ public final class DebertaV2Encoder {
 
     /**
      * Takes the encoder's weights under {@code prefix} (PairRM: {@code pretrained_model.}). The relative
-     * embeddings are normalised once here and fed to every layer's position projections.
+     * embeddings are normalised once here and fed to every layer's position projections. Every linear layer and
+     * attention product runs on {@code kernel}, whose precision was chosen when the model loaded.
      */
-    public static DebertaV2Encoder load(StateDict w, String prefix, DebertaV2Config c) {
+    public static DebertaV2Encoder load(StateDict w, String prefix, DebertaV2Config c, Kernel kernel) {
         int h = c.hiddenSize();
         w.ignore(prefix + "embeddings.position_ids"); // legacy buffer of transformers < 4.31 (spec §1.5)
         DebertaV2Embeddings embeddings = DebertaV2Embeddings.load(w, prefix + "embeddings.", c);
@@ -45,7 +47,7 @@ public final class DebertaV2Encoder {
         }
         List<DebertaV2Layer> layers = new ArrayList<>();
         for (int i = 0; i < c.numHiddenLayers(); i++) {
-            layers.add(DebertaV2Layer.load(w, prefix + "encoder.layer." + i + ".", c, rel));
+            layers.add(DebertaV2Layer.load(w, prefix + "encoder.layer." + i + ".", c, rel, kernel));
         }
         rel.close(); // each layer keeps its own projections of it; the table itself is not needed at run time
         return new DebertaV2Encoder(c, embeddings, layers);

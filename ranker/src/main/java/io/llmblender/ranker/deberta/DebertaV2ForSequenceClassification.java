@@ -9,6 +9,8 @@ import io.llmblender.runtime.JsonConfig;
 import io.llmblender.runtime.PassGate;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import io.llmblender.runtime.nn.Linear;
 import java.nio.file.Path;
 
@@ -34,6 +36,7 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
     private final ContextPooler pooler;
     private final Linear classifier;
     private final int numLabels;
+    private final Kernel kernel;
     private final PassGate gate;
 
     private DebertaV2ForSequenceClassification(
@@ -42,12 +45,14 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
             ContextPooler pooler,
             Linear classifier,
             int numLabels,
+            Kernel kernel,
             PassGate gate) {
         this.weights = weights;
         this.encoder = encoder;
         this.pooler = pooler;
         this.classifier = classifier;
         this.numLabels = numLabels;
+        this.kernel = kernel;
         this.gate = gate;
     }
 
@@ -56,7 +61,8 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
      * model folder; checkpoint keys are transformers' ({@code deberta.…}, {@code pooler.dense.…},
      * {@code classifier.…}).
      */
-    public static DebertaV2ForSequenceClassification load(Path configJson, Path weightFile, int concurrentPasses) {
+    public static DebertaV2ForSequenceClassification load(
+            Path configJson, Path weightFile, int concurrentPasses, Precision precision) {
         JsonConfig json = JsonConfig.read(configJson);
         DebertaV2Config c = DebertaV2Config.from(json);
         int poolerSize = json.intValue("pooler_hidden_size", c.hiddenSize());
@@ -66,11 +72,12 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
                 : json.entries("id2label") > 0 ? json.entries("id2label") : 2;
         ContextPooler.Act act = ContextPooler.Act.from(json);
         DjlRuntime.enterInference();
+        Kernel kernel = Kernel.open(precision);
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =
                     new StateDict(source, weights, configJson.getFileName().toString());
-            DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, c);
+            DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, c, kernel);
             ContextPooler pooler = ContextPooler.load(w, "pooler.", c.hiddenSize(), poolerSize, act);
             Linear classifier =
                     new Linear(w.take("classifier.weight", labels, poolerSize), w.take("classifier.bias", labels));
@@ -81,9 +88,11 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
                     pooler,
                     classifier,
                     labels,
+                    kernel,
                     new PassGate("DeBERTa classifier (" + weightFile + ")", concurrentPasses));
         } catch (RuntimeException e) {
             weights.close();
+            kernel.close();
             throw e;
         }
     }
@@ -135,6 +144,9 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
     /** Frees every weight after the passes in flight. Idempotent. */
     @Override
     public void close() {
-        gate.close(weights::close);
+        gate.close(() -> {
+            weights.close();
+            kernel.close();
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.llmblender.ranker.deberta;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.nn.LayerNorm;
 import io.llmblender.runtime.nn.Linear;
 
@@ -34,23 +35,23 @@ final class DebertaV2Layer {
     }
 
     /** Takes the weights under {@code prefix} (ending in {@code layer.<i>.}); {@code rel} as for the attention. */
-    static DebertaV2Layer load(StateDict w, String prefix, DebertaV2Config c, NDArray rel) {
+    static DebertaV2Layer load(StateDict w, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel) {
         int h = c.hiddenSize();
         int ff = c.intermediateSize();
         float eps = c.layerNormEps();
         return new DebertaV2Layer(
-                DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel),
-                new Linear(
+                DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel, kernel),
+                kernel.linear(
                         w.take(prefix + "attention.output.dense.weight", h, c.allHeadSize()),
                         w.take(prefix + "attention.output.dense.bias", h)),
                 new LayerNorm(
                         w.take(prefix + "attention.output.LayerNorm.weight", h),
                         w.take(prefix + "attention.output.LayerNorm.bias", h),
                         eps),
-                new Linear(
+                kernel.linear(
                         w.take(prefix + "intermediate.dense.weight", ff, h),
                         w.take(prefix + "intermediate.dense.bias", ff)),
-                new Linear(w.take(prefix + "output.dense.weight", h, ff), w.take(prefix + "output.dense.bias", h)),
+                kernel.linear(w.take(prefix + "output.dense.weight", h, ff), w.take(prefix + "output.dense.bias", h)),
                 new LayerNorm(
                         w.take(prefix + "output.LayerNorm.weight", h),
                         w.take(prefix + "output.LayerNorm.bias", h),

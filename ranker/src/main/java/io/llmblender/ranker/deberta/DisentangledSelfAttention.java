@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.nn.Linear;
 
 /**
@@ -30,22 +31,26 @@ final class DisentangledSelfAttention {
     private final Linear qkv; // [3·N·d, H]: query_proj, key_proj, value_proj stacked
     private final NDArray posKeyT; // [N, d, 2k] = key_proj(R) per head, transposed; null without c2p
     private final NDArray posQueryScaled; // [N, 2k, d] = query_proj(R) / scale per head; null without p2c
+    private final Kernel kernel; // where the products run (fp32 or bf16, chosen at load)
 
     private DisentangledSelfAttention(
-            int heads, int headSize, float scale, Linear qkv, NDArray posKeyT, NDArray posQueryScaled) {
+            int heads, int headSize, float scale, Linear qkv, NDArray posKeyT, NDArray posQueryScaled, Kernel kernel) {
         this.heads = heads;
         this.headSize = headSize;
         this.scale = scale;
         this.qkv = qkv;
         this.posKeyT = posKeyT;
         this.posQueryScaled = posQueryScaled;
+        this.kernel = kernel;
     }
 
     /**
      * Takes the weights under {@code prefix} (ending in {@code attention.self.}) and precomputes the position
-     * projections from {@code rel}, the relative embeddings after their LayerNorm ({@code [2k, H]}).
+     * projections from {@code rel}, the relative embeddings after their LayerNorm ({@code [2k, H]}), in fp32,
+     * before the fused projection is handed to {@code kernel}.
      */
-    static DisentangledSelfAttention load(StateDict weights, String prefix, DebertaV2Config c, NDArray rel) {
+    static DisentangledSelfAttention load(
+            StateDict weights, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel) {
         int hidden = c.hiddenSize();
         int all = c.allHeadSize();
         Linear query = linear(weights, prefix + "query_proj", all, hidden);
@@ -80,7 +85,7 @@ final class DisentangledSelfAttention {
                 posQueryScaled.attach(owner);
             }
         }
-        Linear fused = new Linear(
+        Linear fused = kernel.linear(
                 NDArrays.concat(new NDList(query.weight(), key.weight(), value.weight()), 0),
                 NDArrays.concat(new NDList(query.bias(), key.bias(), value.bias()), 0));
         // The separate projections are no longer needed; release them (for mapped weights, their pages).
@@ -88,7 +93,7 @@ final class DisentangledSelfAttention {
             unused.weight().close();
             unused.bias().close();
         }
-        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryScaled);
+        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryScaled, kernel);
     }
 
     private static Linear linear(StateDict weights, String name, int out, int in) {
@@ -115,18 +120,18 @@ final class DisentangledSelfAttention {
         // Content-to-content: Q·Kᵀ / scale.                                              [B, N, L, L]
         // The score terms are summed in place into this fresh array, and each [B, N, L, L] term is freed as
         // soon as it is added: at L = 2048 each one is 256 MiB.
-        NDArray scores = q.matMul(kT);
+        NDArray scores = kernel.matMul(q, kT);
         Shape full = new Shape(b, heads, l, l);
         if (posKeyT != null) {
             // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, L, 2k]
-            try (NDArray c2pAll = q.matMul(posKeyT);
+            try (NDArray c2pAll = kernel.matMul(q, posKeyT);
                     NDArray c2p = c2pAll.gather(index.broadcast(full), -1)) {
                 scores.addi(c2p);
             }
         }
         if (posQueryScaled != null) {
             // p2c[i][j] = k_j · posQ[idx(i, j)]: rows of posQ·Kᵀ picked along the position axis. [B, N, 2k, L]
-            try (NDArray p2cAll = posQueryScaled.matMul(kT);
+            try (NDArray p2cAll = kernel.matMul(posQueryScaled, kT);
                     NDArray p2c = p2cAll.gather(index.broadcast(full), -2)) {
                 scores.addi(p2c);
             }
@@ -142,6 +147,6 @@ final class DisentangledSelfAttention {
             probs.muli(mask.queries());
         }
         // Context: probs·V, heads concatenated back.                                     [B, L, N·d]
-        return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
+        return kernel.matMul(probs, v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
     }
 }

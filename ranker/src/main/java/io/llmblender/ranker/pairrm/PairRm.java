@@ -15,6 +15,8 @@ import io.llmblender.runtime.PassGate;
 import io.llmblender.runtime.checkpoint.CheckpointException;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ public final class PairRm implements AutoCloseable {
     private final PairRmConfig config;
     private final Path source;
     private final PairRmOptions options;
+    private final Kernel kernel;
     private final PassGate gate;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
@@ -63,13 +66,15 @@ public final class PairRm implements AutoCloseable {
             PairRmHead head,
             PairRmConfig config,
             Path source,
-            PairRmOptions options) {
+            PairRmOptions options,
+            Kernel kernel) {
         this.weights = weights;
         this.encoder = encoder;
         this.head = head;
         this.config = config;
         this.source = source;
         this.options = options;
+        this.kernel = kernel;
         this.gate = new PassGate(
                 "PairRM (" + (source == null ? "synthetic weights" : source) + ")", options.concurrentPasses());
     }
@@ -145,15 +150,17 @@ public final class PairRm implements AutoCloseable {
     public static PairRm load(
             DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson, PairRmOptions options) {
         DjlRuntime.enterInference();
+        Kernel kernel = Kernel.open(options.precision());
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =
                     new StateDict(source, weights, configJson.getFileName().toString());
-            PairRm model = build(weights, w, deberta, pairRm, weightFile, options);
+            PairRm model = build(weights, w, deberta, pairRm, weightFile, options, kernel);
             w.finish();
             return model;
         } catch (RuntimeException e) {
             weights.close();
+            kernel.close();
             throw e;
         }
     }
@@ -163,11 +170,13 @@ public final class PairRm implements AutoCloseable {
      */
     public static PairRm synthetic(DebertaV2Config deberta, PairRmConfig pairRm, long seed, PairRmOptions options) {
         DjlRuntime.enterInference();
+        Kernel kernel = Kernel.open(options.precision());
         NDManager weights = DjlRuntime.newManager();
         try {
-            return build(weights, StateDict.synthetic(weights, seed), deberta, pairRm, null, options);
+            return build(weights, StateDict.synthetic(weights, seed), deberta, pairRm, null, options, kernel);
         } catch (RuntimeException e) {
             weights.close();
+            kernel.close();
             throw e;
         }
     }
@@ -178,10 +187,11 @@ public final class PairRm implements AutoCloseable {
             DebertaV2Config deberta,
             PairRmConfig pairRm,
             Path source,
-            PairRmOptions options) {
-        DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta);
+            PairRmOptions options,
+            Kernel kernel) {
+        DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta, kernel);
         PairRmHead head = PairRmHead.load(w, deberta.hiddenSize(), pairRm.nTasks());
-        return new PairRm(weights, encoder, head, pairRm, source, options);
+        return new PairRm(weights, encoder, head, pairRm, source, options, kernel);
     }
 
     /**
@@ -320,6 +330,11 @@ public final class PairRm implements AutoCloseable {
         return new Usage(passes.get(), rows.get(), paddedTokens.get());
     }
 
+    /** The precision its matmuls run in: {@code FP32} or {@code BF16} (never {@code AUTO}). */
+    public Precision precision() {
+        return kernel.precision();
+    }
+
     /** The options this model was loaded with. */
     public PairRmOptions options() {
         return options;
@@ -333,6 +348,9 @@ public final class PairRm implements AutoCloseable {
     /** Frees every weight. Idempotent. */
     @Override
     public void close() {
-        gate.close(weights::close);
+        gate.close(() -> {
+            weights.close();
+            kernel.close();
+        });
     }
 }

@@ -24,6 +24,8 @@ import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.Tokenizers;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +58,10 @@ class DebertaRewardModelTest {
         System.arraycopy(cand, 1, row, src.length, cand.length - 1);
         DebertaV2Config config = DebertaV2Config.read(tiny.folder.resolve("config.json"));
         try (NDManager m = DjlRuntime.newManager();
+                Kernel fp32 = Kernel.open(Precision.FP32);
                 TensorSource weights = TensorSource.open(tiny.folder.resolve("model.safetensors"))) {
-            DebertaV2Encoder encoder = DebertaV2Encoder.load(new StateDict(weights, m, "test"), "deberta.", config);
+            DebertaV2Encoder encoder =
+                    DebertaV2Encoder.load(new StateDict(weights, m, "test"), "deberta.", config, fp32);
             NDArray hidden = encoder.forward(m, m.create(row, new Shape(1, row.length)), AttentionMask.NONE);
             return tiny.reward(hidden.get(new NDIndex("0, 0, :")).toFloatArray());
         }
