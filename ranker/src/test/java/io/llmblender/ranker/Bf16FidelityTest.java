@@ -115,7 +115,8 @@ class Bf16FidelityTest {
                         for (int b = a + 1; b < s32.length; b++) {
                             double margin = s32[a] - s32[b];
                             if (Math.abs(margin) > 2 * eps) { // a score is a mean of differences: |Δs| ≤ 2ε
-                                assertThat(Math.signum((double) s16[a] - s16[b])).isEqualTo(Math.signum(margin));
+                                assertThat(Math.signum((double) s16[a] - s16[b]))
+                                        .isEqualTo(Math.signum(margin));
                                 checked++;
                             } else {
                                 nearTies++;
@@ -227,7 +228,8 @@ class Bf16FidelityTest {
                         for (int y = x + 1; y < s32.length; y++) {
                             double margin = s32[x] - s32[y];
                             if (Math.abs(margin) > 2 * rewardError) {
-                                assertThat(Math.signum((double) s16[x] - s16[y])).isEqualTo(Math.signum(margin));
+                                assertThat(Math.signum((double) s16[x] - s16[y]))
+                                        .isEqualTo(Math.signum(margin));
                                 checked++;
                             } else {
                                 nearTies++;

@@ -1,39 +1,57 @@
 package io.llmblender.cli.bench;
 
+import ai.djl.ndarray.types.Shape;
 import io.llmblender.ranker.deberta.DebertaV2Config;
 import io.llmblender.ranker.pairrm.PairRm;
 import io.llmblender.ranker.pairrm.PairRmConfig;
 import io.llmblender.ranker.pairrm.PairRmOptions;
-import io.llmblender.runtime.MatmulProbe;
+import io.llmblender.runtime.KernelProbe;
 import io.llmblender.runtime.ProcessMemory;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Times PairRM forward passes on synthetic weights of any shape (by default the real PairRM's) and puts them
- * next to the machine's own fp32 matmul speed, measured in the same process.
+ * Times PairRM forward passes on synthetic weights of any shape (by default the real PairRM's) in one precision and
+ * puts them next to the machine's own matmul speed in that precision, measured in the same process (an fp32 or a
+ * bf16 square matmul through the same kernel).
  *
  * <p>FLOPs per layer are counted as the Python reference's figures count them, so the numbers compare:
  * projections and FFN {@code 24·B·L·H²}, content attention {@code 4·B·L²·H}, c2p/p2c {@code 4·B·L·2k·H}
  * and the relative-embedding projections {@code 4·2k·H²} (which this implementation does once per model, not
- * per call, so they count as work saved). Not thread-safe.
+ * per call, so they count as work saved). Peak memory is reported as growth above the resident memory before the
+ * weights were built, so run one precision per process. Not thread-safe.
  */
 public final class PairRmBenchmark {
-    /** One measured shape. */
-    public record Result(
+    /** One measured shape, as the JSON report's rows name it. */
+    public record Row(
+            String precision,
             int batch,
             int tokens,
-            double medianSeconds,
+            double medianS,
             double gflop,
             double gflops,
-            double matmulRatio,
-            long peakRssBytes,
+            double matmulGflops,
+            double ratio,
+            long peakRssGrowthMib,
             double[] allSeconds) {}
 
-    /** The whole run. */
-    public record Report(String model, int threads, double matmulGflops, double loadSeconds, List<Result> results) {}
+    /**
+     * One precision's run: its rows, and the logits of a fixed probe batch so that two runs can be compared.
+     *
+     * @param weightBytes the resident bytes of the weights in their precision (fp32 4 bytes, bf16 2, per value)
+     */
+    public record Run(
+            String precision,
+            Machine machine,
+            double matmulGflops,
+            double loadSeconds,
+            long weightBytes,
+            List<Row> rows,
+            float[] probeLogits) {}
 
     private final DebertaV2Config config;
     private final int warmup;
@@ -56,30 +74,66 @@ public final class PairRmBenchmark {
     }
 
     /**
-     * Runs every shape in {@code shapes} ({@code [batch, tokens]} pairs), printing progress to {@code log}.
+     * Runs every shape in {@code shapes} ({@code [batch, tokens]} pairs) in {@code precision}, printing progress to
+     * {@code log}.
      *
      * @param matmulSize side of the square matmul measured as the yardstick (2048 in the reference figures)
      */
-    public Report run(List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
-        log.accept("measuring the fp32 " + matmulSize + "² matmul ...");
-        double matmul = MatmulProbe.gflops(matmulSize, 9);
+    public Run run(Precision precision, List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
+        String name = precision.name().toLowerCase(java.util.Locale.ROOT);
+        log.accept("measuring the " + name + " " + matmulSize + "² matmul ...");
+        double matmul;
+        try (Kernel kernel = Kernel.open(precision)) {
+            Shape square = new Shape(matmulSize, matmulSize);
+            matmul = KernelProbe.matMulGflops(kernel, square, square, 9);
+        }
+        long before = ProcessMemory.residentBytes();
         log.accept(String.format(
-                "building synthetic weights (%d layers, H %d) ...", config.numHiddenLayers(), config.hiddenSize()));
+                "building synthetic weights (%d layers, H %d, %s) ...",
+                config.numHiddenLayers(), config.hiddenSize(), name));
         long t0 = System.nanoTime();
-        List<Result> results = new ArrayList<>();
-        try (PairRm model = PairRm.synthetic(
-                config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L, PairRmOptions.DEFAULT)) {
+        List<Row> rows = new ArrayList<>();
+        PairRmOptions options = PairRmOptions.DEFAULT.withPrecision(precision);
+        try (PairRm model =
+                PairRm.synthetic(config, PairRmConfig.forVocabulary(config.vocabSize()), 20240611L, options)) {
             double load = (System.nanoTime() - t0) / 1e9;
             log.accept(String.format("weights ready in %.1f s; RSS %d MiB", load, ProcessMemory.residentBytes() >> 20));
             for (int[] shape : shapes) {
-                results.add(measure(model, shape[0], shape[1], matmul, log));
+                rows.add(measure(model, name, shape[0], shape[1], matmul, before, log));
             }
-            return new Report(describe(), io.llmblender.runtime.DjlRuntime.threads(), matmul, load, results);
+            long[][][] probe = input(2, 128, model.config());
+            return new Run(
+                    name,
+                    Machine.detect(),
+                    matmul,
+                    load,
+                    weightBytes(precision),
+                    rows,
+                    model.logits(probe[0], probe[1]));
         }
     }
 
-    private Result measure(
-            PairRm model, int batch, int tokens, double matmul, java.util.function.Consumer<String> log) {
+    /**
+     * The weights' resident size: the embedding table stays fp32 (a lookup, not a matmul), the layers' matrices
+     * are held in the kernel's precision.
+     */
+    long weightBytes(Precision precision) {
+        long h = config.hiddenSize();
+        long ff = config.intermediateSize();
+        long perLayer = 4 * h * h + 2 * h * ff; // qkv, attention output, FFN in and out
+        long embeddings = config.vocabSize() * h + 2L * config.attentionSpan() * h;
+        int bytes = precision == Precision.BF16 ? 2 : 4;
+        return perLayer * config.numHiddenLayers() * bytes + embeddings * 4;
+    }
+
+    private Row measure(
+            PairRm model,
+            String precision,
+            int batch,
+            int tokens,
+            double matmul,
+            long rssBefore,
+            java.util.function.Consumer<String> log) {
         long[][][] input = input(batch, tokens, model.config());
         for (int i = 0; i < warmup; i++) {
             model.logits(input[0], input[1]);
@@ -96,14 +150,16 @@ public final class PairRmBenchmark {
                 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         double gflop = gflop(batch, tokens);
-        Result r = new Result(
+        Row r = new Row(
+                precision,
                 batch,
                 tokens,
                 median,
                 gflop,
                 gflop / median,
+                matmul,
                 gflop / median / matmul,
-                ProcessMemory.peakResidentBytes(),
+                (ProcessMemory.peakResidentBytes() - rssBefore) >> 20,
                 seconds);
         log.accept(String.format(
                 "  (%d,%d): median %.3f s of %s; RSS %d MiB",
@@ -142,7 +198,7 @@ public final class PairRmBenchmark {
         row[at + 1] = prefix;
     }
 
-    private String describe() {
+    public String model() {
         return String.format(
                 "PairRM shapes: %d layers, hidden %d, %d heads, FF %d, vocab %d, position_buckets %d",
                 config.numHiddenLayers(),

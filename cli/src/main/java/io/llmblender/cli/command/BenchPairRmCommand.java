@@ -1,15 +1,18 @@
 package io.llmblender.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.llmblender.cli.bench.ChildJvm;
+import io.llmblender.cli.bench.Machine;
 import io.llmblender.cli.bench.PairRmBenchmark;
 import io.llmblender.ranker.deberta.DebertaV2Config;
-import io.llmblender.runtime.DjlRuntime;
+import io.llmblender.runtime.kernel.CpuInfo;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,9 +24,10 @@ import picocli.CommandLine.Option;
         name = "pairrm",
         mixinStandardHelpOptions = true,
         description = "Times PairRM forward passes with the real model's shapes (24 layers, hidden 1024, 16 heads,"
-                + " FF 4096, vocab 128005, position_buckets 256) on random weights, so no download is needed. Prints"
-                + " the median seconds per forward, achieved GFLOP/s, the fp32 matmul GFLOP/s of this process, their"
-                + " ratio and the peak RSS.")
+                + " FF 4096, vocab 128005, position_buckets 256) on random weights, so no download is needed, in each"
+                + " precision in its own JVM. Prints the median seconds per forward, achieved GFLOP/s, the same"
+                + " process's square-matmul GFLOP/s in that precision, their ratio, the peak RSS growth above the"
+                + " RSS before the weights were built, and the largest logit difference between the precisions.")
 public final class BenchPairRmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,6 +57,17 @@ public final class BenchPairRmCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers to FILE as JSON")
     Path json;
+
+    @Option(
+            names = "--precision",
+            split = ",",
+            paramLabel = "P",
+            description = "precisions to measure, each in its own JVM: fp32, bf16 (default: both where the CPU has"
+                    + " bf16 units, else fp32; bf16 on other CPUs is emulated and slow)")
+    List<String> precisions;
+
+    @Option(names = "--child-json", hidden = true, description = "internal: run one precision here, write FILE")
+    Path childJson;
 
     @Option(names = "--layers", defaultValue = "24", description = "model shape: layers (default: ${DEFAULT-VALUE})")
     int layers;
@@ -86,6 +101,34 @@ public final class BenchPairRmCommand implements Callable<Integer> {
             defaultValue = "256",
             description = "model shape: position_buckets (default: ${DEFAULT-VALUE})")
     int buckets;
+
+    private List<Precision> chosenPrecisions() {
+        if (precisions == null || precisions.isEmpty()) {
+            return CpuInfo.detect().hasBf16() ? List.of(Precision.FP32, Precision.BF16) : List.of(Precision.FP32);
+        }
+        List<Precision> out = new ArrayList<>();
+        for (String p : precisions) {
+            Precision parsed = Precision.parse(p, "--precision");
+            if (parsed == Precision.AUTO) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--precision takes fp32 and/or bf16; auto is not a measurement");
+            }
+            out.add(parsed);
+        }
+        return out;
+    }
+
+    private static String name(Precision p) {
+        return p.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        }
+        return max;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -123,31 +166,98 @@ public final class BenchPairRmCommand implements Callable<Integer> {
                 true,
                 true);
         PairRmBenchmark bench = new PairRmBenchmark(config, warmup, reps);
-        PairRmBenchmark.Report report = bench.run(parsed, matmul, line -> {
-            err.println(line);
+        List<Precision> chosen = chosenPrecisions();
+        if (childJson != null) {
+            ChildJvm.write(childJson, bench.run(chosen.get(0), parsed, matmul, err::println));
+            return 0;
+        }
+        List<PairRmBenchmark.Run> runs = new ArrayList<>();
+        for (Precision p : chosen) {
+            err.println("== " + name(p) + " (own JVM) ==");
             err.flush();
-        });
-
-        out.println(report.model());
-        out.printf(
-                "PyTorch %s, %d intra-op threads; weights built in %.1f s%n",
-                DjlRuntime.engineVersion(), report.threads(), report.loadSeconds());
-        out.printf("fp32 %d² matmul in this process: %.1f GFLOP/s%n%n", matmul, report.matmulGflops());
-        out.println("| batch | tokens | median s | GFLOP | GFLOP/s | / matmul | peak RSS MiB |");
-        out.println("|------:|-------:|---------:|------:|--------:|---------:|-------------:|");
-        for (PairRmBenchmark.Result r : report.results()) {
+            List<String> args = new ArrayList<>(List.of(
+                    "bench",
+                    "pairrm",
+                    "--precision",
+                    name(p),
+                    "--shapes",
+                    String.join(",", shapes),
+                    "--warmup",
+                    "" + warmup,
+                    "--reps",
+                    "" + reps,
+                    "--matmul",
+                    "" + matmul,
+                    "--layers",
+                    "" + layers,
+                    "--hidden",
+                    "" + hidden,
+                    "--heads",
+                    "" + heads,
+                    "--intermediate",
+                    "" + intermediate,
+                    "--vocab",
+                    "" + vocab,
+                    "--buckets",
+                    "" + buckets));
+            runs.add(ChildJvm.JSON.treeToValue(
+                    ChildJvm.run(args, List.of("blender.bf16.emulate=true"), line -> {
+                        err.println(line);
+                        err.flush();
+                    }),
+                    PairRmBenchmark.Run.class));
+        }
+        Machine machine = runs.get(0).machine();
+        out.println(bench.model());
+        out.println(machine.describe());
+        out.println();
+        out.println(
+                "| precision | batch | tokens | median s | GFLOP/s | matmul GFLOP/s | / matmul | peak RSS growth MiB |");
+        out.println("|---|------:|-------:|---------:|--------:|------:|---------:|-------------:|");
+        for (PairRmBenchmark.Run run : runs) {
+            for (PairRmBenchmark.Row r : run.rows()) {
+                out.printf(
+                        "| %s | %d | %d | %.3f | %.1f | %.1f | %.2f | %d |%n",
+                        r.precision(),
+                        r.batch(),
+                        r.tokens(),
+                        r.medianS(),
+                        r.gflops(),
+                        r.matmulGflops(),
+                        r.ratio(),
+                        r.peakRssGrowthMib());
+            }
+        }
+        for (PairRmBenchmark.Run run : runs) {
             out.printf(
-                    "| %d | %d | %.3f | %.1f | %.1f | %.2f | %d |%n",
-                    r.batch(),
-                    r.tokens(),
-                    r.medianSeconds(),
-                    r.gflop(),
-                    r.gflops(),
-                    r.matmulRatio(),
-                    r.peakRssBytes() >> 20);
+                    "%s weights: %d MiB resident (built in %.1f s)%n",
+                    run.precision(), run.weightBytes() >> 20, run.loadSeconds());
+        }
+        Double delta = null;
+        if (runs.size() == 2) {
+            delta = maxAbsDiff(runs.get(0).probeLogits(), runs.get(1).probeLogits());
+            out.printf(
+                    "max |Δlogit| %s vs %s on a (2,128) probe batch: %.3e%n",
+                    runs.get(0).precision(), runs.get(1).precision(), delta);
+            for (int i = 0;
+                    i < runs.get(0).rows().size() && i < runs.get(1).rows().size();
+                    i++) {
+                PairRmBenchmark.Row a = runs.get(0).rows().get(i);
+                PairRmBenchmark.Row b = runs.get(1).rows().get(i);
+                out.printf(
+                        "(%d,%d): %s time / %s time = %.2f%n",
+                        a.batch(), a.tokens(), b.precision(), a.precision(), b.medianS() / a.medianS());
+            }
         }
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("machine", machine);
+            report.put("model", bench.model());
+            List<PairRmBenchmark.Row> rows = new ArrayList<>();
+            runs.forEach(r -> rows.addAll(r.rows()));
+            report.put("rows", rows);
+            report.put("max_abs_delta_logit", delta);
+            ChildJvm.write(json, report);
             out.println();
             out.println("wrote " + json);
         }

@@ -1,0 +1,91 @@
+package io.llmblender.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs one part of a benchmark in a fresh JVM and reads back what it measured. A process's peak resident memory
+ * only rises, and the launcher keeps freed memory mapped, so memory figures per precision or per strategy are
+ * honest only from a process of their own. The child is this same program (same java, classpath, JVM options
+ * and environment) started with the given {@code blender} arguments plus {@code --child-json FILE}; its stderr
+ * lines are passed on as progress. Stateless.
+ */
+public final class ChildJvm {
+    /** snake_case JSON, as the benchmarks' files are specified. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ChildJvm() {}
+
+    /**
+     * Runs {@code blender <args> --child-json FILE} in a new JVM and returns the JSON it wrote.
+     *
+     * @param systemProperties extra {@code -Dkey=value} options, e.g. to allow emulated bf16
+     */
+    public static JsonNode run(List<String> args, List<String> systemProperties, Consumer<String> progress) {
+        try {
+            Path out = Files.createTempFile("blender-bench-", ".json");
+            try {
+                List<String> command = new ArrayList<>();
+                command.add(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                    if (!option.startsWith("-agentlib") && !option.startsWith("-javaagent")) {
+                        command.add(option); // heap size, offline flags, headless: as the parent runs
+                    }
+                }
+                systemProperties.forEach(p -> command.add("-D" + p));
+                command.add("-cp");
+                command.add(System.getProperty("java.class.path"));
+                command.add("io.llmblender.cli.BlenderCommand");
+                command.addAll(args);
+                command.add("--child-json");
+                command.add(out.toString());
+                Process p =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        progress.accept("  | " + line);
+                    }
+                }
+                int code = p.waitFor();
+                if (code != 0 || Files.size(out) == 0) {
+                    throw new IllegalStateException("the benchmark child `blender " + String.join(" ", args)
+                            + "` exited with code " + code + "; its output is above");
+                }
+                return JSON.readTree(out.toFile());
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run a benchmark child JVM: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a benchmark child ran", e);
+        }
+    }
+
+    /** Writes a child's result where the parent asked for it. */
+    public static void write(Path file, Object result) {
+        try {
+            JSON.writeValue(file.toFile(), result);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
