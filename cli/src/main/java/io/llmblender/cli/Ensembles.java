@@ -130,7 +130,7 @@ public final class Ensembles implements AutoCloseable {
     }
 
     /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */
-    static Path extractDemoData() throws IOException {
+    public static Path extractDemoData() throws IOException {
         Path dir = Files.createTempDirectory("blender-demo");
         dir.toFile().deleteOnExit();
         Files.createDirectories(dir.resolve("model_answer"));
