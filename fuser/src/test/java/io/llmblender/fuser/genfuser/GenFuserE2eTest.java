@@ -11,6 +11,7 @@ import io.llmblender.fuser.FusionPrompt;
 import io.llmblender.fuser.FusionRequest;
 import io.llmblender.fuser.FusionResult;
 import io.llmblender.fuser.t5.BeamSearch;
+import io.llmblender.fuser.t5.DecodingProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,7 @@ class GenFuserE2eTest {
                 BeamSearch search = new BeamSearch(fuser.model(), new BeamSearch.Options(4, 1, 1.0, false, maxNew));
                 List<long[]> padded = pad(inputs);
                 List<List<BeamSearch.Sequence>> beams =
-                        search.search(padded.toArray(new long[0][]), mask(inputs), BeamSearch.StepListener.NONE);
+                        search.search(padded.toArray(new long[0][]), mask(inputs), DecodingProgress.NONE);
                 for (int r = 0; r < rows.size(); r++) {
                     JsonNode row = rows.get(r);
                     long[] expectedGreedy = c.has("greedy_output_ids")
@@ -178,7 +179,7 @@ class GenFuserE2eTest {
                 List<BeamSearch.Sequence> all = search.search(
                                 new long[][] {longs(c.get("input_ids"))},
                                 mask(List.of(longs(c.get("input_ids")))),
-                                BeamSearch.StepListener.NONE)
+                                DecodingProgress.NONE)
                         .get(0);
                 assertThat(all).hasSize(hyps.size());
                 for (int i = 0; i < all.size(); i++) {

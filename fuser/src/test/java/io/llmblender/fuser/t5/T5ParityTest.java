@@ -75,11 +75,9 @@ class T5ParityTest {
             tests.add(dynamicTest(c.get("name").asText(), () -> {
                 long[][] expected = longs2(c.get("output_ids"));
                 for (boolean cache : new boolean[] {true, false}) {
-                    T5Model.Generation g = model.greedy(
-                            longs2(c.get("input_ids")),
-                            longs2(c.get("attention_mask")),
-                            c.get("max_new_tokens").asInt(),
-                            cache);
+                    GreedySearch.Generation g = new GreedySearch(
+                                    model, c.get("max_new_tokens").asInt(), cache)
+                            .search(longs2(c.get("input_ids")), longs2(c.get("attention_mask")));
                     assertThat(g.ids()).as("ids, cache %s", cache).isDeepEqualTo(expected);
                     for (int t = 0; t < g.stepLogits().size(); t++) {
                         JsonNode step = c.get("step_logits").get(t);
