@@ -86,9 +86,17 @@ final class T5Attention {
      */
     NDArray forward(NDArray x, KeyValues kv, NDArray bias) {
         Shape s = x.getShape();
-        NDArray query = split(q.apply(x)); // [B, H, q, d]
-        NDArray scores = query.matMul(kv.keys().transpose(0, 1, 3, 2)).add(bias); // no 1/sqrt(d) in T5
-        NDArray context = scores.softmax(-1).matMul(kv.values()); // [B, H, q, d]
+        // queries, split per head: [B, H, q, d]
+        NDArray query = split(q.apply(x));
+        // kᵀ: an array op's result belongs to its first operand's manager, and cached keys outlive this call,
+        // so the transposed view is moved to the caller's scope (a decoder step's) instead of piling up in theirs
+        NDArray keysT = kv.keys().transpose(0, 1, 3, 2);
+        keysT.attach(x.getManager());
+        // scores q·kᵀ plus position bias and mask, with no 1/sqrt(d) in T5: [B, H, q, k]
+        NDArray scores = query.matMul(keysT).add(bias);
+        // attention-weighted values: [B, H, q, d]
+        NDArray context = scores.softmax(-1).matMul(kv.values());
+        // heads concatenated again, then the output projection: [B, q, d_model]
         return o.apply(context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), (long) heads * dKv));
     }
 

@@ -1,6 +1,7 @@
 package io.llmblender.fuser.t5;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The cross-attention sublayer of a T5 decoder block (HF {@code T5LayerCrossAttention}): pre-norm, attention
@@ -21,11 +22,19 @@ record T5LayerCrossAttention(T5LayerNorm layerNorm, T5Attention encDecAttention)
     }
 
     /**
-     * @param encoder keys and values of the encoder output, {@code [B, H, L, d]}
+     * @param x {@code [B·n, q, d_model]}: n rows (beams) per input, each row's q positions
+     * @param encoder keys and values of the encoder output, {@code [B, H, L, d]}, one row per input
      * @param bias the encoder mask as a bias, {@code [B, 1, 1, L]}
      */
     NDArray forward(NDArray x, T5Attention.KeyValues encoder, NDArray bias) {
+        Shape s = x.getShape();
+        long inputs = encoder.keys().getShape().get(0);
+        // an input's n beams attend over the same encoder keys: fold them into its queries, [B, n·q, d_model]
+        // (no copy of the keys per beam; with n = 1 this is the identity)
+        NDArray grouped = x.reshape(inputs, s.get(0) / inputs * s.get(1), s.get(2));
         // pre-norm, attention over the encoder output, residual
-        return x.add(encDecAttention.forward(layerNorm.forward(x), encoder, bias));
+        NDArray y = grouped.add(encDecAttention.forward(layerNorm.forward(grouped), encoder, bias));
+        // back to one row per beam
+        return y.reshape(s);
     }
 }

@@ -2,8 +2,6 @@ package io.llmblender.fuser.t5;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.JsonConfig;
 import io.llmblender.runtime.checkpoint.StateDict;
@@ -23,7 +21,8 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
- * Weights live in one manager closed with the model; each call runs in its own scope. Thread-safe.
+ * Weights live in one manager closed with the model; each call runs in its own scope, and a {@link Decoder}'s
+ * memory stays flat over a whole decode (its cache is all it keeps between steps). Thread-safe.
  */
 public final class T5Model implements AutoCloseable {
     /** Hidden states and logits of a teacher-forced pass, copied out of native memory. */
@@ -31,16 +30,13 @@ public final class T5Model implements AutoCloseable {
 
     private final T5Config config;
     private final NDManager weights;
-    private final NDArray shared; // [vocab, d_model]
-    private final Linear lmHead; // null when tied
+    private final Linear lmHead; // the shared embedding itself when tied
     private final T5Stack encoder;
     private final T5Stack decoder;
 
-    private T5Model(
-            T5Config config, NDManager weights, NDArray shared, Linear lmHead, T5Stack encoder, T5Stack decoder) {
+    private T5Model(T5Config config, NDManager weights, Linear lmHead, T5Stack encoder, T5Stack decoder) {
         this.config = config;
         this.weights = weights;
-        this.shared = shared;
         this.lmHead = lmHead;
         this.encoder = encoder;
         this.decoder = decoder;
@@ -77,24 +73,26 @@ public final class T5Model implements AutoCloseable {
     private static T5Model build(T5Config c, NDManager weights, StateDict dict) {
         T5Weights w = new T5Weights(dict, c);
         NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
-        Linear lmHead = null;
+        Linear lmHead;
         if (c.tieWordEmbeddings()) {
             dict.ignore("lm_head.weight"); // a tied checkpoint may still store the (identical) head
+            lmHead = new Linear(shared, null); // the embedding is [vocab, d_model], as a head's weight is stored
         } else {
             lmHead = w.linear("lm_head.weight", c.vocabSize(), c.dModel());
         }
         T5Stack encoder = T5Stack.load(w, "encoder.", shared, false);
         T5Stack decoder = T5Stack.load(w, "decoder.", shared, true);
         dict.finish();
-        return new T5Model(c, weights, shared, lmHead, encoder, decoder);
+        return new T5Model(c, weights, lmHead, encoder, decoder);
     }
 
-    /** Logits from the decoder's final states: untied {@code lm_head}, or {@code shared} after a d_model^-0.5 scale. */
+    /** Logits from the decoder's final states: {@code lm_head}, after a d_model^-0.5 scale when it is tied. */
     private NDArray lmHead(NDArray decoderOut) {
-        if (lmHead != null) {
-            return lmHead.apply(decoderOut);
+        if (config.tieWordEmbeddings()) {
+            // Mesh-TF's rescaling before the tied projection (HF T5ForConditionalGeneration)
+            return lmHead.apply(decoderOut.mul((float) Math.pow(config.dModel(), -0.5)));
         }
-        return decoderOut.mul((float) Math.pow(config.dModel(), -0.5)).matMul(shared.transpose());
+        return lmHead.apply(decoderOut);
     }
 
     /**
@@ -125,19 +123,20 @@ public final class T5Model implements AutoCloseable {
         private final NDManager scope;
         private final EncoderDecoderCache cache;
 
-        /** Encodes {@code inputIds}; each row is repeated {@code copies} times (row b's copies are b·n … b·n+n−1). */
-        private Decoder(long[][] inputIds, long[][] attentionMask, int copies) {
+        /** Encodes {@code inputIds}; each input gets {@code beams} rows (input b's are b·beams … b·beams+beams−1). */
+        private Decoder(long[][] inputIds, long[][] attentionMask, int beams) {
             DjlRuntime.enterInference();
-            scope = weights.newSubManager();
-            NDArray mask = scope.create(attentionMask);
-            NDArray enc = encoder.encode(scope, scope.create(inputIds), mask);
-            if (copies > 1) {
-                NDArray rows =
-                        scope.arange(0, inputIds.length, 1, DataType.INT64).repeat(copies);
-                enc = enc.get(new NDIndex("{}", rows));
-                mask = mask.get(new NDIndex("{}", rows));
+            NDManager opened = weights.newSubManager();
+            // the encoder runs once per input, in a scope of its own: the cache keeps what the steps need of it
+            try (NDManager encoding = opened.newSubManager()) {
+                NDArray mask = encoding.create(attentionMask);
+                NDArray enc = encoder.encode(encoding, encoding.create(inputIds), mask);
+                cache = decoder.cache(opened, beams, enc, mask);
+            } catch (RuntimeException | Error e) {
+                opened.close(); // a decoder that fails to start leaves nothing behind
+                throw e;
             }
-            cache = decoder.cache(scope, enc, mask);
+            scope = opened;
         }
 
         /** Logits {@code [rows][vocab]} after feeding {@code tokens} (one per row) at the next position. */
@@ -154,7 +153,10 @@ public final class T5Model implements AutoCloseable {
             return out;
         }
 
-        /** Row r of the cache becomes the old row {@code sources[r]} (beam search's reordering). */
+        /**
+         * Row r of the cache becomes the old row {@code sources[r]} (beam search's reordering), which must be a
+         * row of the same input.
+         */
         public void reorder(int[] sources) {
             cache.reorder(sources);
         }
@@ -165,9 +167,20 @@ public final class T5Model implements AutoCloseable {
         }
     }
 
-    /** A decoder over {@code inputIds} whose rows are each repeated {@code copies} times (beams). */
-    public Decoder decoder(long[][] inputIds, long[][] attentionMask, int copies) {
-        return new Decoder(inputIds, attentionMask, copies);
+    /**
+     * A decoder over {@code inputIds} with {@code beams} rows per input: {@link Decoder#step} takes one token per
+     * row, input b's rows being b·beams … b·beams+beams−1.
+     */
+    public Decoder decoder(long[][] inputIds, long[][] attentionMask, int beams) {
+        if (beams < 1) {
+            throw new IllegalArgumentException("beams is " + beams + "; a decoder needs at least one row per input");
+        }
+        return new Decoder(inputIds, attentionMask, beams);
+    }
+
+    /** How many native arrays the model holds, open decoders' caches included; tests check it stays flat. */
+    public int managedArrays() {
+        return weights.getManagedArrays().size();
     }
 
     public T5Config config() {

@@ -46,7 +46,14 @@ final class T5Stack {
         NDArray bias = blocks.get(0).positionBias(m, 0, l, l).add(keyMask(mask));
         NDArray x = embed(ids);
         for (T5Block block : blocks) {
-            x = block.forward(x, bias);
+            // one scope per block: its intermediates (and its input) are freed once its output exists, so the
+            // pass holds one block's working set, and a decode keeps none of them
+            try (NDManager layer = m.newSubManager()) {
+                x.attach(layer);
+                NDArray y = block.forward(x, bias);
+                y.attach(m);
+                x = y;
+            }
         }
         return finalLayerNorm.forward(x);
     }
@@ -72,13 +79,17 @@ final class T5Stack {
         return finalLayerNorm.forward(x);
     }
 
-    /** A cache for decoding over {@code encoderOutput}: each block's cross-attention keys and values. */
-    EncoderDecoderCache cache(NDManager scope, NDArray encoderOutput, NDArray encoderMask) {
+    /**
+     * A cache for decoding {@code beams} rows per input over {@code encoderOutput} ({@code [inputs, L,
+     * d_model]}): each block's cross-attention keys and values, computed once per input and kept in
+     * {@code scope}.
+     */
+    EncoderDecoderCache cache(NDManager scope, int beams, NDArray encoderOutput, NDArray encoderMask) {
         List<T5Attention.KeyValues> cross = new ArrayList<>();
         for (T5Block block : blocks) {
             cross.add(block.crossKeyValues(encoderOutput));
         }
-        return new EncoderDecoderCache(scope, cross, keyMask(encoderMask));
+        return new EncoderDecoderCache(scope, beams, cross, keyMask(encoderMask));
     }
 
     /** The decoder over one new token per row at the cache's next position → {@code [rows, 1, d_model]}. */
