@@ -61,6 +61,12 @@ public final class BeamSearch {
 
     /** Best {@code numReturnSequences} sequences per input row, best first. */
     public List<List<Sequence>> search(long[][] inputIds, long[][] attentionMask, DecodingProgress progress) {
+        return search(inputIds, attentionMask, progress, BeamStep.Listener.NONE);
+    }
+
+    /** As {@link #search(long[][], long[][], DecodingProgress)}, telling {@code trace} what each step decided. */
+    public List<List<Sequence>> search(
+            long[][] inputIds, long[][] attentionMask, DecodingProgress progress, BeamStep.Listener trace) {
         T5Config c = model.config();
         int rows = inputIds.length * options.numBeams();
         int maxLength = options.maxNewTokens() + 1; // decoder length including the start token
@@ -77,9 +83,12 @@ public final class BeamSearch {
                 sequences = extend(sequences, next);
                 beamScores = next.scores();
                 length++;
-                boolean stop = scorer.allDone() || length >= maxLength;
-                progress.step(length - 1, stop ? length - 1 : options.maxNewTokens());
-                if (stop) {
+                BeamStep.Stop stop = scorer.allDone()
+                        ? BeamStep.Stop.IS_DONE
+                        : length >= maxLength ? BeamStep.Stop.MAX_LENGTH : BeamStep.Stop.CONTINUE;
+                trace.step(new BeamStep(length - 1, next.trace(), stop));
+                progress.step(length - 1, stop == BeamStep.Stop.CONTINUE ? options.maxNewTokens() : length - 1);
+                if (stop != BeamStep.Stop.CONTINUE) {
                     break;
                 }
                 // the cache follows the beams: row r continues old row sources[r]

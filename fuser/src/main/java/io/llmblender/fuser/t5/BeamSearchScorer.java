@@ -3,6 +3,7 @@ package io.llmblender.fuser.t5;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The choice of the next beams at each step and of the final sequences (HF {@code BeamSearchScorer} with the
@@ -12,7 +13,7 @@ import java.util.List;
  */
 final class BeamSearchScorer {
     /** The running beams after a step: row r continues old row {@code sources[r]} with {@code tokens[r]}. */
-    record Step(float[] scores, long[] tokens, int[] sources) {}
+    record Step(float[] scores, long[] tokens, int[] sources, List<BeamStep.Row> trace) {}
 
     private final BeamSearch.Options options;
     private final int batch;
@@ -57,12 +58,14 @@ final class BeamSearchScorer {
         float[] nextScores = new float[rows];
         long[] nextTokens = new long[rows];
         int[] nextSources = new int[rows];
+        List<BeamStep.Row> trace = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             if (done[b]) { // finished inputs idle on pad with score 0
                 for (int j = 0; j < k; j++) {
                     nextTokens[b * k + j] = pad;
                     nextSources[b * k + j] = b * k + j;
                 }
+                trace.add(BeamStep.Row.idleRow());
                 continue;
             }
             // top 2k of (log_softmax + beam score) over this input's beams × vocabulary, best first
@@ -71,28 +74,40 @@ final class BeamSearchScorer {
                 scores[j] = logSoftmaxPlus(logits[b * k + j], beamScores[b * k + j]);
             }
             int[] top = topK(scores, 2 * k);
-            int slot = 0;
-            for (int rank = 0; rank < top.length && slot < k; rank++) {
-                int beam = top[rank] / vocab;
-                int token = top[rank] % vocab;
-                float score = scores[beam][token];
-                int source = b * k + beam;
-                if (token == eos) {
+            List<BeamStep.Candidate> ranked = new ArrayList<>();
+            for (int i : top) {
+                ranked.add(new BeamStep.Candidate(i % vocab, i / vocab, scores[i / vocab][i % vocab]));
+            }
+            List<BeamStep.Finished> finished = new ArrayList<>();
+            List<BeamStep.Candidate> next = new ArrayList<>();
+            BeamHypotheses h = hyps.get(b);
+            int rank = 0;
+            for (; rank < ranked.size() && next.size() < k; rank++) {
+                BeamStep.Candidate c = ranked.get(rank);
+                int source = b * k + c.beam();
+                if (c.token() == eos) {
                     if (rank < k) { // only the first k ranks may finish
-                        hyps.get(b).add(sequences[source], score, length);
+                        h.add(sequences[source], c.score(), length);
+                        finished.add(new BeamStep.Finished(
+                                rank, c.beam(), c.score(), length, h.normalise(c.score(), length)));
                     }
                 } else {
-                    nextScores[b * k + slot] = score;
-                    nextTokens[b * k + slot] = token;
-                    nextSources[b * k + slot] = source;
-                    slot++;
+                    int slot = b * k + next.size();
+                    nextScores[slot] = c.score();
+                    nextTokens[slot] = c.token();
+                    nextSources[slot] = source;
+                    next.add(c);
                 }
             }
             // done once no running beam can beat the worst kept hypothesis; the best includes an EOS candidate
-            float best = scores[top[0] / vocab][top[0] % vocab];
-            done[b] = hyps.get(b).isDone(best, length, options.earlyStopping());
+            float best = ranked.get(0).score();
+            done[b] = h.isDone(best, length, options.earlyStopping());
+            Optional<BeamStep.DoneCheck> check = h.full()
+                    ? Optional.of(new BeamStep.DoneCheck(h.worst(), h.normalise(best, length), done[b]))
+                    : Optional.empty();
+            trace.add(new BeamStep.Row(false, ranked, rank, finished, check, next));
         }
-        return new Step(nextScores, nextTokens, nextSources);
+        return new Step(nextScores, nextTokens, nextSources, trace);
     }
 
     boolean allDone() {
