@@ -14,18 +14,23 @@ import io.llmblender.fuser.t5.BeamSearch;
 import io.llmblender.fuser.t5.BeamStep;
 import io.llmblender.fuser.t5.DecodingProgress;
 import io.llmblender.fuser.t5.T5Model;
+import io.llmblender.runtime.ProgressBar;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.TestFactory;
  * of each case: candidate token counts and truncation, fusion text, its token count and tail cut, input ids (and
  * the no-clean-up variants where recorded), the first step's top-10 logits, greedy and 4-beam outputs with their
  * texts (with and without clean-up), beam scores, the final hypotheses, the per-step beam trace, and how many
- * steps the search ran and why it stopped. Ids and decisions exact; scores within 1e-4 and logits within 1e-4,
+ * steps the search ran and why it stopped; and that the decoder-step progress ends with the decode, so a progress
+ * bar finishes its line. Ids and decisions exact; scores within 1e-4 and logits within 1e-4,
  * the README's suggested bounds (observed float32 against float64: 1.1e-6 and 3.4e-6).
  *
  * <p>Not compared, on purpose: {@code beam_pre_v4_36} (transformers' older semantics, information only, README
@@ -295,6 +301,66 @@ class GenFuserE2eTest {
                 assertThat(pieces).hasSizeGreaterThan(1); // it really streamed, not one block at the end
             }
         });
+    }
+
+    // ---- decoder-step progress: it ends when decoding ends, early or not (issue 12) ----------------------
+
+    /** The first single-input case whose beam search stops before max_new_tokens. */
+    static JsonNode earlyStopping() {
+        for (JsonNode c : cases.get("cases")) {
+            if (!c.has("rows")
+                    && c.get("beam_run").get("n_steps").asInt()
+                            < c.get("max_new_tokens").asInt()) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("the fixture has no case whose beam search stops early");
+    }
+
+    @Test
+    void beam_search_that_stops_early_reports_its_last_step_as_the_maximum() {
+        // given a case whose search is done before max_new_tokens
+        JsonNode c = earlyStopping();
+        int steps = c.get("beam_run").get("n_steps").asInt();
+        int max = c.get("max_new_tokens").asInt();
+        List<int[]> calls = new ArrayList<>();
+        // when it fuses, recording every progress call
+        configured(c, c.get("max_new_tokens").asInt(), 4)
+                .withProgress((step, most) -> calls.add(new int[] {step, most}))
+                .fuse(request(c));
+        // then every step is reported against max_new_tokens, and the last against itself
+        assertThat(calls).hasSize(steps);
+        for (int i = 0; i < steps - 1; i++) {
+            assertThat(calls.get(i)).containsExactly(i + 1, max);
+        }
+        assertThat(calls.get(steps - 1)).containsExactly(steps, steps);
+    }
+
+    @Test
+    void greedy_decoding_that_stops_early_finishes_a_progress_bar_line() {
+        // given a case whose greedy output ends in EOS before max_new_tokens
+        JsonNode c = earlyStopping();
+        int steps = longs(c.get("greedy").get("output_ids")).length - 1;
+        assertThat(steps)
+                .as("greedy steps of %s", c.get("name").asText())
+                .isLessThan(c.get("max_new_tokens").asInt());
+        StringWriter err = new StringWriter();
+        AtomicLong clock = new AtomicLong(); // a second per reading, so unfinished drawings have a rate and an ETA
+        ProgressBar bar = new ProgressBar(
+                new PrintWriter(err),
+                "Fusing (decoder steps)",
+                false,
+                () -> clock.addAndGet(1_000_000_000L),
+                ProgressBar.Mode.IN_PLACE);
+        // when it fuses with a bar on the decoder steps
+        configured(c, c.get("max_new_tokens").asInt(), 1)
+                .withProgress(bar::update)
+                .fuse(request(c));
+        // then the bar's last drawing is the steps actually run, without an ETA, and its line is ended
+        String out = err.toString();
+        String last = out.substring(out.lastIndexOf('\r') + 1);
+        assertThat(last).contains("] " + steps + " / " + steps + " ");
+        assertThat(last).doesNotContain("ETA").endsWith("\n");
     }
 
     interface CaseCheck {
