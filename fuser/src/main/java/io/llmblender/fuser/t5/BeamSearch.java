@@ -83,6 +83,7 @@ public final class BeamSearch {
                 sequences = extend(sequences, next);
                 beamScores = next.scores();
                 length++;
+                // stop once every input is done or the decoder length reaches max_new_tokens + 1
                 BeamStep.Stop stop = scorer.allDone()
                         ? BeamStep.Stop.IS_DONE
                         : length >= maxLength ? BeamStep.Stop.MAX_LENGTH : BeamStep.Stop.CONTINUE;

@@ -14,6 +14,9 @@ package io.llmblender.fuser.t5;
 public interface DecodingProgress {
     DecodingProgress NONE = (step, max) -> {};
 
-    /** @param step decoder steps done, from 1; @param max the most there will be (the steps done, at the end) */
+    /**
+     * @param step decoder steps done, from 1
+     * @param max the most steps there will be; the steps done, in the last call
+     */
     void step(int step, int max);
 }

@@ -8,6 +8,9 @@ package io.llmblender.fuser.t5;
 public interface StreamedTokens {
     StreamedTokens NONE = (row, idsSoFar) -> {};
 
-    /** @param idsSoFar a copy the listener may keep */
+    /**
+     * @param row the input's index in the batch
+     * @param idsSoFar the row's ids, decoder start first; a copy the listener may keep
+     */
     void next(int row, long[] idsSoFar);
 }
