@@ -47,7 +47,7 @@ public final class FuserOption {
                                     .update(done, total)));
         }
         ProgressBar bar = new ProgressBar(err, "Fusing (decoder steps)", false);
-        return genFuser.withOptions(options).withStepListener(bar::update);
+        return genFuser.withOptions(options).withProgress(bar::update);
     }
 
     private static Fuser chat(String spec) {

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.llmblender.runtime.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Flan-T5 tokenizer as GenFuser uses it: DJL's binding of the folder's {@code tokenizer.json}, no EOS added
@@ -39,14 +40,24 @@ public final class FlanT5Tokenizer implements AutoCloseable {
         return ids.length <= maxLength ? ids : Arrays.copyOf(ids, maxLength);
     }
 
+    /** {@code tokenizer.tokenize(text)}: the token strings of {@link #encode(String)}'s ids. */
+    public List<String> tokenize(String text) {
+        return List.of(tokenizer.encode(text, false, false).getTokens());
+    }
+
     /** The raw Rust decode, special tokens kept, no clean-up. */
     public String decodeRaw(long[] ids) {
-        return tokenizer.decode(ids, false);
+        return decodeRaw(ids, false);
+    }
+
+    /** The raw Rust decode without clean-up ({@code clean_up_tokenization_spaces=False}, transformers ≥ 4.45). */
+    public String decodeRaw(long[] ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(ids, skipSpecialTokens);
     }
 
     /** {@code decode(ids, skip_special_tokens)} with transformers' clean-up, as GenFuser's outputs are decoded. */
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        return cleanUp(tokenizer.decode(ids, skipSpecialTokens));
+        return cleanUp(decodeRaw(ids, skipSpecialTokens));
     }
 
     /** transformers' {@code clean_up_tokenization}: ten literal replacements, in this order. */

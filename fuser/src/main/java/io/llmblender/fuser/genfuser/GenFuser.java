@@ -5,6 +5,9 @@ import io.llmblender.fuser.FusionPrompt;
 import io.llmblender.fuser.FusionRequest;
 import io.llmblender.fuser.FusionResult;
 import io.llmblender.fuser.t5.BeamSearch;
+import io.llmblender.fuser.t5.DecodingProgress;
+import io.llmblender.fuser.t5.GreedySearch;
+import io.llmblender.fuser.t5.StreamedTokens;
 import io.llmblender.fuser.t5.T5Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +48,13 @@ public final class GenFuser implements Fuser, AutoCloseable {
     private final T5Model model;
     private final FlanT5Tokenizer tokenizer;
     private final Options options;
-    private final BeamSearch.StepListener listener;
+    private final DecodingProgress progress;
 
-    private GenFuser(T5Model model, FlanT5Tokenizer tokenizer, Options options, BeamSearch.StepListener listener) {
+    private GenFuser(T5Model model, FlanT5Tokenizer tokenizer, Options options, DecodingProgress progress) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.options = options;
-        this.listener = listener;
+        this.progress = progress;
     }
 
     /** Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json. */
@@ -76,7 +79,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
                     T5Model.load(folder.resolve("config.json"), weights),
                     tokenizer,
                     Options.defaults(),
-                    BeamSearch.StepListener.NONE);
+                    DecodingProgress.NONE);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -112,12 +115,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
 
     /** The same fuser with other options (shares the model). */
     public GenFuser withOptions(Options newOptions) {
-        return new GenFuser(model, tokenizer, newOptions, listener);
+        return new GenFuser(model, tokenizer, newOptions, progress);
     }
 
-    /** The same fuser reporting each decoding step. */
-    public GenFuser withStepListener(BeamSearch.StepListener newListener) {
-        return new GenFuser(model, tokenizer, options, newListener);
+    /** The same fuser reporting each decoder step (greedy or beam) to {@code newProgress}. */
+    public GenFuser withProgress(DecodingProgress newProgress) {
+        return new GenFuser(model, tokenizer, options, newProgress);
     }
 
     @Override
@@ -161,14 +164,19 @@ public final class GenFuser implements Fuser, AutoCloseable {
         long[][] mask = {new long[ids.length]};
         Arrays.fill(mask[0], 1L);
         StringBuilder sent = new StringBuilder();
-        long[] out = model.greedy(new long[][] {ids}, mask, options.beam().maxNewTokens(), true, (row, soFar) -> {
-                    String text = tokenizer.decode(soFar, true);
-                    if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
-                        tokens.accept(text.substring(sent.length()));
-                        sent.setLength(0);
-                        sent.append(text);
-                    }
-                })
+        GreedySearch greedy = new GreedySearch(model, options.beam().maxNewTokens(), true);
+        long[] out = greedy.search(
+                        new long[][] {ids},
+                        mask,
+                        (row, soFar) -> {
+                            String text = tokenizer.decode(soFar, true);
+                            if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
+                                tokens.accept(text.substring(sent.length()));
+                                sent.setLength(0);
+                                sent.append(text);
+                            }
+                        },
+                        progress)
                 .ids()[0];
         String text = tokenizer.decode(out, true);
         if (!text.equals(sent.toString())) {
@@ -206,11 +214,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
             Arrays.fill(mask[r], 0, row.length, 1L);
         }
         if (options.greedy()) {
+            GreedySearch greedy = new GreedySearch(model, options.beam().maxNewTokens(), true);
             return Arrays.asList(
-                    model.greedy(ids, mask, options.beam().maxNewTokens(), true).ids());
+                    greedy.search(ids, mask, StreamedTokens.NONE, progress).ids());
         }
         List<long[]> out = new ArrayList<>();
-        for (List<BeamSearch.Sequence> best : new BeamSearch(model, options.beam()).search(ids, mask, listener)) {
+        for (List<BeamSearch.Sequence> best : new BeamSearch(model, options.beam()).search(ids, mask, progress)) {
             out.add(best.get(0).ids());
         }
         return out;

@@ -1,13 +1,11 @@
 package io.llmblender.fuser.t5;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Beam search with Hugging Face semantics (transformers v4.36–v4.49 {@code _beam_search} + {@code BeamSearchScorer}
- * + {@code BeamHypotheses}; genfuser-e2e README, "Beam-search subtleties"):
+ * Beam search with Hugging Face semantics (transformers v4.36–v4.49 {@code _beam_search}; the choices of each
+ * step are {@link BeamSearchScorer}'s, the finished sequences {@link BeamHypotheses}'):
  * <ul>
  *   <li>beams start at scores {@code [0, −1e9, …]}, so the first step expands beam 0 only;</li>
  *   <li>each step takes {@code log_softmax} of the last logits plus the beam score (float32) and the top
@@ -19,7 +17,7 @@ import java.util.List;
  *       worst of them is {@code >=} the step's best score over the same length (a tie counts as done);</li>
  *   <li>at the end, running beams of unfinished rows join as hypotheses divided by their generated length.</li>
  * </ul>
- * Not thread-safe; one search per instance.
+ * Immutable; each {@link #search} brings its own decoder and scorer, so it is thread-safe.
  */
 public final class BeamSearch {
     /** Search parameters; defaults are GenFuser's (num_beams 4, one sequence, length_penalty 1, no early stop). */
@@ -38,8 +36,11 @@ public final class BeamSearch {
         }
     }
 
-    /** One finished sequence: ids (start token first, EOS last if it fits) and HF's {@code sequences_scores}. */
-    public record Sequence(long[] ids, double score) {
+    /**
+     * One finished sequence: ids (start token first, EOS last if it fits), HF's {@code sequences_scores} and the
+     * sum of its token log-probabilities that the score normalises.
+     */
+    public record Sequence(long[] ids, double score, double sumLogprobs) {
         public Sequence {
             ids = ids.clone();
         }
@@ -47,55 +48,6 @@ public final class BeamSearch {
         @Override
         public long[] ids() {
             return ids.clone();
-        }
-    }
-
-    /** Observes decoding progress: the step just done and the maximum. */
-    @FunctionalInterface
-    public interface StepListener {
-        StepListener NONE = (step, max) -> {};
-
-        void step(int step, int max);
-    }
-
-    private record Hypothesis(double score, long[] tokens, long order) {}
-
-    /** HF's {@code BeamHypotheses}: at most n, a newcomer must beat the worst strictly. */
-    private static final class Hypotheses {
-        final List<Hypothesis> beams = new ArrayList<>();
-        final int n;
-        final double lengthPenalty;
-        double worst = 1e9;
-        long added;
-
-        Hypotheses(int n, double lengthPenalty) {
-            this.n = n;
-            this.lengthPenalty = lengthPenalty;
-        }
-
-        void add(long[] tokens, double sumLogprobs, int generatedLength) {
-            double score = sumLogprobs / Math.pow(generatedLength, lengthPenalty);
-            if (beams.size() < n || score > worst) {
-                beams.add(new Hypothesis(score, tokens, added++));
-                if (beams.size() > n) {
-                    List<Hypothesis> sorted = new ArrayList<>(beams);
-                    sorted.sort(Comparator.comparingDouble(Hypothesis::score).thenComparingLong(Hypothesis::order));
-                    beams.remove(sorted.get(0));
-                    worst = sorted.get(1).score();
-                } else {
-                    worst = Math.min(score, worst);
-                }
-            }
-        }
-
-        boolean isDone(double bestSumLogprobs, int length, boolean earlyStopping) {
-            if (beams.size() < n) {
-                return false;
-            }
-            if (earlyStopping) {
-                return true;
-            }
-            return worst >= bestSumLogprobs / Math.pow(length, lengthPenalty);
         }
     }
 
@@ -108,153 +60,57 @@ public final class BeamSearch {
     }
 
     /** Best {@code numReturnSequences} sequences per input row, best first. */
-    public List<List<Sequence>> search(long[][] inputIds, long[][] attentionMask, StepListener listener) {
+    public List<List<Sequence>> search(long[][] inputIds, long[][] attentionMask, DecodingProgress progress) {
+        return search(inputIds, attentionMask, progress, BeamStep.Listener.NONE);
+    }
+
+    /** As {@link #search(long[][], long[][], DecodingProgress)}, telling {@code trace} what each step decided. */
+    public List<List<Sequence>> search(
+            long[][] inputIds, long[][] attentionMask, DecodingProgress progress, BeamStep.Listener trace) {
         T5Config c = model.config();
-        int batch = inputIds.length;
-        int k = options.numBeams();
-        int rows = batch * k;
-        int vocab = c.vocabSize();
+        int rows = inputIds.length * options.numBeams();
         int maxLength = options.maxNewTokens() + 1; // decoder length including the start token
-        float[] beamScores = new float[rows];
+        BeamSearchScorer scorer = new BeamSearchScorer(options, c, inputIds.length);
+        float[] beamScores = scorer.initialScores();
         long[][] sequences = new long[rows][];
-        for (int r = 0; r < rows; r++) {
-            beamScores[r] = r % k == 0 ? 0f : -1e9f;
-            sequences[r] = new long[] {c.decoderStartTokenId()};
-        }
-        List<Hypotheses> hyps = new ArrayList<>();
-        boolean[] done = new boolean[batch];
-        for (int b = 0; b < batch; b++) {
-            hyps.add(new Hypotheses(k, options.lengthPenalty()));
-        }
-        try (T5Model.Decoder decoder = model.decoder(inputIds, attentionMask, k)) {
-            int length = 1;
-            while (true) {
-                long[] last = new long[rows];
-                for (int r = 0; r < rows; r++) {
-                    last[r] = sequences[r][sequences[r].length - 1];
-                }
-                float[][] logits = decoder.step(last);
-                float[] nextBeamScores = new float[rows];
-                long[] nextTokens = new long[rows];
-                int[] nextSources = new int[rows];
-                for (int b = 0; b < batch; b++) {
-                    if (done[b]) { // finished rows idle on pad with score 0
-                        for (int j = 0; j < k; j++) {
-                            nextTokens[b * k + j] = c.padTokenId();
-                            nextSources[b * k + j] = b * k + j;
-                        }
-                        continue;
-                    }
-                    // top 2k of (log_softmax + beam score) over this row's beams × vocabulary, best first
-                    float[][] scores = new float[k][];
-                    for (int j = 0; j < k; j++) {
-                        scores[j] = logSoftmaxPlus(logits[b * k + j], beamScores[b * k + j]);
-                    }
-                    int[] top = topK(scores, 2 * k, vocab);
-                    int slot = 0;
-                    for (int rank = 0; rank < top.length && slot < k; rank++) {
-                        int beam = top[rank] / vocab;
-                        int token = top[rank] % vocab;
-                        float score = scores[beam][token];
-                        int source = b * k + beam;
-                        if (token == c.eosTokenId()) {
-                            if (rank < k) {
-                                hyps.get(b).add(sequences[source], score, length);
-                            }
-                        } else {
-                            nextBeamScores[b * k + slot] = score;
-                            nextTokens[b * k + slot] = token;
-                            nextSources[b * k + slot] = source;
-                            slot++;
-                        }
-                    }
-                    float best = scores[top[0] / vocab][top[0] % vocab];
-                    done[b] = hyps.get(b).isDone(best, length, options.earlyStopping());
-                }
-                long[][] next = new long[rows][];
-                for (int r = 0; r < rows; r++) {
-                    next[r] = Arrays.copyOf(sequences[nextSources[r]], sequences[nextSources[r]].length + 1);
-                    next[r][next[r].length - 1] = nextTokens[r];
-                }
-                sequences = next;
-                beamScores = nextBeamScores;
-                decoder.reorder(nextSources);
+        Arrays.fill(sequences, new long[] {c.decoderStartTokenId()});
+        try (T5Model.Decoder decoder = model.decoder(inputIds, attentionMask, options.numBeams())) {
+            for (int length = 1; ; ) {
+                // the decoder over every beam's last token
+                float[][] logits = decoder.step(lastTokens(sequences));
+                // the scorer picks the next running beams and collects the finished ones
+                BeamSearchScorer.Step next = scorer.process(logits, beamScores, sequences, length);
+                sequences = extend(sequences, next);
+                beamScores = next.scores();
                 length++;
-                listener.step(length - 1, options.maxNewTokens());
-                boolean allDone = true;
-                for (boolean d : done) {
-                    allDone &= d;
-                }
-                if (allDone || length >= maxLength) {
+                // stop once every input is done or the decoder length reaches max_new_tokens + 1
+                BeamStep.Stop stop = scorer.allDone()
+                        ? BeamStep.Stop.IS_DONE
+                        : length >= maxLength ? BeamStep.Stop.MAX_LENGTH : BeamStep.Stop.CONTINUE;
+                trace.step(new BeamStep(length - 1, next.trace(), stop));
+                progress.step(length - 1, stop == BeamStep.Stop.CONTINUE ? options.maxNewTokens() : length - 1);
+                if (stop != BeamStep.Stop.CONTINUE) {
                     break;
                 }
+                // the cache follows the beams: row r continues old row sources[r]
+                decoder.reorder(next.sources());
             }
         }
-        // finalize: unfinished rows add their running beams, divided by the generated length
-        List<List<Sequence>> out = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            if (!done[b]) {
-                for (int j = 0; j < k; j++) {
-                    long[] seq = sequences[b * k + j];
-                    hyps.get(b).add(seq, beamScores[b * k + j], seq.length - 1);
-                }
-            }
-            List<Hypothesis> sorted = new ArrayList<>(hyps.get(b).beams);
-            sorted.sort(Comparator.comparingDouble(Hypothesis::score).thenComparingLong(Hypothesis::order));
-            List<Sequence> best = new ArrayList<>();
-            for (int i = 0; i < options.numReturnSequences(); i++) {
-                Hypothesis h = sorted.get(sorted.size() - 1 - i); // the highest; among equals the later added
-                long[] ids = h.tokens();
-                if (ids.length < maxLength) {
-                    ids = Arrays.copyOf(ids, ids.length + 1);
-                    ids[ids.length - 1] = c.eosTokenId();
-                }
-                best.add(new Sequence(ids, h.score()));
-            }
-            out.add(best);
-        }
-        return out;
+        return scorer.finalize(sequences, beamScores, maxLength);
     }
 
-    /** log_softmax over the vocabulary in float32 (max-shifted, as torch), plus the beam's score. */
-    private static float[] logSoftmaxPlus(float[] logits, float beamScore) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        float logSum = (float) Math.log(sum);
-        float[] out = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = ((logits[i] - max) - logSum) + beamScore;
-        }
-        return out;
+    private static long[] lastTokens(long[][] sequences) {
+        return Arrays.stream(sequences).mapToLong(s -> s[s.length - 1]).toArray();
     }
 
-    /** Flat indices (beam·vocab + token) of the n highest scores, best first; ties by lower index. */
-    private static int[] topK(float[][] scores, int n, int vocab) {
-        int total = scores.length * vocab;
-        int[] best = new int[Math.min(n, total)];
-        float[] bestScore = new float[best.length];
-        Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-        Arrays.fill(best, -1);
-        for (int i = 0; i < total; i++) {
-            float s = scores[i / vocab][i % vocab];
-            if (best[best.length - 1] >= 0 && s <= bestScore[best.length - 1]) {
-                continue;
-            }
-            int at = best.length - 1;
-            while (at > 0 && (best[at - 1] < 0 || s > bestScore[at - 1])) {
-                best[at] = best[at - 1];
-                bestScore[at] = bestScore[at - 1];
-                at--;
-            }
-            best[at] = i;
-            bestScore[at] = s;
+    /** Row r becomes the old row {@code sources[r]} plus {@code tokens[r]}. */
+    private static long[][] extend(long[][] sequences, BeamSearchScorer.Step next) {
+        long[][] out = new long[sequences.length][];
+        for (int r = 0; r < out.length; r++) {
+            long[] source = sequences[next.sources()[r]];
+            out[r] = Arrays.copyOf(source, source.length + 1);
+            out[r][source.length] = next.tokens()[r];
         }
-        return best;
+        return out;
     }
 }

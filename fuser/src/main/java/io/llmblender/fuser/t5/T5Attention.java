@@ -27,7 +27,8 @@ final class T5Attention {
     private final T5RelativePositions positions;
     private final boolean bidirectional;
 
-    T5Attention(Linear q, Linear k, Linear v, Linear o, NDArray relativeBias, T5Config c, boolean bidirectional) {
+    private T5Attention(
+            Linear q, Linear k, Linear v, Linear o, NDArray relativeBias, T5Config c, boolean bidirectional) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -37,6 +38,23 @@ final class T5Attention {
         this.dKv = c.dKv();
         this.positions = new T5RelativePositions(c.numBuckets(), c.maxDistance());
         this.bidirectional = bidirectional;
+    }
+
+    /**
+     * Weights under {@code prefix} (ending in {@code SelfAttention.} or {@code EncDecAttention.}); only the first
+     * block's self-attention has the {@code relative_attention_bias} table.
+     */
+    static T5Attention load(T5Weights w, String prefix, boolean withBias, boolean bidirectional) {
+        T5Config c = w.config();
+        int inner = c.innerDim();
+        return new T5Attention(
+                w.linear(prefix + "q.weight", inner, c.dModel()),
+                w.linear(prefix + "k.weight", inner, c.dModel()),
+                w.linear(prefix + "v.weight", inner, c.dModel()),
+                w.linear(prefix + "o.weight", c.dModel(), inner),
+                withBias ? w.take(prefix + "relative_attention_bias.weight", c.numBuckets(), c.numHeads()) : null,
+                c,
+                bidirectional);
     }
 
     /**
@@ -68,9 +86,17 @@ final class T5Attention {
      */
     NDArray forward(NDArray x, KeyValues kv, NDArray bias) {
         Shape s = x.getShape();
-        NDArray query = split(q.apply(x)); // [B, H, q, d]
-        NDArray scores = query.matMul(kv.keys().transpose(0, 1, 3, 2)).add(bias); // no 1/sqrt(d) in T5
-        NDArray context = scores.softmax(-1).matMul(kv.values()); // [B, H, q, d]
+        // queries, split per head: [B, H, q, d]
+        NDArray query = split(q.apply(x));
+        // kᵀ: an array op's result belongs to its first operand's manager, and cached keys outlive this call,
+        // so the transposed view is moved to the caller's scope (a decoder step's) instead of piling up in theirs
+        NDArray keysT = kv.keys().transpose(0, 1, 3, 2);
+        keysT.attach(x.getManager());
+        // scores q·kᵀ plus position bias and mask, with no 1/sqrt(d) in T5: [B, H, q, k]
+        NDArray scores = query.matMul(keysT).add(bias);
+        // attention-weighted values: [B, H, q, d]
+        NDArray context = scores.softmax(-1).matMul(kv.values());
+        // heads concatenated again, then the output projection: [B, q, d_model]
         return o.apply(context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), (long) heads * dKv));
     }
 
@@ -87,9 +113,5 @@ final class T5Attention {
     private NDArray split(NDArray projected) {
         Shape s = projected.getShape();
         return projected.reshape(s.get(0), s.get(1), heads, dKv).transpose(0, 2, 1, 3);
-    }
-
-    boolean hasRelativeBias() {
-        return relativeBias != null;
     }
 }

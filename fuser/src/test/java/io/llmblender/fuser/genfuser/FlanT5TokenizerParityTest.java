@@ -15,8 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real Flan-T5 tokenizer against golden ids, truncations, GenFuser's candidate truncation and decodes
- * ({@code -Dt5tokenizer.fixtures=<folder>}, default the project's copy of shared/fixtures/flan-t5-tokenizer).
+ * The real Flan-T5 tokenizer against golden ids, token strings, truncations, GenFuser's candidate truncation,
+ * and decodes with and without skipping special tokens and clean-up ({@code -Dt5tokenizer.fixtures=<folder>},
+ * default the project's copy of shared/fixtures/flan-t5-tokenizer). Not compared: the SentencePiece and
+ * slow-tokenizer ids (other tokenizers' outputs, recorded to explain the differences; the tokenizer.json ids of
+ * {@code known_differences} are the texts' {@code ids}, compared above, and its {@code text} is shortened for
+ * display) and {@code truncated_candidate_no_cleanup}, which is {@code decoded_raw + "..."}.
  */
 class FlanT5TokenizerParityTest {
     static JsonNode cases;
@@ -38,13 +42,20 @@ class FlanT5TokenizerParityTest {
     }
 
     @Test
-    void every_text_has_the_golden_ids_and_raw_decode() {
+    void every_text_has_the_golden_ids_tokens_and_decodes() {
         for (JsonNode t : cases.get("texts")) {
+            String id = t.get("id").asText();
             String text = t.get("text").asText();
-            assertThat(tokenizer.encode(text)).as(t.get("id").asText()).containsExactly(longs(t.get("ids")));
-            assertThat(tokenizer.encodeWithEos(text)).containsExactly(longs(t.get("ids_with_eos")));
+            assertThat(tokenizer.encode(text)).as(id).containsExactly(longs(t.get("ids")));
+            assertThat(tokenizer.encodeWithEos(text)).as(id).containsExactly(longs(t.get("ids_with_eos")));
+            assertThat(tokenizer.tokenize(text)).as(id).isEqualTo(Fixtures.strings(t.get("tokens")));
             assertThat(tokenizer.decodeRaw(longs(t.get("ids"))))
+                    .as(id)
                     .isEqualTo(t.get("decoded_keep_special").asText());
+            // skipping special tokens drops the EOS (and any other special id); no clean-up
+            assertThat(tokenizer.decodeRaw(longs(t.get("ids_with_eos")), true))
+                    .as(id)
+                    .isEqualTo(t.get("decoded_skip_special_from_ids_with_eos").asText());
         }
     }
 
@@ -71,6 +82,9 @@ class FlanT5TokenizerParityTest {
                     .isEqualTo(c.get("truncated_candidate").asText());
             assertThat(tokenizer.decodeRaw(longs(c.get("kept_ids"))))
                     .isEqualTo(c.get("decoded_raw").asText());
+            assertThat(FlanT5Tokenizer.cleanUp(c.get("decoded_raw").asText()))
+                    .isEqualTo(c.get("decoded_cleanup").asText());
+            assertThat(tokenizer.encode(text, max)).containsExactly(longs(c.get("kept_ids")));
         }
     }
 

@@ -1,0 +1,76 @@
+package io.llmblender.fuser.t5;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one beam-search step decided, input by input: the ranked candidates, the ones the scorer walked, the
+ * finished hypotheses, the {@code is_done} test and the running beams that continue. It is the genfuser-e2e
+ * fixture's per-step {@code trace}, told to a {@link Listener} for tests and debugging.
+ *
+ * @param step decoder steps done, from 1
+ * @param rows one per input, in input order
+ * @param stop whether the search ends after this step, and why
+ */
+public record BeamStep(int step, List<Row> rows, Stop stop) {
+    public BeamStep {
+        rows = List.copyOf(rows);
+    }
+
+    /** Why a search goes on or ends after a step (the fixture's {@code stopped_by}). */
+    public enum Stop {
+        CONTINUE,
+        /** every input is done: no running beam can beat its finished hypotheses */
+        IS_DONE,
+        /** the decoder length reached {@code max_new_tokens + 1} */
+        MAX_LENGTH
+    }
+
+    /** A candidate: the token, the beam of its input it extends (0-based), its cumulative float32 log-probability. */
+    public record Candidate(long token, int beam, float score) {}
+
+    /** An EOS candidate ranked below {@code num_beams}, offered as a finished hypothesis. */
+    public record Finished(int rank, int beam, double sumLogprobs, int generatedLength, double score) {}
+
+    /** HF {@code is_done}: the worst kept hypothesis against the best score still attainable at this length. */
+    public record DoneCheck(double worstScore, double bestAttainable, boolean done) {
+        public double margin() {
+            return worstScore - bestAttainable;
+        }
+    }
+
+    /**
+     * One input's step.
+     *
+     * @param idle the input was done before this step; its beams were fed pad and everything else is empty
+     * @param ranked the top {@code 2·num_beams} candidates over its beams × vocabulary, best first
+     * @param consumed how many of {@code ranked} the scorer walked before the running beams were filled
+     * @param doneCheck present once {@code num_beams} hypotheses are kept
+     * @param next the running beams after this step
+     */
+    public record Row(
+            boolean idle,
+            List<Candidate> ranked,
+            int consumed,
+            List<Finished> finished,
+            Optional<DoneCheck> doneCheck,
+            List<Candidate> next) {
+        public Row {
+            ranked = List.copyOf(ranked);
+            finished = List.copyOf(finished);
+            next = List.copyOf(next);
+        }
+
+        static Row idleRow() {
+            return new Row(true, List.of(), 0, List.of(), Optional.empty(), List.of());
+        }
+    }
+
+    /** Told every step of a search, after the step's choices and before the cache is reordered. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = step -> {};
+
+        void step(BeamStep step);
+    }
+}
