@@ -34,6 +34,22 @@ public final class DebertaV2Encoder {
      * attention product runs on {@code kernel}, whose precision was chosen when the model loaded.
      */
     public static DebertaV2Encoder load(StateDict w, String prefix, DebertaV2Config c, Kernel kernel) {
+        return load(w, prefix, c, kernel, DEFAULT_BLOCK_ELEMENTS);
+    }
+
+    /**
+     * The attention's query block, in elements of one {@code [B, N, Q, L]} score term: 4 Mi floats (16 MiB), which
+     * keeps a block's gathers and softmax in cache and bounds a pass's attention memory whatever the row length.
+     */
+    public static final long DEFAULT_BLOCK_ELEMENTS = 1L << 22;
+
+    /** As {@link #load(StateDict, String, DebertaV2Config, Kernel)} with another query block size. */
+    public static DebertaV2Encoder load(
+            StateDict w, String prefix, DebertaV2Config c, Kernel kernel, long blockElements) {
+        if (blockElements < 1) {
+            throw new IllegalArgumentException(
+                    "the attention block must hold at least one element, not " + blockElements);
+        }
         int h = c.hiddenSize();
         w.ignore(prefix + "embeddings.position_ids"); // legacy buffer of transformers < 4.31 (spec §1.5)
         DebertaV2Embeddings embeddings = DebertaV2Embeddings.load(w, prefix + "embeddings.", c);
@@ -47,7 +63,7 @@ public final class DebertaV2Encoder {
         }
         List<DebertaV2Layer> layers = new ArrayList<>();
         for (int i = 0; i < c.numHiddenLayers(); i++) {
-            layers.add(DebertaV2Layer.load(w, prefix + "encoder.layer." + i + ".", c, rel, kernel));
+            layers.add(DebertaV2Layer.load(w, prefix + "encoder.layer." + i + ".", c, rel, kernel, blockElements));
         }
         rel.close(); // each layer keeps its own projections of it; the table itself is not needed at run time
         return new DebertaV2Encoder(c, embeddings, layers);

@@ -35,12 +35,13 @@ final class DebertaV2Layer {
     }
 
     /** Takes the weights under {@code prefix} (ending in {@code layer.<i>.}); {@code rel} as for the attention. */
-    static DebertaV2Layer load(StateDict w, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel) {
+    static DebertaV2Layer load(
+            StateDict w, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel, long blockElements) {
         int h = c.hiddenSize();
         int ff = c.intermediateSize();
         float eps = c.layerNormEps();
         return new DebertaV2Layer(
-                DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel, kernel),
+                DisentangledSelfAttention.load(w, prefix + "attention.self.", c, rel, kernel, blockElements),
                 kernel.linear(
                         w.take(prefix + "attention.output.dense.weight", h, c.allHeadSize()),
                         w.take(prefix + "attention.output.dense.bias", h)),

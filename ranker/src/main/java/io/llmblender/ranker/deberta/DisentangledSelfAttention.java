@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.kernel.Kernel;
@@ -32,9 +33,17 @@ final class DisentangledSelfAttention {
     private final NDArray posKeyT; // [N, d, 2k] = key_proj(R) per head, transposed; null without c2p
     private final NDArray posQueryScaled; // [N, 2k, d] = query_proj(R) / scale per head; null without p2c
     private final Kernel kernel; // where the products run (fp32 or bf16, chosen at load)
+    private final long blockElements; // target size of one query block's [B, N, Q, L] score term
 
     private DisentangledSelfAttention(
-            int heads, int headSize, float scale, Linear qkv, NDArray posKeyT, NDArray posQueryScaled, Kernel kernel) {
+            int heads,
+            int headSize,
+            float scale,
+            Linear qkv,
+            NDArray posKeyT,
+            NDArray posQueryScaled,
+            Kernel kernel,
+            long blockElements) {
         this.heads = heads;
         this.headSize = headSize;
         this.scale = scale;
@@ -42,6 +51,7 @@ final class DisentangledSelfAttention {
         this.posKeyT = posKeyT;
         this.posQueryScaled = posQueryScaled;
         this.kernel = kernel;
+        this.blockElements = blockElements;
     }
 
     /**
@@ -50,7 +60,7 @@ final class DisentangledSelfAttention {
      * before the fused projection is handed to {@code kernel}.
      */
     static DisentangledSelfAttention load(
-            StateDict weights, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel) {
+            StateDict weights, String prefix, DebertaV2Config c, NDArray rel, Kernel kernel, long blockElements) {
         int hidden = c.hiddenSize();
         int all = c.allHeadSize();
         Linear query = linear(weights, prefix + "query_proj", all, hidden);
@@ -93,7 +103,7 @@ final class DisentangledSelfAttention {
             unused.weight().close();
             unused.bias().close();
         }
-        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryScaled, kernel);
+        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryScaled, kernel, blockElements);
     }
 
     private static Linear linear(StateDict weights, String name, int out, int in) {
@@ -117,36 +127,82 @@ final class DisentangledSelfAttention {
         NDArray v = qkvHeads.get(2);
         NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
 
-        // Content-to-content: Q·Kᵀ / scale.                                              [B, N, L, L]
-        // The score terms are summed in place into this fresh array, and each [B, N, L, L] term is freed as
-        // soon as it is added: at L = 2048 each one is 256 MiB.
-        NDArray scores = kernel.matMul(q, kT);
-        Shape full = new Shape(b, heads, l, l);
-        if (posKeyT != null) {
-            // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, L, 2k]
-            try (NDArray c2pAll = kernel.matMul(q, posKeyT);
-                    NDArray c2p = c2pAll.gather(index.broadcast(full), -1)) {
-                scores.addi(c2p);
-            }
+        // p2c's table does not depend on the query: posQ·Kᵀ once, every query block picks from it. [B, N, 2k, L]
+        NDArray p2cAll = posQueryScaled == null ? null : kernel.matMul(posQueryScaled, kT);
+        // Queries in blocks: each block's [B, N, Q, L] score terms stay within a few MiB, so the gathers, the
+        // softmax and the adds work in cache instead of streaming [B, N, L, L] arrays through memory, and a
+        // long row never holds all of them at once (at L = 2048 each full term would be 256 MiB).
+        long rows = queryBlock(b, l);
+        NDList context = new NDList();
+        for (long i0 = 0; i0 < l; i0 += rows) {
+            long i1 = Math.min(l, i0 + rows);
+            context.add(attend(q, kT, v, p2cAll, index, mask, i0, i1));
         }
-        if (posQueryScaled != null) {
-            // p2c[i][j] = k_j · posQ[idx(i, j)]: rows of posQ·Kᵀ picked along the position axis. [B, N, 2k, L]
-            try (NDArray p2cAll = kernel.matMul(posQueryScaled, kT);
-                    NDArray p2c = p2cAll.gather(index.broadcast(full), -2)) {
-                scores.addi(p2c);
-            }
+        if (p2cAll != null) {
+            p2cAll.close();
         }
+        NDArray ctx = context.size() == 1 ? context.get(0) : NDArrays.concat(context, 2); //  [B, N, L, d]
+        // Heads concatenated back.                                                         [B, L, N·d]
+        return ctx.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
+    }
 
-        // XSoftmax: masked keys get the float32 minimum before the softmax; padding query rows become all-zero.
-        if (!mask.isNone()) {
-            scores.addi(mask.keys());
+    /** Query rows per block: as many as keep one [B, N, Q, L] term near the block size, at least 16. */
+    long queryBlock(long b, long l) {
+        long rows = blockElements / (b * heads * l);
+        return rows >= l ? l : Math.max(16, rows / 16 * 16);
+    }
+
+    /**
+     * Attention of queries {@code [i0, i1)} to every key: the context rows {@code [B, N, Q, d]}. Intermediates are
+     * closed as soon as they are used.
+     */
+    private NDArray attend(
+            NDArray q, NDArray kT, NDArray v, NDArray p2cAll, NDArray index, AttentionMask mask, long i0, long i1) {
+        boolean whole = i0 == 0 && i1 == q.getShape().get(2);
+        Shape qs = q.getShape();
+        Shape block = new Shape(qs.get(0), qs.get(1), i1 - i0, kT.getShape().get(3));
+        // A single block uses the whole arrays; several use views of their rows, closed after the block.
+        NDArray qb = whole ? q : q.get(new NDIndex(":, :, {}:{}, :", i0, i1));
+        NDArray rel = whole ? index : index.get(new NDIndex("{}:{}", i0, i1));
+        try (NDArray at = rel.broadcast(block)) {
+            // Content-to-content: Q·Kᵀ / scale.                                              [B, N, Q, L]
+            // The score terms are summed in place into this fresh array, each term freed as soon as it is added.
+            NDArray scores = kernel.matMul(qb, kT);
+            if (posKeyT != null) {
+                // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, Q, 2k]
+                try (NDArray c2pAll = kernel.matMul(qb, posKeyT);
+                        NDArray c2p = c2pAll.gather(at, -1)) {
+                    scores.addi(c2p);
+                }
+            }
+            if (p2cAll != null) {
+                // p2c[i][j] = k_j · posQ[idx(i, j)]: rows of posQ·Kᵀ picked along the position axis.
+                try (NDArray p2c = p2cAll.gather(at, -2)) {
+                    scores.addi(p2c);
+                }
+            }
+            // XSoftmax: masked keys get the float32 minimum before the softmax; padding query rows become all-zero.
+            if (!mask.isNone()) {
+                scores.addi(mask.keys());
+            }
+            NDArray probs = scores.softmax(-1);
+            scores.close();
+            if (!mask.isNone()) {
+                NDArray rowsMask = whole ? mask.queries() : mask.queries().get(new NDIndex(":, :, {}:{}, :", i0, i1));
+                probs.muli(rowsMask);
+                if (!whole) {
+                    rowsMask.close();
+                }
+            }
+            // Context: probs·V.                                                              [B, N, Q, d]
+            try (probs) {
+                return kernel.matMul(probs, v);
+            }
+        } finally {
+            if (!whole) {
+                qb.close();
+                rel.close();
+            }
         }
-        NDArray probs = scores.softmax(-1);
-        scores.close();
-        if (!mask.isNone()) {
-            probs.muli(mask.queries());
-        }
-        // Context: probs·V, heads concatenated back.                                     [B, L, N·d]
-        return kernel.matMul(probs, v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
     }
 }

@@ -189,7 +189,7 @@ public final class PairRm implements AutoCloseable {
             Path source,
             PairRmOptions options,
             Kernel kernel) {
-        DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta, kernel);
+        DebertaV2Encoder encoder = DebertaV2Encoder.load(w, ENCODER_PREFIX, deberta, kernel, options.attentionBlock());
         PairRmHead head = PairRmHead.load(w, deberta.hiddenSize(), pairRm.nTasks());
         return new PairRm(weights, encoder, head, pairRm, source, options, kernel);
     }

@@ -1,5 +1,6 @@
 package io.llmblender.ranker.pairrm;
 
+import io.llmblender.ranker.deberta.DebertaV2Encoder;
 import io.llmblender.runtime.kernel.Precision;
 import java.util.Objects;
 
@@ -11,22 +12,32 @@ import java.util.Objects;
  * @param precision the number format of the matmuls: {@code FP32} (the exact path the parity fixtures check),
  *     {@code BF16} (the CPU's bf16 matrix units; refused where the CPU has none), or {@code AUTO} (the default:
  *     bf16 where the CPU has {@code amx_bf16} or {@code avx512_bf16}, else fp32 after one warning)
+ * @param attentionBlock elements of one query block's {@code [B, N, Q, L]} attention term (default 4 Mi floats,
+ *     16 MiB): smaller bounds a pass's attention memory further, larger makes fewer, bigger products
  */
-public record PairRmOptions(int concurrentPasses, Precision precision) {
-    public static final PairRmOptions DEFAULT = new PairRmOptions(1, Precision.AUTO);
+public record PairRmOptions(int concurrentPasses, Precision precision, long attentionBlock) {
+    public static final PairRmOptions DEFAULT =
+            new PairRmOptions(1, Precision.AUTO, DebertaV2Encoder.DEFAULT_BLOCK_ELEMENTS);
 
     public PairRmOptions {
         if (concurrentPasses < 1) {
             throw new IllegalArgumentException("concurrentPasses must be at least 1, was " + concurrentPasses);
         }
         Objects.requireNonNull(precision, "precision; use Precision.AUTO for the machine's best");
+        if (attentionBlock < 1) {
+            throw new IllegalArgumentException("attentionBlock must be at least 1 element, was " + attentionBlock);
+        }
     }
 
     public PairRmOptions withConcurrentPasses(int passes) {
-        return new PairRmOptions(passes, precision);
+        return new PairRmOptions(passes, precision, attentionBlock);
     }
 
     public PairRmOptions withPrecision(Precision newPrecision) {
-        return new PairRmOptions(concurrentPasses, newPrecision);
+        return new PairRmOptions(concurrentPasses, newPrecision, attentionBlock);
+    }
+
+    public PairRmOptions withAttentionBlock(long elements) {
+        return new PairRmOptions(concurrentPasses, precision, elements);
     }
 }
