@@ -151,4 +151,16 @@ class PairRmTest {
         other.close();
         other.close();
     }
+
+    @Test
+    void a_pass_after_close_is_refused_with_the_model_named_never_run_on_freed_memory() {
+        PairRm other = PairRm.load(folder);
+        other.close();
+        assertThatThrownBy(() -> other.logits(
+                        new long[][] {{1, 1001, 2, 1, 1002, 2, 1, 1003, 2}},
+                        new long[][] {{1, 1, 1, 1, 1, 1, 1, 1, 1}}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PairRM (")
+                .hasMessageContaining("is closed; load it again");
+    }
 }
