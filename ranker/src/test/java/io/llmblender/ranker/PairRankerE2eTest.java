@@ -242,7 +242,7 @@ class PairRankerE2eTest {
                         assertThat(Aggregation.orderWorstFirst(ranking.ranks()))
                                 .containsExactly(ints(e.get("order_worst_first").get(i)));
                         for (Iterator<Map.Entry<String, JsonNode>> it =
-                                        e.get("topk").fields();
+                                        e.get("topk").properties().iterator();
                                 it.hasNext(); ) {
                             Map.Entry<String, JsonNode> k = it.next();
                             List<String> expected = new ArrayList<>();

@@ -71,7 +71,7 @@ public final class ServeBenchmark {
                         },
                         pool));
             }
-            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             Map<Integer, Integer> statuses = new TreeMap<>();

@@ -1,6 +1,7 @@
 package io.llmblender.cli.command;
 
 import io.llmblender.cli.option.FuserOption;
+import io.llmblender.consensus.ConsensusRanker;
 import io.llmblender.eval.LlmJudge;
 import io.llmblender.eval.PairLogits;
 import io.llmblender.eval.PairwiseJudge;
@@ -17,7 +18,6 @@ import io.llmblender.eval.report.GainReport;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.consensus.ConsensusRanker;
 import io.llmblender.runtime.ProgressBar;
 import io.llmblender.runtime.hub.HubClient;
 import java.io.PrintWriter;

@@ -3,7 +3,9 @@ package io.llmblender.cli.option;
 import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
+import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.runtime.ProgressBar;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,14 @@ public final class ModelOption {
                     + " as llm-blender/PairRM-hf or OpenAssistant/reward-model-deberta-v3-large-v2")
     public String model;
 
+    @Option(
+            names = "--precision",
+            defaultValue = "auto",
+            paramLabel = "P",
+            description = "matmul precision: fp32 (exact), bf16 (the CPU's bf16 matrix units; refused where there are"
+                    + " none), auto (default: bf16 where the CPU has amx_bf16 or avx512_bf16, else fp32)")
+    public String precision;
+
     /** Loads the model, downloading a hub model into the cache first if needed, with progress on {@code err}. */
     public RankingModel load(PrintWriter err) {
         return load(err, PairRankerOptions.DEFAULT_SEED);
@@ -31,11 +41,14 @@ public final class ModelOption {
     public RankingModel load(PrintWriter err, long seed) {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
-        PairRankerOptions options = PairRankerOptions.DEFAULT.withSeed(seed).withProgress((done, total) -> {
-            if (total >= 16) {
-                bar.update(done, total);
-            }
-        });
+        PairRankerOptions options = PairRankerOptions.DEFAULT
+                .withModel(PairRmOptions.DEFAULT.withPrecision(Precision.parse(precision, "--precision")))
+                .withSeed(seed)
+                .withProgress((done, total) -> {
+                    if (total >= 16) {
+                        bar.update(done, total);
+                    }
+                });
         Path folder = Path.of(model);
         return Files.isDirectory(folder)
                 ? RankingModels.load(folder, options)

@@ -48,7 +48,9 @@ public final class Benchmarks {
     public static List<PairwiseItem> autoJ(DataDirectory data) {
         Map<String, String> groupOf = new HashMap<>();
         JsonNode groups = read(data.require("autoj_pairwise/scenario_groups.json"));
-        groups.fields().forEachRemaining(g -> g.getValue().forEach(s -> groupOf.put(s.asText(), g.getKey())));
+        groups.properties()
+                .iterator()
+                .forEachRemaining(g -> g.getValue().forEach(s -> groupOf.put(s.asText(), g.getKey())));
         List<PairwiseItem> items = new ArrayList<>();
         int i = 0;
         for (JsonNode n : lines(data.require("autoj_pairwise/testdata_pairwise.jsonl"))) {

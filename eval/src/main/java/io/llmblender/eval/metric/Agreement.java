@@ -68,7 +68,7 @@ public final class Agreement {
     }
 
     /**
-     * Scalar rewards: the best threshold t in {0, 0.01, …, 2.0} for "tie if |Δ| < t" (the first best, so ties in
+     * Scalar rewards: the best threshold t in {0, 0.01, …, 2.0} for "tie if |Δ| &lt; t" (the first best, so ties in
      * agreement keep the smallest t). The threshold is tuned on the very items it is scored on; say so when
      * reporting it.
      */

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The Flan-T5 tokenizer as GenFuser uses it: DJL's binding of the folder's {@code tokenizer.json}, no EOS added
  * to the fusion text, no silent truncation, and transformers' {@code clean_up_tokenization} applied after
- * decoding where transformers (< 4.45, and flan-t5's config) applies it, since the Rust decoder does not.
+ * decoding where transformers (&lt; 4.45, and flan-t5's config) applies it, since the Rust decoder does not.
  * Thread-safe for encoding and decoding.
  */
 public final class FlanT5Tokenizer implements AutoCloseable {

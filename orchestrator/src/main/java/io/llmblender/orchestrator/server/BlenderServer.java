@@ -90,7 +90,7 @@ public final class BlenderServer implements AutoCloseable {
     /**
      * Starts serving on {@code host:port} (port 0 picks a free one).
      *
-     * @param ranker serves /v1/rank and /v1/compare (compare needs a {@link PairRanker}); may be null
+     * @param ranker serves /v1/rank and /v1/compare (compare needs a pair scorer such as PairRM); may be null
      */
     public static BlenderServer start(
             String host, int port, Blender blender, Ranker ranker, int maxConcurrent, int maxBodyBytes)

@@ -151,6 +151,7 @@ class PairRmDtypeTest {
 
     /** The forked side: one line per folder, {@code <folder>: loaded} or {@code <folder>: refused <message>}. */
     public static final class Child {
+        @SuppressWarnings("try") // the model is opened only to see that it loads
         public static void main(String[] folders) {
             for (String folder : folders) {
                 String outcome;

@@ -63,7 +63,7 @@ final class TinyRewardModel {
         JsonNode header = JSON.readTree(new String(file, 8, (int) headerLength, StandardCharsets.UTF_8));
         int dataStart = 8 + (int) headerLength;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getKey().startsWith("pretrained_model.")) {
                 continue;

@@ -149,7 +149,7 @@ public final class SafetensorsFile implements TensorSource {
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, long[]> ranges = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
             JsonNode entry = field.getValue();
@@ -199,7 +199,7 @@ public final class SafetensorsFile implements TensorSource {
         if (!entry.isObject()) {
             throw new CheckpointException(file, null, "has a __metadata__ entry that is not a JSON object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = entry.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> m = it.next();
             if (!m.getValue().isTextual()) {
                 throw new CheckpointException(

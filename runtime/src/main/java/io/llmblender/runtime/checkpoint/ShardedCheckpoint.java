@@ -54,7 +54,9 @@ public final class ShardedCheckpoint implements TensorSource {
         Map<String, SafetensorsFile> shardOf = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            weightMap.properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String name = e.getValue().asText("");
                 if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith("..")) {

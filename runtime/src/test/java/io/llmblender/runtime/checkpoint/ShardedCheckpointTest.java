@@ -63,7 +63,7 @@ class ShardedCheckpointTest extends WithManager {
             ObjectNode h = Checkpoints.JSON.createObjectNode();
             List<byte[]> parts = new ArrayList<>();
             long at = 0;
-            for (var it = header.fields(); it.hasNext(); ) {
+            for (var it = header.properties().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (e.getKey().equals("__metadata__") || e.getKey().startsWith("head") != (shard == 1)) {
                     continue;

@@ -1,4 +1,4 @@
-package io.llmblender.ranker.consensus;
+package io.llmblender.consensus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

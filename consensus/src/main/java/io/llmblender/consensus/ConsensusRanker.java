@@ -1,4 +1,4 @@
-package io.llmblender.ranker.consensus;
+package io.llmblender.consensus;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
