@@ -1,16 +1,12 @@
 package io.llmblender.eval;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.eval.data.DataDirectory;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The copy in the test resources is what its README says: the named columns of the full data folder, row for
@@ -18,47 +14,44 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without one.
  */
 class BundledDataTest {
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "alpaca_eval/preferences_alpaca_eval_gpt4.csv",
-                "alpaca_eval/preferences_weighted_alpaca_eval_gpt4_turbo.csv"
-            })
-    void the_preference_csvs_are_the_full_ones_index_model_and_preference_columns(String csv) {
-        DataDirectory full = Data.require(csv);
-        assertThat(Data.bundled().lines(csv))
-                .containsExactlyElementsOf(columns(full.lines(csv), "instruction_index", "model", "preference"));
-    }
+    static final List<String> PREFERENCES = List.of(
+            "alpaca_eval/preferences_alpaca_eval_gpt4.csv",
+            "alpaca_eval/preferences_weighted_alpaca_eval_gpt4_turbo.csv");
+    static final String SELECTED = "alpaca_eval/selected_models.csv";
+    static final String INSTRUCTIONS = "alpaca_eval/alpaca_eval.jsonl";
+    static final List<String> VERBATIM = List.of(
+            "hhh_alignment/hhh_alignment_pairs.jsonl",
+            "hh_rlhf_harmless_base_test/test.jsonl.gz",
+            "mt_bench/question.jsonl",
+            "mt_bench/model_answer/gpt-4.jsonl");
 
     @Test
-    void selected_models_keeps_every_model_with_its_two_leaderboard_win_rates() {
-        String csv = "alpaca_eval/selected_models.csv";
-        DataDirectory full = Data.require(csv);
-        assertThat(Data.bundled().lines(csv))
-                .containsExactlyElementsOf(columns(full.lines(csv), "model", "ae1_win_rate", "ae2_win_rate"));
-    }
-
-    @Test
-    void the_instructions_are_the_eval_sets_in_its_order() throws IOException {
-        String jsonl = "alpaca_eval/alpaca_eval.jsonl";
-        DataDirectory full = Data.require(jsonl);
-        assertThat(instructions(Data.bundled().lines(jsonl)))
+    void every_bundled_file_is_the_data_folders_named_columns_row_for_row_or_the_file_itself() throws IOException {
+        List<String> all = new ArrayList<>(PREFERENCES);
+        all.add(SELECTED);
+        all.add(INSTRUCTIONS);
+        all.addAll(VERBATIM);
+        DataDirectory full = Data.require(all.toArray(String[]::new));
+        DataDirectory bundled = Data.bundled();
+        SoftAssertions soft = new SoftAssertions();
+        for (String csv : PREFERENCES) {
+            soft.assertThat(bundled.lines(csv))
+                    .as(csv)
+                    .containsExactlyElementsOf(columns(full.lines(csv), "instruction_index", "model", "preference"));
+        }
+        soft.assertThat(bundled.lines(SELECTED))
+                .as(SELECTED)
+                .containsExactlyElementsOf(columns(full.lines(SELECTED), "model", "ae1_win_rate", "ae2_win_rate"));
+        soft.assertThat(instructions(bundled.lines(INSTRUCTIONS)))
+                .as(INSTRUCTIONS)
                 .hasSize(805)
-                .containsExactlyElementsOf(instructions(full.lines(jsonl)));
-    }
-
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "hhh_alignment/hhh_alignment_pairs.jsonl",
-                "hh_rlhf_harmless_base_test/test.jsonl.gz",
-                "mt_bench/question.jsonl",
-                "mt_bench/model_answer/gpt-4.jsonl"
-            })
-    void the_verbatim_files_are_byte_for_byte_the_data_folders(String file) {
-        DataDirectory full = Data.require(file);
-        Path bundled = Data.bundled().root().resolve(file);
-        assertThat(bundled).hasSameBinaryContentAs(full.root().resolve(file));
+                .containsExactlyElementsOf(instructions(full.lines(INSTRUCTIONS)));
+        for (String file : VERBATIM) {
+            soft.assertThat(bundled.root().resolve(file))
+                    .as(file)
+                    .hasSameBinaryContentAs(full.root().resolve(file));
+        }
+        soft.assertAll();
     }
 
     /** The named columns of a CSV without quoted fields (these have none), in the order given. */
