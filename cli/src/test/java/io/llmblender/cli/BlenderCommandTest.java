@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +21,21 @@ class BlenderCommandTest {
     }
 
     @Test
-    void version_names_the_product_and_the_engine() {
+    void version_names_the_build_version_and_the_engine_versions_the_build_links() throws Exception {
+        // given the versions of this build (build.properties, filtered by Maven from the poms)
+        Properties build = new Properties();
+        try (InputStream in = BlenderCommandTest.class.getResourceAsStream("/build.properties")) {
+            build.load(in);
+        }
+        assertThat(build.getProperty("project.version")).doesNotContain("${");
+        // when
         assertThat(run("--version")).isZero();
-        assertThat(out.toString()).contains("blender ").contains("PyTorch 2.7.1");
+        // then
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "blender " + build.getProperty("project.version") + " (LLM-Blender for the JVM)",
+                        "Java " + System.getProperty("java.version") + ", DJL " + build.getProperty("djl.version")
+                                + " / PyTorch " + build.getProperty("pytorch.version") + " (CPU)");
     }
 
     @Test

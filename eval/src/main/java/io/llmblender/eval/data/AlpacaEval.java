@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.runtime.ConfigException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,24 +48,34 @@ public final class AlpacaEval {
         this.instructions = instructions;
     }
 
+    /**
+     * Reads the judge's preference CSV (columns {@code instruction_index}, {@code model}, {@code preference}, found
+     * by name, so a copy with only these columns loads too) and the 805 instructions; either may be gzipped.
+     */
     public static AlpacaEval load(DataDirectory data, Judge judge) {
+        Path csv = data.root().resolve("alpaca_eval/" + judge.file);
         Map<String, double[]> prefs = new LinkedHashMap<>();
         try {
-            List<String> lines = Files.readAllLines(data.require("alpaca_eval/" + judge.file));
+            List<String> lines = data.lines("alpaca_eval/" + judge.file);
+            List<String> header = List.of(lines.get(0).split(",", -1));
+            int indexColumn = column(csv, header, "instruction_index");
+            int modelColumn = column(csv, header, "model");
+            int preferenceColumn = column(csv, header, "preference");
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",", -1);
-                int index = Integer.parseInt(f[0]);
-                double[] p = prefs.computeIfAbsent(f[2], m -> {
+                int index = Integer.parseInt(f[indexColumn]);
+                double[] p = prefs.computeIfAbsent(f[modelColumn], m -> {
                     double[] a = new double[INSTRUCTIONS];
                     Arrays.fill(a, Double.NaN);
                     return a;
                 });
-                double v = f[4].isEmpty() ? Double.NaN : Double.parseDouble(f[4]);
+                String preference = f[preferenceColumn];
+                double v = preference.isEmpty() ? Double.NaN : Double.parseDouble(preference);
                 p[index] = v == 0 ? 1.5 : v; // the legacy draw code
             }
             List<String> instructions = new java.util.ArrayList<>();
             ObjectMapper json = new ObjectMapper();
-            for (String l : Files.readAllLines(data.require("alpaca_eval/alpaca_eval.jsonl"))) {
+            for (String l : data.lines("alpaca_eval/alpaca_eval.jsonl")) {
                 if (!l.isBlank()) {
                     instructions.add(json.readTree(l).get("instruction").asText());
                 }
@@ -76,9 +85,16 @@ public final class AlpacaEval {
             if (e instanceof ConfigException c) {
                 throw c;
             }
-            throw new ConfigException(
-                    data.root().resolve("alpaca_eval/" + judge.file), null, "cannot be read: " + e, e);
+            throw new ConfigException(csv, null, "cannot be read: " + e, e);
         }
+    }
+
+    private static int column(Path csv, List<String> header, String name) {
+        int at = header.indexOf(name);
+        if (at < 0) {
+            throw new ConfigException(csv, name, "is not a column of the header " + header);
+        }
+        return at;
     }
 
     /** The models this judge scored. */
@@ -127,19 +143,17 @@ public final class AlpacaEval {
 
     /** The leaderboard win rate of {@code model} for this judge ({@code selected_models.csv}), or NaN. */
     public double leaderboardWinRate(String model) {
-        try {
-            List<String> lines = Files.readAllLines(data.require("alpaca_eval/selected_models.csv"));
-            List<String> header = List.of(lines.get(0).split(","));
-            int col = header.indexOf(judge.leaderboardColumn);
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",", -1);
-                if (f[0].equals(model)) {
-                    return f[col].isEmpty() ? Double.NaN : Double.parseDouble(f[col]);
-                }
+        Path csv = data.root().resolve("alpaca_eval/selected_models.csv");
+        List<String> lines = data.lines("alpaca_eval/selected_models.csv");
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int modelColumn = column(csv, header, "model");
+        int col = column(csv, header, judge.leaderboardColumn);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (f[modelColumn].equals(model)) {
+                return f[col].isEmpty() ? Double.NaN : Double.parseDouble(f[col]);
             }
-            return Double.NaN;
-        } catch (IOException e) {
-            throw new ConfigException(data.root().resolve("alpaca_eval/selected_models.csv"), null, e.getMessage(), e);
         }
+        return Double.NaN;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.runtime.ConfigException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +52,7 @@ public final class Benchmarks {
                 .forEachRemaining(g -> g.getValue().forEach(s -> groupOf.put(s.asText(), g.getKey())));
         List<PairwiseItem> items = new ArrayList<>();
         int i = 0;
-        for (JsonNode n : lines(data.require("autoj_pairwise/testdata_pairwise.jsonl"))) {
+        for (JsonNode n : lines(data, "autoj_pairwise/testdata_pairwise.jsonl")) {
             String scenario = n.path("scenario").asText();
             String group = groupOf.get(scenario);
             if (group == null) {
@@ -75,9 +74,8 @@ public final class Benchmarks {
 
     /** Auto-J-13B's recorded verdicts in the original and the swapped order (0 = the response shown first). */
     public static int[][] autoJRecordedVerdicts(DataDirectory data) {
-        List<JsonNode> original = lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_example_output.jsonl"));
-        List<JsonNode> swapped =
-                lines(data.require("autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl"));
+        List<JsonNode> original = lines(data, "autoj_pairwise/autoj13b_pred_pairwise_example_output.jsonl");
+        List<JsonNode> swapped = lines(data, "autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl");
         int[][] out = new int[2][original.size()];
         for (int i = 0; i < original.size(); i++) {
             out[0][i] = original.get(i).path("output").asInt();
@@ -89,7 +87,7 @@ public final class Benchmarks {
     /** HHH alignment's 221 pairs: {@code chosen} is response a, so every label is {@link PairwiseItem#FIRST}. */
     public static List<PairwiseItem> hhh(DataDirectory data) {
         List<PairwiseItem> items = new ArrayList<>();
-        for (JsonNode n : lines(data.require("hhh_alignment/hhh_alignment_pairs.jsonl"))) {
+        for (JsonNode n : lines(data, "hhh_alignment/hhh_alignment_pairs.jsonl")) {
             items.add(new PairwiseItem(
                     "hhh-" + n.path("id").asInt(),
                     n.path("subset").asText(),
@@ -104,12 +102,14 @@ public final class Benchmarks {
     /**
      * HH-RLHF (harmless-base test): each line's {@code chosen} and {@code rejected} dialogues share every turn but
      * the last assistant turn; the shared dialogue is the prompt, the two last turns the responses (chosen first).
+     * Reads {@code test.jsonl}, or the upstream {@code test.jsonl.gz} as Anthropic ships it.
      */
     public static List<PairwiseItem> hhRlhf(DataDirectory data) {
-        Path file = data.require("hh_rlhf_harmless_base_test/test.jsonl");
+        String relative = "hh_rlhf_harmless_base_test/test.jsonl";
+        Path file = data.root().resolve(relative);
         List<PairwiseItem> items = new ArrayList<>();
         int line = 0;
-        for (JsonNode n : lines(file)) {
+        for (JsonNode n : lines(data, relative)) {
             line++;
             String chosen = n.path("chosen").asText();
             String rejected = n.path("rejected").asText();
@@ -133,7 +133,7 @@ public final class Benchmarks {
     /** MT-bench: question id → the two user turns ({@code mt_bench/question.jsonl}). */
     public static Map<Integer, List<String>> mtBenchQuestions(DataDirectory data) {
         Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
-        for (JsonNode n : lines(data.require("mt_bench/question.jsonl"))) {
+        for (JsonNode n : lines(data, "mt_bench/question.jsonl")) {
             List<String> turns = new ArrayList<>();
             n.path("turns").forEach(t -> turns.add(t.asText()));
             out.put(n.path("question_id").asInt(), List.copyOf(turns));
@@ -144,7 +144,7 @@ public final class Benchmarks {
     /** MT-bench: question id → a model's two answer turns ({@code mt_bench/model_answer/<model>.jsonl}). */
     public static Map<Integer, List<String>> mtBenchAnswers(DataDirectory data, String model) {
         Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
-        for (JsonNode n : lines(data.require("mt_bench/model_answer/" + model + ".jsonl"))) {
+        for (JsonNode n : lines(data, "mt_bench/model_answer/" + model + ".jsonl")) {
             List<String> turns = new ArrayList<>();
             n.path("choices").path(0).path("turns").forEach(t -> turns.add(t.asText()));
             out.put(n.path("question_id").asInt(), List.copyOf(turns));
@@ -183,10 +183,19 @@ public final class Benchmarks {
         return items;
     }
 
+    /** The JSON objects of a benchmark's JSONL file (or of its gzipped copy, see {@link DataDirectory#lines}). */
+    private static List<JsonNode> lines(DataDirectory data, String relative) {
+        return parse(data.root().resolve(relative), data.lines(relative));
+    }
+
     static List<JsonNode> lines(Path file) {
+        return parse(file, DataDirectory.readLines(file));
+    }
+
+    private static List<JsonNode> parse(Path file, List<String> lines) {
         try {
             List<JsonNode> out = new ArrayList<>();
-            for (String l : Files.readAllLines(file)) {
+            for (String l : lines) {
                 if (!l.isBlank()) {
                     out.add(JSON.readTree(l));
                 }

@@ -2,15 +2,22 @@ package io.llmblender.eval.data;
 
 import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.hub.HubClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Where the benchmark data lives: a folder laid out like {@code shared/data} (one sub-folder per benchmark).
  * With a downloader, a missing file that has a public source is fetched once into the folder (resumed and
- * verified against its git blob hash); otherwise the error says where it was looked for and how to get it.
+ * verified against its git blob hash); otherwise the error says where it was looked for and how to get it. A text
+ * file may also be stored gzipped beside its name ({@code test.jsonl.gz} for {@code test.jsonl}, as HH-RLHF ships
+ * it); {@link #lines} reads either.
  *
  * @param downloader null to never download
  */
@@ -59,5 +66,24 @@ public record DataDirectory(Path root, HubClient downloader) {
 
     public boolean has(String relative) {
         return Files.isRegularFile(root.resolve(relative));
+    }
+
+    /**
+     * The lines of the text file {@code relative}: the file itself, else its gzipped copy {@code relative.gz},
+     * else whatever {@link #require} finds (a download, or the error saying how to get it).
+     */
+    public List<String> lines(String relative) {
+        Path gzipped = root.resolve(relative + ".gz");
+        return readLines(!has(relative) && Files.isRegularFile(gzipped) ? gzipped : require(relative));
+    }
+
+    /** The UTF-8 lines of {@code file}, decompressed first when its name ends in {@code .gz}. */
+    public static List<String> readLines(Path file) {
+        try (InputStream raw = Files.newInputStream(file);
+                InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new ConfigException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
     }
 }
