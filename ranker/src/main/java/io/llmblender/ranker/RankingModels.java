@@ -105,7 +105,8 @@ public final class RankingModels {
                 folder.resolve("config.json"),
                 PairRm.weightFile(folder),
                 options.model().concurrentPasses(),
-                options.model().precision());
+                options.model().precision(),
+                options.model().device());
         try {
             return new DebertaRewardModel(
                     model, DebertaRewardModel.tokenizer(folder), modelMaxLength(folder), options.batching());

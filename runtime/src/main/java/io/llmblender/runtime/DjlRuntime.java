@@ -29,9 +29,21 @@ public final class DjlRuntime {
             if (System.getProperty("OPT_OUT_TRACKING") == null) {
                 System.setProperty("OPT_OUT_TRACKING", "true");
             }
+            // Quiet by default: DJL's engine start logs INFO lines and, on a machine without a usable CUDA
+            // driver, "Failed to detect GPU count" warnings that say nothing about this project's CPU use. Set
+            // before DJL creates its loggers; slf4j-simple reads these per logger. A user's own setting wins, and
+            // other SLF4J backends are configured by their own files (README: logger names).
+            quietUnlessSet("org.slf4j.simpleLogger.log.ai.djl", "warn");
+            quietUnlessSet("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
             Engine engine = Engine.getEngine("PyTorch");
             JniUtils.setGradMode(false);
             return engine;
+        }
+    }
+
+    private static void quietUnlessSet(String property, String level) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, level);
         }
     }
 
@@ -52,7 +64,12 @@ public final class DjlRuntime {
 
     /** A new root manager on the CPU; the caller owns and closes it. */
     public static NDManager newManager() {
-        return engine().newBaseManager();
+        return engine().newBaseManager(ai.djl.Device.cpu());
+    }
+
+    /** A new root manager on {@code device}; the caller owns and closes it. */
+    public static NDManager newManager(ComputeDevice device) {
+        return engine().newBaseManager(device.resolve());
     }
 
     /** The number of intra-op threads PyTorch uses (after {@code ai.djl.pytorch.num_threads}, if set). */

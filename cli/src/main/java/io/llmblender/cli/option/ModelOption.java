@@ -4,6 +4,7 @@ import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
 import io.llmblender.ranker.pairrm.PairRmOptions;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.ProgressBar;
 import io.llmblender.runtime.kernel.Precision;
 import java.io.PrintWriter;
@@ -32,6 +33,14 @@ public final class ModelOption {
                     + " none), auto (default: bf16 where the CPU has amx_bf16 or avx512_bf16, else fp32)")
     public String precision;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "D",
+            description =
+                    "cpu (default), gpu (needs DJL's CUDA build of libtorch), or auto (the GPU when there is one)")
+    public String device;
+
     /** Loads the model, downloading a hub model into the cache first if needed, with progress on {@code err}. */
     public RankingModel load(PrintWriter err) {
         return load(err, PairRankerOptions.DEFAULT_SEED);
@@ -42,7 +51,9 @@ public final class ModelOption {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
         PairRankerOptions options = PairRankerOptions.DEFAULT
-                .withModel(PairRmOptions.DEFAULT.withPrecision(Precision.parse(precision, "--precision")))
+                .withModel(PairRmOptions.DEFAULT
+                        .withPrecision(Precision.parse(precision, "--precision"))
+                        .withDevice(ComputeDevice.parse(device, "--device")))
                 .withSeed(seed)
                 .withProgress((done, total) -> {
                     if (total >= 16) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.llmblender.runtime.BlenderException;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.JsonConfig;
 import io.llmblender.runtime.PassGate;
@@ -20,7 +21,7 @@ import java.nio.file.Path;
  * as OpenAssistant/reward-model-deberta-v3-large-v2 are this with one label (spec §5).
  *
  * <pre>{@code
- * try (DebertaV2ForSequenceClassification m = DebertaV2ForSequenceClassification.load(folder, 1)) {
+ * try (DebertaV2ForSequenceClassification m = DebertaV2ForSequenceClassification.load(config, weights, 1, Precision.FP32, ComputeDevice.CPU)) {
  *     float[] logits = m.logits(ids, mask);        // [rows · num_labels]
  * }
  * }</pre>
@@ -62,7 +63,7 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
      * {@code classifier.…}).
      */
     public static DebertaV2ForSequenceClassification load(
-            Path configJson, Path weightFile, int concurrentPasses, Precision precision) {
+            Path configJson, Path weightFile, int concurrentPasses, Precision precision, ComputeDevice device) {
         JsonConfig json = JsonConfig.read(configJson);
         DebertaV2Config c = DebertaV2Config.from(json);
         int poolerSize = json.intValue("pooler_hidden_size", c.hiddenSize());
@@ -73,7 +74,7 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
         ContextPooler.Act act = ContextPooler.Act.from(json);
         DjlRuntime.enterInference();
         Kernel kernel = Kernel.open(precision);
-        NDManager weights = DjlRuntime.newManager();
+        NDManager weights = DjlRuntime.newManager(device);
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =
                     new StateDict(source, weights, configJson.getFileName().toString());

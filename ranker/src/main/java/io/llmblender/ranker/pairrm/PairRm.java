@@ -150,8 +150,8 @@ public final class PairRm implements AutoCloseable {
     public static PairRm load(
             DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson, PairRmOptions options) {
         DjlRuntime.enterInference();
-        Kernel kernel = Kernel.open(options.precision());
-        NDManager weights = DjlRuntime.newManager();
+        Kernel kernel = openKernel(options);
+        NDManager weights = DjlRuntime.newManager(options.device());
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =
                     new StateDict(source, weights, configJson.getFileName().toString());
@@ -170,8 +170,8 @@ public final class PairRm implements AutoCloseable {
      */
     public static PairRm synthetic(DebertaV2Config deberta, PairRmConfig pairRm, long seed, PairRmOptions options) {
         DjlRuntime.enterInference();
-        Kernel kernel = Kernel.open(options.precision());
-        NDManager weights = DjlRuntime.newManager();
+        Kernel kernel = openKernel(options);
+        NDManager weights = DjlRuntime.newManager(options.device());
         try {
             return build(weights, StateDict.synthetic(weights, seed), deberta, pairRm, null, options, kernel);
         } catch (RuntimeException e) {
@@ -179,6 +179,19 @@ public final class PairRm implements AutoCloseable {
             kernel.close();
             throw e;
         }
+    }
+
+    /** The kernel of the options' precision; the bf16 kernel computes on the CPU, so not with a GPU. */
+    private static Kernel openKernel(PairRmOptions options) {
+        Kernel kernel = Kernel.open(options.precision());
+        if (kernel.precision() == Precision.BF16 && options.device().resolve().isGpu()) {
+            kernel.close();
+            throw new io.llmblender.runtime.ConfigException(
+                    null,
+                    "precision",
+                    "is bf16 with a GPU device; the bf16 kernel runs on the CPU's matrix units, so use fp32 on a GPU");
+        }
+        return kernel;
     }
 
     private static PairRm build(

@@ -1,6 +1,7 @@
 package io.llmblender.ranker.pairrm;
 
 import io.llmblender.ranker.deberta.DebertaV2Encoder;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.kernel.Precision;
 import java.util.Objects;
 
@@ -14,30 +15,36 @@ import java.util.Objects;
  *     bf16 where the CPU has {@code amx_bf16} or {@code avx512_bf16}, else fp32 after one warning)
  * @param attentionBlock elements of one query block's {@code [B, N, Q, L]} attention term (default 4 Mi floats,
  *     16 MiB): smaller bounds a pass's attention memory further, larger makes fewer, bigger products
+ * @param device where weights and passes live: {@code CPU} (default), {@code GPU} or {@code AUTO}
  */
-public record PairRmOptions(int concurrentPasses, Precision precision, long attentionBlock) {
+public record PairRmOptions(int concurrentPasses, Precision precision, long attentionBlock, ComputeDevice device) {
     public static final PairRmOptions DEFAULT =
-            new PairRmOptions(1, Precision.AUTO, DebertaV2Encoder.DEFAULT_BLOCK_ELEMENTS);
+            new PairRmOptions(1, Precision.AUTO, DebertaV2Encoder.DEFAULT_BLOCK_ELEMENTS, ComputeDevice.CPU);
 
     public PairRmOptions {
         if (concurrentPasses < 1) {
             throw new IllegalArgumentException("concurrentPasses must be at least 1, was " + concurrentPasses);
         }
         Objects.requireNonNull(precision, "precision; use Precision.AUTO for the machine's best");
+        Objects.requireNonNull(device, "device; use ComputeDevice.CPU");
         if (attentionBlock < 1) {
             throw new IllegalArgumentException("attentionBlock must be at least 1 element, was " + attentionBlock);
         }
     }
 
     public PairRmOptions withConcurrentPasses(int passes) {
-        return new PairRmOptions(passes, precision, attentionBlock);
+        return new PairRmOptions(passes, precision, attentionBlock, device);
     }
 
     public PairRmOptions withPrecision(Precision newPrecision) {
-        return new PairRmOptions(concurrentPasses, newPrecision, attentionBlock);
+        return new PairRmOptions(concurrentPasses, newPrecision, attentionBlock, device);
     }
 
     public PairRmOptions withAttentionBlock(long elements) {
-        return new PairRmOptions(concurrentPasses, precision, elements);
+        return new PairRmOptions(concurrentPasses, precision, elements, device);
+    }
+
+    public PairRmOptions withDevice(ComputeDevice newDevice) {
+        return new PairRmOptions(concurrentPasses, precision, attentionBlock, newDevice);
     }
 }
