@@ -74,20 +74,26 @@ class BlenderCommandTest {
                 "1",
                 "--matmul",
                 "128",
+                "--precision",
+                "fp32,bf16",
                 "--json",
                 json.toString());
-        // then
+        // then each precision ran in its own JVM, against its own matmul
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .contains("| batch | tokens | median s | GFLOP | GFLOP/s | / matmul | peak RSS MiB |")
-                .containsPattern("\\| 1 \\| 32 \\| [0-9.]+ \\|")
-                .containsPattern("\\| 2 \\| 48 \\| [0-9.]+ \\|")
-                .contains("fp32 128² matmul in this process");
+                .contains("| precision | batch | tokens | median s | GFLOP/s | matmul GFLOP/s | / matmul |")
+                .containsPattern("\\| fp32 \\| 1 \\| 32 \\| [0-9.]+ \\|")
+                .containsPattern("\\| bf16 \\| 2 \\| 48 \\| [0-9.]+ \\|")
+                .contains("max |Δlogit| fp32 vs bf16");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
-        assertThat(report.get("results")).hasSize(2);
-        JsonNode first = report.get("results").get(0);
-        assertThat(first.get("medianSeconds").asDouble()).isPositive();
-        assertThat(first.get("peakRssBytes").asLong()).isPositive();
+        assertThat(report.get("rows")).hasSize(4);
+        assertThat(report.get("machine").get("cpu_flags").isArray()).isTrue();
+        assertThat(report.get("max_abs_delta_logit").asDouble()).isPositive().isLessThan(0.1);
+        JsonNode first = report.get("rows").get(0);
+        assertThat(first.get("precision").asText()).isEqualTo("fp32");
+        assertThat(first.get("median_s").asDouble()).isPositive();
+        assertThat(first.get("matmul_gflops").asDouble()).isPositive();
+        assertThat(report.get("rows").get(2).get("precision").asText()).isEqualTo("bf16");
         // GFLOP by the reference's count: 2 layers of 24·L·H² + 4·L²·H + 4·L·2k·H + 4·2k·H² at L=32, H=64, 2k=32
         double perLayer = 24.0 * 32 * 64 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 32 * 64 + 4.0 * 32 * 64 * 64;
         assertThat(first.get("gflop").asDouble())
