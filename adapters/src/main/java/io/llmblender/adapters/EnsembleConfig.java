@@ -109,17 +109,18 @@ public record EnsembleConfig(
                 guard = guard.withTimeout(Duration.ofSeconds(timeout)).withRetries(attempts, guard.initialBackoff());
                 Double temperature = m.has("temperature") ? m.get("temperature").asDouble() : null;
                 Integer maxTokens = m.has("max_tokens") ? m.get("max_tokens").asInt() : null;
-                members.add(new MemberSpec(
-                        name,
-                        provider,
-                        model,
-                        baseUrl,
-                        text(m, "api_key_env", at, false, problems),
-                        temperature,
-                        maxTokens,
-                        text(m, "questions", at, false, problems),
-                        text(m, "answers", at, replay, problems),
-                        guard));
+                members.add(MemberSpec.builder()
+                        .name(name)
+                        .provider(provider)
+                        .model(model)
+                        .baseUrl(baseUrl)
+                        .apiKeyEnv(text(m, "api_key_env", at, false, problems))
+                        .temperature(temperature)
+                        .maxTokens(maxTokens)
+                        .replayQuestions(text(m, "questions", at, false, problems))
+                        .replayAnswers(text(m, "answers", at, replay, problems))
+                        .guard(guard)
+                        .build());
             }
         }
         JsonNode ranker = root.path("ranker");

@@ -63,17 +63,12 @@ class EnsembleConfigTest {
 
     @Test
     void a_missing_key_names_the_variable_to_export() {
-        MemberSpec gpt = new MemberSpec(
-                "gpt",
-                "openai",
-                "gpt-4o-mini",
-                null,
-                "OPENAI_API_KEY",
-                null,
-                null,
-                null,
-                null,
-                io.llmblender.adapters.guard.GuardConfig.defaults());
+        MemberSpec gpt = MemberSpec.builder()
+                .name("gpt")
+                .provider("openai")
+                .model("gpt-4o-mini")
+                .apiKeyEnv("OPENAI_API_KEY")
+                .build();
         assertThatThrownBy(() -> Members.build(gpt, Map.of(), tmp.resolve("e.json")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("field 'members.gpt.api_key_env' names OPENAI_API_KEY, which is not set");

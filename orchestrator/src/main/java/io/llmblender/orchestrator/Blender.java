@@ -1,38 +1,27 @@
 package io.llmblender.orchestrator;
 
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.adapters.guard.GuardedChatModel;
 import io.llmblender.fuser.Fuser;
-import io.llmblender.fuser.FusionRequest;
-import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.Ranking;
-import io.llmblender.ranker.Selection;
 import io.llmblender.ranker.Selector;
 import io.llmblender.ranker.select.RankingSelector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * LLM-Blender as one call: ask every member in parallel, rank the answers, return the best or fuse the top-K,
@@ -56,34 +45,31 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; {@link #close()} stops the member threads.
  */
 public final class Blender implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Blender.class);
-
     private final Map<String, GuardedChatModel> members;
-    private final Selector selector;
-    private final Fuser fuser;
-    private final int topK;
     private final BlendPolicy policy;
-    private final int quorum;
-    private final Duration deadline;
-    private final ExecutorService fanOut;
-    private final ExecutorService attempts;
+    private final FanOut fanOut;
+    private final SelectionStep selection;
+    private final FusionStep fusion; // null unless the policy fuses
+    private final int topK;
+    private final ExecutorService memberThreads;
+    private final ExecutorService attemptThreads;
 
     private Blender(Builder b) {
-        this.attempts = Executors.newCachedThreadPool(daemon("blender-attempt"));
-        this.fanOut = Executors.newCachedThreadPool(daemon("blender-member"));
+        this.attemptThreads = Executors.newCachedThreadPool(daemon("blender-attempt"));
+        this.memberThreads = Executors.newCachedThreadPool(daemon("blender-member"));
         Map<String, GuardedChatModel> guarded = new LinkedHashMap<>();
         b.members.forEach((name, model) -> guarded.put(
                 name,
                 model instanceof GuardedChatModel g
                         ? g
-                        : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attempts)));
-        this.members = guarded;
-        this.selector = b.selector;
-        this.fuser = b.fuser;
-        this.topK = b.topK;
+                        : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attemptThreads)));
+        this.members = Collections.unmodifiableMap(guarded);
         this.policy = b.policy != null ? b.policy : b.fuser != null ? BlendPolicy.RANK_AND_FUSE : BlendPolicy.RANK_ONLY;
-        this.quorum = b.quorum;
-        this.deadline = b.deadline;
+        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? b.quorum : guarded.size();
+        this.fanOut = new FanOut(members, needed, b.deadline, memberThreads);
+        this.selection = new SelectionStep(b.selector);
+        this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null ? new FusionStep(b.fuser, b.topK) : null;
+        this.topK = b.topK;
     }
 
     public static Builder builder() {
@@ -108,11 +94,11 @@ public final class Blender implements AutoCloseable {
      * As {@link #blend(ChatRequest)}, streaming the answer to {@code tokens} (if not null): a fusion as the fuser
      * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
      */
-    public BlendResult blend(ChatRequest request, java.util.function.Consumer<String> tokens) {
+    public BlendResult blend(ChatRequest request, Consumer<String> tokens) {
         long start = System.nanoTime();
-        List<MemberOutcome> outcomes = collect(request, start);
+        List<MemberOutcome> outcomes = fanOut.collect(request, start);
         Map<String, Duration> stages = new LinkedHashMap<>();
-        stages.put("members", since(start));
+        stages.put("members", FanOut.since(start));
         List<MemberOutcome.Answered> answers = outcomes.stream()
                 .filter(o -> o instanceof MemberOutcome.Answered)
                 .map(o -> (MemberOutcome.Answered) o)
@@ -127,151 +113,31 @@ public final class Blender implements AutoCloseable {
                                     .toList(),
                     trace);
         }
-        String input = lastUserText(request);
-        String instruction = systemText(request);
-        Map<String, Float> scores = new LinkedHashMap<>();
-        Map<String, Integer> ranks = new LinkedHashMap<>();
-        List<MemberOutcome.Answered> ordered = answers;
+        Prompt prompt = Prompt.from(request);
         long rankStart = System.nanoTime();
-        if (answers.size() > 1) {
-            try {
-                List<String> texts =
-                        answers.stream().map(MemberOutcome.Answered::text).toList();
-                int k = policy == BlendPolicy.RANK_AND_FUSE && fuser != null ? topK : 1;
-                Selection selection = selector.select(new Item(instruction, input, texts), k);
-                List<MemberOutcome.Answered> sorted = new ArrayList<>();
-                if (selection.ranking() != null) {
-                    Ranking ranking = selection.ranking();
-                    for (int i = 0; i < answers.size(); i++) {
-                        scores.put(answers.get(i).member(), ranking.scores()[i]);
-                        ranks.put(answers.get(i).member(), ranking.ranks()[i]);
-                    }
-                    for (int i : ranking.order()) {
-                        sorted.add(answers.get(i));
-                    }
-                } else {
-                    // a selection strategy places only its best K; the rest follow in member order, unranked
-                    for (int place = 0; place < selection.best().size(); place++) {
-                        int i = selection.best().get(place);
-                        ranks.put(answers.get(i).member(), place + 1);
-                        sorted.add(answers.get(i));
-                    }
-                    for (MemberOutcome.Answered a : answers) {
-                        if (!sorted.contains(a)) {
-                            sorted.add(a);
-                        }
-                    }
-                }
-                ordered = sorted;
-            } catch (RuntimeException e) {
-                LOG.warn("ranking failed, returning the first answer: {}", e.toString());
-                notes.add("ranking failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); returned the first answer in member order");
-            }
-        }
-        stages.put("rank", since(rankStart));
-        String answer = ordered.get(0).text();
-        Optional<String> chosen = Optional.of(ordered.get(0).member());
+        SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
+        selected.note().ifPresent(notes::add);
+        stages.put("rank", FanOut.since(rankStart));
+        String answer = selected.ordered().get(0).text();
+        Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
         List<String> fusedFrom = List.of();
-        if (policy == BlendPolicy.RANK_AND_FUSE && fuser != null && notes.isEmpty()) {
+        if (fusion != null && notes.isEmpty()) {
             long fuseStart = System.nanoTime();
-            List<MemberOutcome.Answered> top = ordered.subList(0, Math.min(topK, ordered.size()));
-            try {
-                FusionRequest fusion = new FusionRequest(
-                        instruction,
-                        input,
-                        top.stream().map(MemberOutcome.Answered::text).toList());
-                answer = (tokens == null ? fuser.fuse(fusion) : fuser.fuse(fusion, tokens)).text();
-                fusedFrom = top.stream().map(MemberOutcome.Answered::member).toList();
+            FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
+            if (fused.fused()) {
+                answer = fused.text();
+                fusedFrom = fused.fusedFrom();
                 chosen = Optional.empty();
-            } catch (RuntimeException e) {
-                LOG.warn("fusion failed, returning the top-ranked answer: {}", e.toString());
-                notes.add("fusion failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); returned the top-ranked answer");
+            } else {
+                notes.add(fused.note());
             }
-            stages.put("fuse", since(fuseStart));
+            stages.put("fuse", FanOut.since(fuseStart));
         }
         if (tokens != null && fusedFrom.isEmpty()) {
             tokens.accept(answer); // a chosen answer exists whole
         }
-        return new BlendResult(answer, new Trace(outcomes, scores, ranks, chosen, fusedFrom, stages, notes));
-    }
-
-    /** Fans out and waits until all finish, the quorum is met, or the deadline passes; outcomes in member order. */
-    private List<MemberOutcome> collect(ChatRequest request, long start) {
-        ExecutorCompletionService<MemberOutcome> done = new ExecutorCompletionService<>(fanOut);
-        Map<Future<MemberOutcome>, String> futures = new LinkedHashMap<>();
-        for (Map.Entry<String, GuardedChatModel> m : members.entrySet()) {
-            futures.put(done.submit(() -> ask(m.getKey(), m.getValue(), request)), m.getKey());
-        }
-        Map<String, MemberOutcome> byName = new HashMap<>();
-        int answered = 0;
-        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? Math.min(quorum, members.size()) : members.size();
-        long deadlineNanos = start + deadline.toNanos();
-        try {
-            while (byName.size() < members.size() && answered < needed) {
-                long left = deadlineNanos - System.nanoTime();
-                Future<MemberOutcome> f = left > 0 ? done.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (f == null) {
-                    break; // deadline
-                }
-                MemberOutcome o = outcome(f, futures.get(f), start);
-                byName.put(o.member(), o);
-                answered += o instanceof MemberOutcome.Answered ? 1 : 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String why = answered >= needed && needed < members.size()
-                ? "quorum of " + needed + " answers met"
-                : "deadline of " + deadline + " passed";
-        List<MemberOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<Future<MemberOutcome>, String> f : futures.entrySet()) {
-            MemberOutcome o = byName.get(f.getValue());
-            if (o == null) {
-                f.getKey().cancel(true); // interrupts the member's call
-                o = new MemberOutcome.Abandoned(f.getValue(), why, since(start), 0);
-            }
-            outcomes.add(o);
-        }
-        return outcomes;
-    }
-
-    private static MemberOutcome outcome(Future<MemberOutcome> f, String member, long start) {
-        try {
-            return f.get();
-        } catch (ExecutionException | CancellationException e) {
-            return new MemberOutcome.Failed(
-                    member, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), since(start), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new MemberOutcome.Abandoned(member, "interrupted", since(start), 0);
-        }
-    }
-
-    private static MemberOutcome ask(String name, GuardedChatModel member, ChatRequest request) {
-        long t0 = System.nanoTime();
-        try {
-            GuardedChatModel.Attempted a = member.call(request);
-            ChatResponse r = a.response();
-            TokenUsage u = r.tokenUsage();
-            return new MemberOutcome.Answered(
-                    name,
-                    r.aiMessage().text(),
-                    since(t0),
-                    a.attempts(),
-                    u == null || u.inputTokenCount() == null ? -1 : u.inputTokenCount(),
-                    u == null || u.outputTokenCount() == null ? -1 : u.outputTokenCount());
-        } catch (GuardedChatModel.GuardedException e) {
-            Throwable cause = e.getCause();
-            LOG.warn("member {} failed after {} attempt(s): {}", name, e.attempts(), cause.toString());
-            return new MemberOutcome.Failed(
-                    name,
-                    cause.getClass().getSimpleName(),
-                    String.valueOf(cause.getMessage()),
-                    since(t0),
-                    e.attempts());
-        }
+        Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
+        return new BlendResult(answer, trace);
     }
 
     private static String describe(MemberOutcome o) {
@@ -281,32 +147,8 @@ public final class Blender implements AutoCloseable {
         return o instanceof MemberOutcome.Abandoned a ? "abandoned: " + a.reason() : "answered";
     }
 
-    static String lastUserText(ChatRequest request) {
-        List<ChatMessage> messages = request.messages();
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i) instanceof UserMessage u && u.hasSingleText()) {
-                return u.singleText();
-            }
-        }
-        throw new IllegalArgumentException(
-                "the request has no user message with text; the ensemble ranks answers" + " to a user message");
-    }
-
-    private static String systemText(ChatRequest request) {
-        for (ChatMessage m : request.messages()) {
-            if (m instanceof SystemMessage s) {
-                return s.text();
-            }
-        }
-        return null;
-    }
-
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -316,7 +158,7 @@ public final class Blender implements AutoCloseable {
 
     /** The guarded members, by name, so their resilience4j events can be observed. */
     public Map<String, GuardedChatModel> members() {
-        return java.util.Collections.unmodifiableMap(members);
+        return members;
     }
 
     public BlendPolicy policy() {
@@ -325,8 +167,8 @@ public final class Blender implements AutoCloseable {
 
     @Override
     public void close() {
-        fanOut.shutdownNow();
-        attempts.shutdownNow();
+        memberThreads.shutdownNow();
+        attemptThreads.shutdownNow();
     }
 
     /** Builds a {@link Blender}; defaults: guard {@link GuardConfig#defaults()}, top-K 3, deadline 120 s. */

@@ -22,8 +22,15 @@ import org.junit.jupiter.api.Test;
 class BlenderTest {
     static final Ranker BY_LENGTH = TestRankers.BY_LENGTH;
 
+    /**
+     * Members that answer get a time limit no loaded machine reaches; only members that never answer get a short
+     * one, so every outcome is decided by the script, not by the machine's speed.
+     */
     static final GuardConfig FAST =
-            GuardConfig.defaults().withTimeout(Duration.ofMillis(1500)).withRetries(3, Duration.ofMillis(10));
+            GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)).withRetries(3, Duration.ofMillis(10));
+
+    static final GuardConfig IMPATIENT =
+            FAST.withTimeout(Duration.ofMillis(300)).withRetries(1, Duration.ofMillis(10));
 
     OpenAiLoopback providers;
 
@@ -55,9 +62,14 @@ class BlenderTest {
             Trace t = r.trace();
             assertThat(t.chosen()).contains("long");
             assertThat(t.answers()).extracting(MemberOutcome.Answered::member).containsExactly("short", "long");
-            assertThat(t.ranks()).isEqualTo(Map.of("long", 1, "short", 2));
-            assertThat(t.tokenUsage()).containsExactly(20, 10);
-            assertThat(t.stages()).containsKeys("members", "rank");
+            // in member order, as the members were added (a Map.copyOf would scramble it)
+            assertThat(t.ranks()).containsExactly(Map.entry("short", 2), Map.entry("long", 1));
+            assertThat(t.scores()).containsExactly(Map.entry("short", 6f), Map.entry("long", 31f));
+            // two members, each 10 prompt and 5 completion tokens (OpenAiLoopback.completion)
+            assertThat(t.tokenUsage().inputTokenCount()).isEqualTo(20);
+            assertThat(t.tokenUsage().outputTokenCount()).isEqualTo(10);
+            assertThat(t.tokenUsage().totalTokenCount()).isEqualTo(30);
+            assertThat(t.stages().keySet()).containsExactly("members", "rank");
             assertThat(t.degraded()).isFalse();
         }
     }
@@ -69,16 +81,13 @@ class BlenderTest {
         providers.script("unauthorised", Reply.status(401));
         providers.script(
                 "limited",
-                new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", 0, Map.of("Retry-After", "0")),
+                new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", false, Map.of("Retry-After", "0")),
                 Reply.answer("after the rate limit"));
-        providers.script("garbled", new Reply(200, "{not json", 0, Map.of()));
-        providers.script("hanging", new Reply(200, OpenAiLoopback.completion("too late"), 10_000, Map.of()));
+        providers.script("garbled", new Reply(200, "{not json", false, Map.of()));
+        providers.script("hanging", Reply.hang());
         Blender.Builder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
-        b.member("hanging", providers.model("hanging"), FAST.withRetries(1, Duration.ofMillis(10)));
-        b.member(
-                "refused",
-                OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"),
-                FAST.withRetries(1, Duration.ofMillis(10)));
+        b.member("hanging", providers.model("hanging"), IMPATIENT);
+        b.member("refused", OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"), IMPATIENT);
         try (Blender blender = b.build()) {
             Trace t = blender.blend("question?").trace();
             Map<String, MemberOutcome> by = new java.util.HashMap<>();
@@ -142,7 +151,7 @@ class BlenderTest {
     void first_k_then_rank_stops_waiting_once_the_quorum_answered() {
         providers.script("fast1", Reply.answer("one"));
         providers.script("fast2", Reply.answer("two!"));
-        providers.script("slow", new Reply(200, OpenAiLoopback.completion("late"), 5_000, Map.of()));
+        providers.script("slow", Reply.hang());
         try (Blender blender = ensemble("fast1", "fast2", "slow")
                 .policy(BlendPolicy.FIRST_K_THEN_RANK)
                 .quorum(2)

@@ -64,17 +64,13 @@ class GuardedChatModelTest {
     }
 
     GuardedChatModel member(GuardConfig guard, List<ChatModelListener> listeners) {
-        MemberSpec spec = new MemberSpec(
-                "m",
-                "openai-compatible",
-                "m",
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
-                null,
-                null,
-                null,
-                null,
-                null,
-                guard);
+        MemberSpec spec = MemberSpec.builder()
+                .name("m")
+                .provider("openai-compatible")
+                .model("m")
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                .guard(guard)
+                .build();
         ChatModel model = Members.build(spec, Map.of(), Path.of("e.json"));
         ChatModel observed = listeners.isEmpty()
                 ? model

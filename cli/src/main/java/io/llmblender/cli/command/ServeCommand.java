@@ -60,8 +60,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Ensembles ensemble = config == null ? Ensembles.demo(model) : Ensembles.fromConfig(config);
-        BlenderServer server = BlenderServer.start(
-                host, port, ensemble.name(), ensemble.blender(), ensemble.ranker(), maxConcurrent, maxBodyBytes);
+        BlenderServer server = ensemble.server()
+                .host(host)
+                .port(port)
+                .maxConcurrent(maxConcurrent)
+                .maxBodyBytes(maxBodyBytes)
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
