@@ -11,16 +11,15 @@ import io.llmblender.ranker.Selector;
 import io.llmblender.ranker.select.RankingSelector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -41,34 +40,29 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Every member runs behind its own {@link GuardedChatModel} (time limit, retries, circuit breaker, bulkhead).
- * Thread-safe; {@link #close()} stops the member threads.
+ * Every member runs behind its own {@link GuardedChatModel}; each stage has a budget. Thread-safe; close it.
  */
 public final class Blender implements AutoCloseable {
-    private final Map<String, GuardedChatModel> members;
     private final BlendPolicy policy;
     private final FanOut fanOut;
     private final SelectionStep selection;
     private final FusionStep fusion; // null unless the policy fuses
     private final int topK;
-    private final ExecutorService memberThreads;
-    private final ExecutorService attemptThreads;
+    private final ExecutorService stageThreads = Executors.newCachedThreadPool(FanOut.daemon("blender-stage"));
+    private final ScheduledExecutorService timers; // null when the builder was given a scheduler
 
     private Blender(Builder b) {
-        this.attemptThreads = Executors.newCachedThreadPool(daemon("blender-attempt"));
-        this.memberThreads = Executors.newCachedThreadPool(daemon("blender-member"));
-        Map<String, GuardedChatModel> guarded = new LinkedHashMap<>();
-        b.members.forEach((name, model) -> guarded.put(
-                name,
-                model instanceof GuardedChatModel g
-                        ? g
-                        : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attemptThreads)));
-        this.members = Collections.unmodifiableMap(guarded);
+        this.timers =
+                b.scheduler == null ? Executors.newSingleThreadScheduledExecutor(FanOut.daemon("blender-timer")) : null;
+        Scheduler scheduler = b.scheduler == null ? Scheduler.of(timers) : b.scheduler;
+        StageRunner stages = new StageRunner(stageThreads, scheduler);
         this.policy = b.policy != null ? b.policy : b.fuser != null ? BlendPolicy.RANK_AND_FUSE : BlendPolicy.RANK_ONLY;
-        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? b.quorum : guarded.size();
-        this.fanOut = new FanOut(members, needed, b.deadline, memberThreads);
-        this.selection = new SelectionStep(b.selector);
-        this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null ? new FusionStep(b.fuser, b.topK) : null;
+        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? b.quorum : b.members.size();
+        this.fanOut = new FanOut(b.members, b.guards, b.guard, needed, b.deadline, scheduler);
+        this.selection = new SelectionStep(b.selector, stages, b.rankBudget);
+        this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null
+                ? new FusionStep(b.fuser, b.topK, stages, b.fuseBudget)
+                : null;
         this.topK = b.topK;
     }
 
@@ -76,7 +70,6 @@ public final class Blender implements AutoCloseable {
         return new Builder();
     }
 
-    /** One user message. */
     public BlendResult blend(String prompt) {
         return blend(ChatRequest.builder().messages(UserMessage.from(prompt)).build());
     }
@@ -84,7 +77,9 @@ public final class Blender implements AutoCloseable {
     /**
      * Sends {@code request} to every member and blends their answers.
      *
+     * @throws IllegalArgumentException if the request holds no user text (no member is called)
      * @throws EnsembleException if no member answered (its trace says why each failed)
+     * @throws CancellationException if the calling thread was interrupted (every running member is cancelled)
      */
     public BlendResult blend(ChatRequest request) {
         return blend(request, null);
@@ -95,8 +90,9 @@ public final class Blender implements AutoCloseable {
      * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
      */
     public BlendResult blend(ChatRequest request, Consumer<String> tokens) {
+        Prompt prompt = Prompt.from(request); // a request the ranker cannot read is refused before any member is called
         long start = System.nanoTime();
-        List<MemberOutcome> outcomes = fanOut.collect(request, start);
+        List<MemberOutcome> outcomes = fanOut.collect(request);
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("members", FanOut.since(start));
         List<MemberOutcome.Answered> answers = outcomes.stream()
@@ -104,61 +100,51 @@ public final class Blender implements AutoCloseable {
                 .map(o -> (MemberOutcome.Answered) o)
                 .toList();
         List<String> notes = new ArrayList<>();
-        if (answers.isEmpty()) {
-            Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
-            throw new EnsembleException(
-                    "no member answered: "
-                            + outcomes.stream()
-                                    .map(o -> o.member() + " " + describe(o))
-                                    .toList(),
-                    trace);
-        }
-        Prompt prompt = Prompt.from(request);
-        long rankStart = System.nanoTime();
-        SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
-        selected.note().ifPresent(notes::add);
-        stages.put("rank", FanOut.since(rankStart));
-        String answer = selected.ordered().get(0).text();
-        Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
-        List<String> fusedFrom = List.of();
-        if (fusion != null && notes.isEmpty()) {
-            long fuseStart = System.nanoTime();
-            FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
-            if (fused.fused()) {
-                answer = fused.text();
-                fusedFrom = fused.fusedFrom();
-                chosen = Optional.empty();
-            } else {
-                notes.add(fused.note());
+        try {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
-            stages.put("fuse", FanOut.since(fuseStart));
+            if (answers.isEmpty()) {
+                Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
+                throw new EnsembleException(
+                        "no member answered: "
+                                + outcomes.stream().map(MemberOutcome::describe).toList(),
+                        trace);
+            }
+            long rankStart = System.nanoTime();
+            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
+            selected.note().ifPresent(notes::add);
+            stages.put("rank", FanOut.since(rankStart));
+            String answer = selected.ordered().get(0).text();
+            Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
+            List<String> fusedFrom = List.of();
+            if (fusion != null && notes.isEmpty()) {
+                long fuseStart = System.nanoTime();
+                FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
+                if (fused.fused()) {
+                    answer = fused.text();
+                    fusedFrom = fused.fusedFrom();
+                    chosen = Optional.empty();
+                }
+                if (fused.note() != null) {
+                    notes.add(fused.note());
+                }
+                stages.put("fuse", FanOut.since(fuseStart));
+            }
+            if (tokens != null && fusedFrom.isEmpty()) {
+                tokens.accept(answer); // a chosen answer exists whole
+            }
+            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
+            return new BlendResult(answer, trace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the call was cancelled by its caller; no member is still running");
         }
-        if (tokens != null && fusedFrom.isEmpty()) {
-            tokens.accept(answer); // a chosen answer exists whole
-        }
-        Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
-        return new BlendResult(answer, trace);
-    }
-
-    private static String describe(MemberOutcome o) {
-        if (o instanceof MemberOutcome.Failed f) {
-            return "failed: " + f.errorType() + ": " + f.reason();
-        }
-        return o instanceof MemberOutcome.Abandoned a ? "abandoned: " + a.reason() : "answered";
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** The guarded members, by name, so their resilience4j events can be observed. */
     public Map<String, GuardedChatModel> members() {
-        return members;
+        return fanOut.members();
     }
 
     public BlendPolicy policy() {
@@ -167,11 +153,17 @@ public final class Blender implements AutoCloseable {
 
     @Override
     public void close() {
-        memberThreads.shutdownNow();
-        attemptThreads.shutdownNow();
+        fanOut.close();
+        stageThreads.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
+        }
     }
 
-    /** Builds a {@link Blender}; defaults: guard {@link GuardConfig#defaults()}, top-K 3, deadline 120 s. */
+    /**
+     * Builds a {@link Blender}. Defaults: guard {@link GuardConfig#defaults()}, top-K 3, and one budget per stage:
+     * members 120 s, ranking 60 s, fusion 120 s, so a call takes at most their sum plus one attempt's time limit.
+     */
     public static final class Builder {
         private final Map<String, ChatModel> members = new LinkedHashMap<>();
         private final Map<String, GuardConfig> guards = new HashMap<>();
@@ -182,7 +174,15 @@ public final class Blender implements AutoCloseable {
         private BlendPolicy policy;
         private int quorum = Integer.MAX_VALUE;
         private Duration deadline = Duration.ofSeconds(120);
+        private Duration rankBudget = Duration.ofSeconds(60);
+        private Duration fuseBudget = Duration.ofSeconds(120);
+        private Scheduler scheduler;
 
+        /**
+         * A member; any langchain4j {@link ChatModel}. Its guard does the retrying, so build it with its own retries
+         * off (e.g. {@code OpenAiChatModel.builder().maxRetries(0)}; langchain4j's default of 2 turns each guarded
+         * attempt into up to three HTTP calls that the trace cannot see).
+         */
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
                 throw new IllegalArgumentException(
@@ -239,9 +239,27 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
-        /** The longest the ensemble waits for members; the rest are abandoned (and interrupted). */
+        /** The longest the ensemble waits for members; the rest are abandoned (and their calls cancelled). */
         public Builder deadline(Duration d) {
             this.deadline = d;
+            return this;
+        }
+
+        /** The longest ranking may take; past it the call returns the first answer and says so in the trace. */
+        public Builder rankBudget(Duration d) {
+            this.rankBudget = d;
+            return this;
+        }
+
+        /** The longest fusion may take; past it the call returns the top-ranked answer (or the fusion so far). */
+        public Builder fuseBudget(Duration d) {
+            this.fuseBudget = d;
+            return this;
+        }
+
+        /** When deadlines pass; a daemon timer thread by default. Tests pass one they fire by hand. */
+        public Builder scheduler(Scheduler s) {
+            this.scheduler = s;
             return this;
         }
 
@@ -268,8 +286,10 @@ public final class Blender implements AutoCloseable {
             if (policy == BlendPolicy.FIRST_K_THEN_RANK && (quorum < 1 || quorum == Integer.MAX_VALUE)) {
                 problems.add("policy FIRST_K_THEN_RANK needs quorum(k) with k >= 1");
             }
-            if (deadline.isNegative() || deadline.isZero()) {
-                problems.add("deadline must be positive, was " + deadline);
+            for (Duration d : List.of(deadline, rankBudget, fuseBudget)) {
+                if (d.isNegative() || d.isZero()) {
+                    problems.add("the deadline and the stage budgets must be positive; one was " + d);
+                }
             }
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("cannot build the Blender: " + String.join("; ", problems));

@@ -37,7 +37,8 @@ public record Prompt(String instruction, String input, List<Turn> history) {
     /**
      * Reads a request; tool calls and results are not part of the text the ranker compares, so they are skipped.
      *
-     * @throws IllegalArgumentException if no user message carries text: there is nothing to rank answers against
+     * @throws IllegalArgumentException if no user message carries text (blank text counts as none): there is
+     *     nothing to rank answers against
      */
     public static Prompt from(ChatRequest request) {
         String instruction = null;
@@ -45,7 +46,9 @@ public record Prompt(String instruction, String input, List<Turn> history) {
         for (ChatMessage m : request.messages()) {
             if (m instanceof SystemMessage s && instruction == null) {
                 instruction = s.text();
-            } else if (m instanceof UserMessage u && u.hasSingleText()) {
+            } else if (m instanceof UserMessage u
+                    && u.hasSingleText()
+                    && !u.singleText().isBlank()) {
                 append(turns, Turn.USER, u.singleText());
             } else if (m instanceof AiMessage a && a.text() != null) {
                 append(turns, Turn.ASSISTANT, a.text());

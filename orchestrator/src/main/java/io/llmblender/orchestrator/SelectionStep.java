@@ -3,6 +3,7 @@ package io.llmblender.orchestrator;
 import io.llmblender.ranker.Ranking;
 import io.llmblender.ranker.Selection;
 import io.llmblender.ranker.Selector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The selection stage: orders the answers with the {@link Selector} (a full ranking, or the best K of a
- * tournament) and records scores and ranks by member. If the selector fails the answers keep member order and
- * the result carries a note, so the call degrades instead of failing. Thread-safe if the selector is.
+ * tournament) and records scores and ranks by member, within its budget. If the selector fails or the budget is
+ * spent, the answers keep member order and the result carries a note, so the call degrades instead of failing.
+ * Thread-safe if the selector is.
  */
 final class SelectionStep {
     private static final Logger LOG = LoggerFactory.getLogger(SelectionStep.class);
@@ -32,18 +34,38 @@ final class SelectionStep {
             Optional<String> note) {}
 
     private final Selector selector;
+    private final StageRunner runner;
+    private final Duration budget;
 
-    SelectionStep(Selector selector) {
+    SelectionStep(Selector selector, StageRunner runner, Duration budget) {
         this.selector = selector;
+        this.runner = runner;
+        this.budget = budget;
     }
 
-    /** Orders {@code answers} to {@code prompt}, placing at least the best {@code k}. */
-    Result select(Prompt prompt, List<MemberOutcome.Answered> answers, int k) {
+    /**
+     * Orders {@code answers} to {@code prompt}, placing at least the best {@code k}.
+     *
+     * @throws InterruptedException if the caller is interrupted while the selector runs
+     */
+    Result select(Prompt prompt, List<MemberOutcome.Answered> answers, int k) throws InterruptedException {
+        if (answers.size() < 2) {
+            return new Result(answers, Map.of(), Map.of(), Optional.empty()); // nothing to choose between
+        }
+        try (Deadline deadline = runner.deadline(budget)) {
+            return runner.run(deadline, () -> order(prompt, answers, k))
+                    .orElseGet(() -> new Result(
+                            answers,
+                            Map.of(),
+                            Map.of(),
+                            Optional.of("ranking did not finish within its budget of " + budget
+                                    + "; returned the first answer in member order")));
+        }
+    }
+
+    private Result order(Prompt prompt, List<MemberOutcome.Answered> answers, int k) {
         Map<String, Float> scores = new LinkedHashMap<>();
         Map<String, Integer> ranks = new LinkedHashMap<>();
-        if (answers.size() < 2) {
-            return new Result(answers, scores, ranks, Optional.empty()); // nothing to choose between
-        }
         try {
             List<String> texts =
                     answers.stream().map(MemberOutcome.Answered::text).toList();

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,6 +49,7 @@ final class OpenAiLoopback implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Map<String, List<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> arrivals = new ConcurrentHashMap<>();
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
     OpenAiLoopback() throws IOException {
@@ -60,6 +63,12 @@ final class OpenAiLoopback implements AutoCloseable {
     void script(String member, Reply... replies) {
         scripts.put(member, List.of(replies));
         calls.put(member, new AtomicInteger());
+        arrivals.put(member, new Semaphore(0));
+    }
+
+    /** Waits until {@code member}'s server has received {@code n} more requests (false after 30 s). */
+    boolean awaitRequests(String member, int n) throws InterruptedException {
+        return arrivals.get(member).tryAcquire(n, 30, TimeUnit.SECONDS);
     }
 
     int calls(String member) {
@@ -88,6 +97,7 @@ final class OpenAiLoopback implements AutoCloseable {
         requests.add(new ObjectMapper().readTree(ex.getRequestBody()));
         List<Reply> script = scripts.get(member);
         int n = calls.get(member).getAndIncrement();
+        arrivals.get(member).release();
         Reply r = script.get(Math.min(n, script.size() - 1));
         if (r.held()) {
             try {
