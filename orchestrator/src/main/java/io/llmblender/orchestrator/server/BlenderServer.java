@@ -1,16 +1,21 @@
 package io.llmblender.orchestrator.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.ranker.PairScorer;
 import io.llmblender.ranker.Ranker;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,54 +41,69 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Every refusal is a 4xx with OpenAI's JSON error body and no stack trace: wrong method (405), wrong content type
- * (415), a body over the limit (413), malformed JSON or missing fields (400), an unknown model (404). At most
- * {@code maxConcurrent} requests do work at once; more get 429 at once rather than queueing. {@link #close()}
- * stops accepting, lets running requests finish (up to a grace period) and then stops. Thread-safe.
+ * Every refusal is a 4xx or 5xx with OpenAI's JSON error body, no stack trace and no class name: wrong method
+ * (405), wrong content type (415), a body over the limit (413), malformed JSON, missing or out-of-range fields,
+ * too many candidates (400), an unknown model (404), a body too slow (408), a malformed request line or headers
+ * (400, 431). At most {@code maxConcurrent} requests do work at once, counted only once their body has arrived;
+ * more get 429 at once rather than queueing. Connections past {@code maxConnections} get 503; a connection has
+ * {@code headerTimeout} to send each request's headers and {@code bodyTimeout} for its body. A client that goes
+ * away cancels its request's work. It runs on Jetty, whose connections cost no thread while they wait; the JDK's
+ * own server has only JVM-wide timeouts and writes HTML for malformed requests. {@link #close()} stops
+ * admitting, lets running requests finish (up to a grace period) and then stops. Thread-safe.
  */
 public final class BlenderServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlenderServer.class);
     /** The model name the ensemble is offered under unless the builder names another. */
     public static final String MODEL = "blender";
 
-    /** What serves one path: the method it takes, whether it needs a concurrency slot, and the endpoint. */
-    private record Route(String method, boolean work, Endpoint endpoint) {}
-
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
+    private final ScheduledExecutorService timers;
     private final Admission admission;
-    private final Map<String, Route> routes;
-    private final int maxBodyBytes;
     private final Duration grace;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BlenderServer(Builder b) throws IOException {
+    private BlenderServer(Builder b) {
         this.admission = new Admission(b.maxConcurrent);
-        this.maxBodyBytes = b.maxBodyBytes;
         this.grace = b.grace;
         Endpoint chat = b.blender == null
                 ? (ex, body) -> {
                     throw ApiError.notSupported("this server has no ensemble; it serves /v1/rank and /v1/compare");
                 }
                 : new ChatCompletionsEndpoint(b.blender, b.model);
-        this.routes = Map.of(
-                "/health", new Route("GET", false, new HealthEndpoint()),
-                "/ready", new Route("GET", false, new ReadyEndpoint(admission)),
-                "/v1/models", new Route("GET", false, new ModelsEndpoint(b.model)),
-                "/v1/chat/completions", new Route("POST", true, chat),
-                "/v1/rank", new Route("POST", true, new RankEndpoint(b.ranker)),
-                "/v1/compare", new Route("POST", true, new CompareEndpoint(b.pairScorer)));
-        this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
-        this.pool = Executors.newFixedThreadPool(Math.max(4, b.maxConcurrent * 2), r -> {
-            Thread t = new Thread(r, "blender-http");
+        Router router = new Router(
+                Map.of(
+                        "/health", new Router.Route("GET", false, new HealthEndpoint()),
+                        "/ready", new Router.Route("GET", false, new ReadyEndpoint(admission)),
+                        "/v1/models", new Router.Route("GET", false, new ModelsEndpoint(b.model)),
+                        "/v1/chat/completions", new Router.Route("POST", true, chat),
+                        "/v1/rank", new Router.Route("POST", true, new RankEndpoint(b.ranker, b.maxCandidates)),
+                        "/v1/compare", new Router.Route("POST", true, new CompareEndpoint(b.pairScorer))),
+                admission,
+                b.maxBodyBytes);
+        // enough threads for every admitted request, the cheap GETs beside them and Jetty's own acceptor and selector
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 2 * b.maxConcurrent + 8), 4);
+        threads.setName("blender-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "blender-http-timer");
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(pool);
-        server.createContext("/", ex -> {
-            try (ex) {
-                handle(new JdkExchange(ex));
-            }
-        });
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(16 * 1024);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(b.host);
+        connector.setPort(b.port);
+        connector.setIdleTimeout(b.idleTimeout.toMillis());
+        this.guard = new ConnectionGuard(b.maxConnections, b.headerTimeout, timers);
+        connector.addEventListener(guard);
+        server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(new JettyHandler(router, guard, b.maxBodyBytes, b.bodyTimeout, timers, threads));
     }
 
     public static Builder builder() {
@@ -92,45 +112,12 @@ public final class BlenderServer implements AutoCloseable {
 
     /** The port it listens on (the one picked, for port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(Exchange ex) {
-        try {
-            Route route = routes.get(ex.path());
-            if (route == null) {
-                throw new ApiError(
-                        404,
-                        "invalid_request_error",
-                        "unknown_url",
-                        "no endpoint " + ex.method() + " " + ex.path()
-                                + "; see /v1/models, /v1/chat/completions, /v1/rank, /v1/compare");
-            }
-            if (!ex.method().equals(route.method())) {
-                throw ApiError.methodNotAllowed(ex.method(), route.method());
-            }
-            if (!route.work()) {
-                route.endpoint().handle(ex, null);
-                return;
-            }
-            try (Admission.Permit slot = admission.admit()) {
-                JsonNode body = Json.object(ex, maxBodyBytes);
-                route.endpoint().handle(ex, body);
-            }
-        } catch (ApiError e) {
-            refuse(ex, e);
-        } catch (RuntimeException | IOException e) {
-            LOG.warn("request failed", e);
-            refuse(ex, new ApiError(500, "server_error", null, "the server failed; its log has the details"));
-        }
-    }
-
-    private static void refuse(Exchange ex, ApiError e) {
-        try {
-            ex.respond(e.status, e.headers, Json.CONTENT_TYPE, Json.bytes(e.body()));
-        } catch (IOException | RuntimeException ignored) {
-            // the client went away, or the headers were already sent (a failed stream): nothing more to say
-        }
+    /** Connections open now; what the connection limit counts. */
+    public int openConnections() {
+        return guard.open();
     }
 
     /**
@@ -139,20 +126,26 @@ public final class BlenderServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
-            if (!admission.drain(grace)) {
-                return;
-            }
+            admission.drain(grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop(0);
-        pool.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
+        }
+        timers.shutdownNow();
     }
 
     /**
      * Builds and starts a {@link BlenderServer}. Defaults: {@code 127.0.0.1}, port 8080, model
-     * {@value BlenderServer#MODEL}, 8 concurrent requests, 1 MiB bodies, 30 s grace on close.
+     * {@value BlenderServer#MODEL}, 8 concurrent requests, 256 connections, 1 MiB bodies, 32 candidates, header
+     * timeout 10 s, body timeout 30 s, idle timeout 60 s, 30 s grace on close.
      */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -163,6 +156,11 @@ public final class BlenderServer implements AutoCloseable {
         private PairScorer pairScorer;
         private int maxConcurrent = 8;
         private int maxBodyBytes = 1 << 20;
+        private int maxCandidates = 32;
+        private int maxConnections = 256;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration grace = Duration.ofSeconds(30);
 
         private Builder() {}
@@ -214,6 +212,36 @@ public final class BlenderServer implements AutoCloseable {
             return this;
         }
 
+        /** The most candidates one /v1/rank request may hold (work grows with their square); more get 400. */
+        public Builder maxCandidates(int n) {
+            this.maxCandidates = n;
+            return this;
+        }
+
+        /** Open connections served; past it a request gets 503, and past twice it a connection is closed at once. */
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** How long a connection may take to send each request's headers (and may stay idle between requests). */
+        public Builder headerTimeout(Duration d) {
+            this.headerTimeout = d;
+            return this;
+        }
+
+        /** How long a request's body may take to arrive once its headers have; past it the answer is 408. */
+        public Builder bodyTimeout(Duration d) {
+            this.bodyTimeout = d;
+            return this;
+        }
+
+        /** How long a read or write may stall in the middle of a request or a stream. */
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
+
         /** How long {@link BlenderServer#close()} waits for running requests. */
         public Builder grace(Duration grace) {
             this.grace = grace;
@@ -222,13 +250,38 @@ public final class BlenderServer implements AutoCloseable {
 
         /** Starts listening; the server is ready when this returns. */
         public BlenderServer start() throws IOException {
-            if (maxConcurrent < 1 || maxBodyBytes < 1 || port < 0 || port > 65_535) {
-                throw new IllegalStateException("cannot start the server: maxConcurrent " + maxConcurrent
-                        + " and maxBodyBytes " + maxBodyBytes + " must be at least 1, port " + port
-                        + " within 0..65535");
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, Integer> n : Map.of(
+                            "maxConcurrent", maxConcurrent,
+                            "maxBodyBytes", maxBodyBytes,
+                            "maxCandidates", maxCandidates,
+                            "maxConnections", maxConnections)
+                    .entrySet()) {
+                if (n.getValue() < 1) {
+                    problems.add(n.getKey() + " is " + n.getValue() + "; it must be at least 1");
+                }
+            }
+            for (Duration d : List.of(headerTimeout, bodyTimeout, idleTimeout, grace)) {
+                if (d.isNegative() || d.isZero()) {
+                    problems.add("every timeout must be positive; one is " + d);
+                }
+            }
+            if (port < 0 || port > 65_535) {
+                problems.add("port " + port + " is not within 0..65535");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("cannot start the server: " + String.join("; ", problems));
             }
             BlenderServer s = new BlenderServer(this);
-            s.server.start();
+            try {
+                s.server.start();
+            } catch (IOException e) {
+                s.timers.shutdownNow();
+                throw e;
+            } catch (Exception e) {
+                s.timers.shutdownNow();
+                throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
             s.admission.open();
             LOG.info("serving on http://{}:{}", host, s.port());
             return s;

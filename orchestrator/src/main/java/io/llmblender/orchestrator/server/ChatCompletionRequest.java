@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import io.llmblender.orchestrator.Prompt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,21 +32,21 @@ record ChatCompletionRequest(String model, ChatRequest chat, boolean stream) {
                     "model_not_found",
                     "the model '" + asked + "' does not exist; this server offers '" + served + "'");
         }
-        ChatRequest.Builder request = ChatRequest.builder().messages(messages(req.path("messages")));
-        if (req.has("temperature")) {
-            request.temperature(req.get("temperature").asDouble());
+        // OpenAI's ranges; a value outside them is refused, never clamped or wrapped
+        Integer maxTokens = Fields.optionalInteger(req, "max_tokens", 1, Integer.MAX_VALUE);
+        Integer maxCompletion = Fields.optionalInteger(req, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        ChatRequest chat = ChatRequest.builder()
+                .messages(messages(req.path("messages")))
+                .temperature(Fields.optionalNumber(req, "temperature", 0, 2))
+                .topP(Fields.optionalNumber(req, "top_p", 0, 1))
+                .maxOutputTokens(maxTokens != null ? maxTokens : maxCompletion)
+                .build();
+        try {
+            Prompt.from(chat); // what the ranker reads; refused here, before any member is called
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'messages' holds no user message with text; the ensemble answers a user");
         }
-        if (req.has("top_p")) {
-            request.topP(req.get("top_p").asDouble());
-        }
-        if (req.has("max_tokens") || req.has("max_completion_tokens")) {
-            request.maxOutputTokens(
-                    req.has("max_tokens")
-                            ? req.get("max_tokens").asInt()
-                            : req.get("max_completion_tokens").asInt());
-        }
-        return new ChatCompletionRequest(
-                asked, request.build(), req.path("stream").asBoolean(false));
+        return new ChatCompletionRequest(asked, chat, Fields.flag(req, "stream"));
     }
 
     private static List<ChatMessage> messages(JsonNode messages) {
@@ -57,7 +58,7 @@ record ChatCompletionRequest(String model, ChatRequest chat, boolean stream) {
             JsonNode m = messages.get(i);
             String role = m.path("role").asText("");
             JsonNode content = m.path("content");
-            if (!content.isTextual()) {
+            if (!m.isObject() || !content.isTextual()) {
                 throw ApiError.badRequest("'messages[" + i + "].content' must be a string");
             }
             switch (role) {
@@ -68,9 +69,6 @@ record ChatCompletionRequest(String model, ChatRequest chat, boolean stream) {
                     throw ApiError.badRequest(
                             "'messages[" + i + "].role' is '" + role + "'; use system, user or assistant");
             }
-        }
-        if (chat.stream().noneMatch(m -> m instanceof UserMessage)) {
-            throw ApiError.badRequest("'messages' holds no user message");
         }
         return chat;
     }

@@ -5,8 +5,11 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import io.llmblender.orchestrator.BlendResult;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.EnsembleException;
+import io.llmblender.orchestrator.MemberOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,9 +39,29 @@ final class ChatCompletionsEndpoint implements Endpoint {
         try {
             result = blender.blend(req.chat());
         } catch (EnsembleException e) {
-            throw new ApiError(502, "upstream_error", "no_member_answered", e.getMessage());
+            throw noAnswer(e);
         }
         Endpoint.send(ex, 200, ChatCompletion.of(id, created, model, result));
+    }
+
+    /**
+     * What a client may know of why no member answered: who failed and who was abandoned, not the members'
+     * exceptions (their class names and the providers' bodies stay in the server's log).
+     */
+    static ApiError noAnswer(EnsembleException e) {
+        List<String> what = new ArrayList<>();
+        for (MemberOutcome o : e.trace().outcomes()) {
+            what.add(
+                    o instanceof MemberOutcome.Abandoned a
+                            ? o.member() + " was abandoned (" + a.reason() + ")"
+                            : o.member() + " failed");
+        }
+        return new ApiError(
+                502,
+                "upstream_error",
+                "no_member_answered",
+                "no member answered: " + String.join(", ", what)
+                        + "; check the members' keys and endpoints, the server's log has each failure");
     }
 
     /**
@@ -63,8 +86,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
                 });
                 sse.event(
                         ChatCompletionChunk.of(id, created, model, new ChatCompletionChunk.Delta(null, null), "stop"));
-            } catch (EnsembleException | UncheckedIOException e) {
-                sse.event(new ApiError(502, "upstream_error", null, e.getMessage()).body());
+            } catch (EnsembleException e) {
+                sse.event(noAnswer(e).body());
             }
             sse.done();
         }

@@ -13,15 +13,28 @@ import java.util.List;
 final class CompareWire {
     private CompareWire() {}
 
-    /** {@code {"instruction"?, "input", "a", "b", "mode"?}}; the mode defaults to both orders. */
+    /**
+     * {@code {"instruction"?, "input", "a", "b", "mode"?}}; the mode defaults to both orders. Exactly two
+     * candidates by construction, so the server's candidate cap holds for every comparison.
+     */
     record Request(Item item, CompareMode mode) {
         static Request parse(JsonNode req) {
-            CompareMode mode = CompareMode.fromPython(req.path("mode").asText("[A,B]+[B,A]"));
+            String mode = Fields.optionalText(req, "mode");
             Item item = new Item(
                     Fields.optionalText(req, "instruction"),
                     Fields.text(req, "input"),
-                    List.of(Fields.text(req, "a"), Fields.text(req, "b")));
-            return new Request(item, mode);
+                    List.of(Fields.candidate(req.get("a"), "a"), Fields.candidate(req.get("b"), "b")));
+            return new Request(item, mode == null ? CompareMode.BOTH : mode(mode));
+        }
+
+        /** The reference's names only; anything else is refused rather than read as both orders. */
+        private static CompareMode mode(String name) {
+            for (CompareMode m : CompareMode.values()) {
+                if (m.python().equals(name)) {
+                    return m;
+                }
+            }
+            throw ApiError.badRequest("'mode' is '" + name + "'; use [A,B], [B,A] or [A,B]+[B,A]");
         }
     }
 

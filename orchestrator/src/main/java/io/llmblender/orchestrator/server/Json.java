@@ -12,7 +12,10 @@ final class Json {
 
     private Json() {}
 
-    /** The body as a JSON object, if the request says it is JSON. */
+    /**
+     * The body as a JSON object, if the request says it is JSON: {@code application/json}, optionally with
+     * parameters such as {@code ; charset=utf-8}, and nothing else ({@code application/jsonx} is not JSON).
+     */
     static JsonNode object(Exchange ex, int maxBytes) throws java.io.IOException {
         String type = ex.header("Content-Type");
         if (!isJson(type)) {
@@ -35,7 +38,12 @@ final class Json {
     }
 
     static boolean isJson(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(CONTENT_TYPE);
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return media.strip().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE);
     }
 
     static byte[] bytes(Object value) {

@@ -7,9 +7,11 @@ import java.io.IOException;
 /** {@code POST /v1/rank}: the ranker's scores and ranks, e.g. as the reward of an RLHF loop in any language. */
 final class RankEndpoint implements Endpoint {
     private final Ranker ranker;
+    private final int maxCandidates;
 
-    RankEndpoint(Ranker ranker) {
+    RankEndpoint(Ranker ranker, int maxCandidates) {
         this.ranker = ranker;
+        this.maxCandidates = maxCandidates;
     }
 
     @Override
@@ -17,6 +19,6 @@ final class RankEndpoint implements Endpoint {
         if (ranker == null) {
             throw ApiError.notSupported("this server has no ranker for /v1/rank; start it with one");
         }
-        Endpoint.send(ex, 200, RankWire.Response.of(ranker.rank(RankWire.request(body))));
+        Endpoint.send(ex, 200, RankWire.Response.of(ranker.rank(RankWire.request(body, maxCandidates))));
     }
 }

@@ -10,19 +10,25 @@ import java.util.List;
 final class RankWire {
     private RankWire() {}
 
-    /** {@code {"instruction"?, "input", "candidates": [..]}} as the ranker's {@link Item}. */
-    static Item request(JsonNode req) {
+    /**
+     * {@code {"instruction"?, "input", "candidates": [..]}} as the ranker's {@link Item}.
+     *
+     * @param maxCandidates the most candidates one request may hold: a pairwise ranker's work grows with their
+     *     square, so the cap bounds what one request costs
+     */
+    static Item request(JsonNode req, int maxCandidates) {
         String input = Fields.text(req, "input");
         JsonNode cands = req.path("candidates");
         if (!cands.isArray() || cands.isEmpty()) {
             throw ApiError.badRequest("'candidates' must be a non-empty array of strings");
         }
+        if (cands.size() > maxCandidates) {
+            throw ApiError.badRequest("'candidates' holds " + cands.size() + " answers; this server ranks at most "
+                    + maxCandidates + " per request: split them, or start the server with a higher limit");
+        }
         List<String> candidates = new ArrayList<>();
-        for (JsonNode c : cands) {
-            if (!c.isTextual()) {
-                throw ApiError.badRequest("'candidates' must hold strings only");
-            }
-            candidates.add(c.asText());
+        for (int i = 0; i < cands.size(); i++) {
+            candidates.add(Fields.candidate(cands.get(i), "candidates[" + i + "]"));
         }
         return new Item(Fields.optionalText(req, "instruction"), input, candidates);
     }
