@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks; figures are reported next to this machine's own fp32 matmul speed.",
-        subcommands = {BenchPairRmCommand.class, BenchGenFuserCommand.class, BenchServeCommand.class})
+        subcommands = {
+            BenchPairRmCommand.class,
+            BenchGenFuserCommand.class,
+            BenchServeCommand.class,
+            BenchSoakCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
