@@ -7,12 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.runtime.ConfigException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -58,6 +63,22 @@ public record EnsembleConfig(
 
     static final Set<String> PROVIDERS =
             Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
+    static final Set<String> TOP_FIELDS =
+            Set.of("name", "members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds");
+    static final Set<String> MEMBER_FIELDS = Set.of(
+            "name",
+            "provider",
+            "model",
+            "base_url",
+            "api_key_env",
+            "timeout_seconds",
+            "max_attempts",
+            "temperature",
+            "max_tokens",
+            "questions",
+            "answers");
+    static final Set<String> RANKER_FIELDS = Set.of("type", "model", "strategy");
+    static final Set<String> FUSER_FIELDS = Set.of("type", "model", "member");
 
     public EnsembleConfig {
         members = List.copyOf(members);
@@ -68,7 +89,7 @@ public record EnsembleConfig(
         try {
             root = new ObjectMapper()
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(Files.readString(file));
+                    .readTree(utf8(file, Files.readAllBytes(file)));
         } catch (JsonProcessingException e) {
             throw new ConfigException(file, null, "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -87,6 +108,11 @@ public record EnsembleConfig(
             for (int i = 0; i < ms.size(); i++) {
                 JsonNode m = ms.get(i);
                 String at = "members[" + i + "]";
+                if (!m.isObject()) {
+                    problems.add("field '" + at + "' must be an object with \"name\" and \"provider\"");
+                    continue;
+                }
+                ConfigFields.checkUnknown(m, at, MEMBER_FIELDS, problems);
                 String name = text(m, "name", at, true, problems);
                 if (name != null && !names.add(name)) {
                     problems.add("field '" + at + ".name' repeats '" + name + "'; member names must be unique");
@@ -109,20 +135,32 @@ public record EnsembleConfig(
                 guard = guard.withTimeout(Duration.ofSeconds(timeout)).withRetries(attempts, guard.initialBackoff());
                 Double temperature = m.has("temperature") ? m.get("temperature").asDouble() : null;
                 Integer maxTokens = m.has("max_tokens") ? m.get("max_tokens").asInt() : null;
-                members.add(new MemberSpec(
-                        name,
-                        provider,
-                        model,
-                        baseUrl,
-                        text(m, "api_key_env", at, false, problems),
-                        temperature,
-                        maxTokens,
-                        text(m, "questions", at, false, problems),
-                        text(m, "answers", at, replay, problems),
-                        guard));
+                members.add(MemberSpec.builder()
+                        .name(name)
+                        .provider(provider)
+                        .model(model)
+                        .baseUrl(baseUrl)
+                        .apiKeyEnv(text(m, "api_key_env", at, false, problems))
+                        .temperature(temperature)
+                        .maxTokens(maxTokens)
+                        .replayQuestions(text(m, "questions", at, false, problems))
+                        .replayAnswers(text(m, "answers", at, replay, problems))
+                        .guard(guard)
+                        .build());
+            }
+        }
+        String keyEnvProblem = "names a variable, not a key; never write the key itself into the file: export it"
+                + " and give its name, e.g. OPENAI_API_KEY";
+        for (int i = 0; i < members.size(); i++) {
+            String env = members.get(i).apiKeyEnv();
+            if (env != null && ConfigFields.looksLikeKey(env)) {
+                problems.add("field 'members[" + i + "].api_key_env' " + keyEnvProblem);
             }
         }
         JsonNode ranker = root.path("ranker");
+        if (ranker.isObject()) {
+            ConfigFields.checkUnknown(ranker, "ranker", RANKER_FIELDS, problems);
+        }
         String rankerType = ranker.path("type").asText("pairrm");
         if (!rankerType.equals("pairrm") && !rankerType.equals("consensus")) {
             problems.add("field 'ranker.type' is '" + rankerType + "'; use pairrm or consensus");
@@ -135,6 +173,9 @@ public record EnsembleConfig(
             problems.add("field 'ranker.strategy' is bubble, which needs ranker.type pairrm");
         }
         JsonNode fuser = root.path("fuser");
+        if (fuser.isObject()) {
+            ConfigFields.checkUnknown(fuser, "fuser", FUSER_FIELDS, problems);
+        }
         String fuserType = fuser.path("type").asText("none");
         String fuserModel = fuser.path("model").asText(null);
         String fuserMember = fuser.path("member").asText(null);
@@ -167,13 +208,7 @@ public record EnsembleConfig(
         }
         int topK = integer(root, "top_k", "", 3, 1, 100, problems);
         int deadline = integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!Set.of("name", "members", "ranker", "fuser", "policy", "quorum", "top_k", "deadline_seconds")
-                    .contains(f)) {
-                problems.add("field '" + f + "' is unknown; is it misspelt?");
-            }
-        }
+        ConfigFields.checkUnknown(root, "", TOP_FIELDS, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(
                     file,
@@ -206,6 +241,26 @@ public record EnsembleConfig(
                 topK,
                 quorum,
                 Duration.ofSeconds(deadline));
+    }
+
+    /** The file's text; invalid UTF-8 is refused with the byte offset to look at, not replaced. */
+    static String utf8(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            throw new ConfigException(
+                    file,
+                    null,
+                    "is not valid UTF-8: byte offset " + in.position() + " starts a malformed sequence of " + r.length()
+                            + " byte(s); save the file as UTF-8");
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 
     private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {

@@ -63,19 +63,65 @@ class EnsembleConfigTest {
 
     @Test
     void a_missing_key_names_the_variable_to_export() {
-        MemberSpec gpt = new MemberSpec(
-                "gpt",
-                "openai",
-                "gpt-4o-mini",
-                null,
-                "OPENAI_API_KEY",
-                null,
-                null,
-                null,
-                null,
-                io.llmblender.adapters.guard.GuardConfig.defaults());
+        MemberSpec gpt = MemberSpec.builder()
+                .name("gpt")
+                .provider("openai")
+                .model("gpt-4o-mini")
+                .apiKeyEnv("OPENAI_API_KEY")
+                .build();
         assertThatThrownBy(() -> Members.build(gpt, Map.of(), tmp.resolve("e.json")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("field 'members.gpt.api_key_env' names OPENAI_API_KEY, which is not set");
+    }
+
+    @Test
+    void unknown_fields_inside_members_ranker_and_fuser_are_errors_with_a_did_you_mean() throws Exception {
+        Path file = Files.writeString(tmp.resolve("typos.json"), """
+                {"members": [
+                   {"name": "a", "provider": "replay", "answers": "a.jsonl", "timeout_secs": 30},
+                   {"name": "b", "provider": "replay", "answers": "b.jsonl", "colour": "blue"}],
+                 "ranker": {"type": "consensus", "strategey": "full"},
+                 "fuser": {"type": "chat", "memebr": "a"}}
+                """);
+        assertThatThrownBy(() -> EnsembleConfig.read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("typos.json")
+                .hasMessageContaining("field 'members[0].timeout_secs' is unknown; did you mean 'timeout_seconds'?")
+                .hasMessageContaining("field 'members[1].colour' is unknown; the fields here are [answers,")
+                .hasMessageContaining("field 'ranker.strategey' is unknown; did you mean 'strategy'?")
+                .hasMessageContaining("field 'fuser.memebr' is unknown; did you mean 'member'?");
+    }
+
+    @Test
+    void an_inline_secret_is_refused_with_the_environment_variable_fix_and_never_echoed() throws Exception {
+        String secret = "sk-proj-0123456789abcdefghijklmn";
+        Path file = Files.writeString(tmp.resolve("secret.json"), """
+                {"members": [
+                   {"name": "gpt", "provider": "openai", "model": "gpt-4o-mini", "api_key": "%s"},
+                   {"name": "gpt2", "provider": "openai", "model": "gpt-4o-mini", "api_key_env": "%s"}],
+                 "ranker": {"type": "consensus"}}
+                """.formatted(secret, secret));
+        assertThatThrownBy(() -> EnsembleConfig.read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("field 'members[0].api_key' holds a secret in the file")
+                .hasMessageContaining("\"api_key_env\": \"OPENAI_API_KEY\"")
+                .hasMessageContaining("field 'members[1].api_key_env' names a variable, not a key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    }
+
+    @Test
+    void invalid_utf8_names_the_file_and_the_byte_offset() throws Exception {
+        byte[] head = "{\"name\": \"caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[head.length + 3];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        bytes[head.length] = (byte) 0xC3; // a two-byte lead followed by '(' is not UTF-8
+        bytes[head.length + 1] = '(';
+        bytes[head.length + 2] = '"';
+        Path file = Files.write(tmp.resolve("latin.json"), bytes);
+        assertThatThrownBy(() -> EnsembleConfig.read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("latin.json")
+                .hasMessageContaining("is not valid UTF-8: byte offset " + head.length + " ")
+                .hasMessageContaining("save the file as UTF-8");
     }
 }

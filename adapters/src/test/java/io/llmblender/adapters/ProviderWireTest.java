@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import io.llmblender.adapters.guard.GuardConfig;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,7 +79,15 @@ class ProviderWireTest {
     }
 
     static MemberSpec spec(String name, String provider, String model, String baseUrl, String keyEnv) {
-        return new MemberSpec(name, provider, model, baseUrl, keyEnv, 0.2, 64, null, null, GuardConfig.defaults());
+        return MemberSpec.builder()
+                .name(name)
+                .provider(provider)
+                .model(model)
+                .baseUrl(baseUrl)
+                .apiKeyEnv(keyEnv)
+                .temperature(0.2)
+                .maxTokens(64)
+                .build();
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.orchestrator.BlendPolicy;
 import io.llmblender.orchestrator.Blender;
+import io.llmblender.orchestrator.server.BlenderServer;
+import io.llmblender.ranker.PairScorer;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ensembles the commands run: one from a configuration file, or the embedded demo (five replayed MT-bench
@@ -37,14 +40,22 @@ public final class Ensembles implements AutoCloseable {
 
     private final Blender blender;
     private final Ranker ranker;
+    private final RankingModel model; // null for the consensus ranker, which cannot compare a pair
     private final List<AutoCloseable> owned;
     private final List<String> prompts;
     private final String name;
 
-    private Ensembles(String name, Blender blender, Ranker ranker, List<AutoCloseable> owned, List<String> prompts) {
+    private Ensembles(
+            String name,
+            Blender blender,
+            Ranker ranker,
+            RankingModel model,
+            List<AutoCloseable> owned,
+            List<String> prompts) {
         this.name = name;
         this.blender = blender;
         this.ranker = ranker;
+        this.model = model;
         this.owned = owned;
         this.prompts = prompts;
     }
@@ -60,6 +71,23 @@ public final class Ensembles implements AutoCloseable {
 
     public Ranker ranker() {
         return ranker;
+    }
+
+    /** The loaded model as a pair scorer (PairRM, the DeBERTa reward model), or empty for the consensus ranker. */
+    public Optional<PairScorer> pairScorer() {
+        return Optional.ofNullable(model);
+    }
+
+    /**
+     * A server builder for this ensemble: its name, the blender, the ranker for /v1/rank and, when a model is
+     * loaded, the same model as the pair scorer for /v1/compare. The caller adds host, port and limits.
+     */
+    public BlenderServer.Builder server() {
+        return BlenderServer.builder()
+                .model(name)
+                .blender(blender)
+                .ranker(ranker)
+                .pairScorer(model);
     }
 
     /** Prompts the members can answer (the demo's questions), or empty for a configured ensemble. */
@@ -102,7 +130,7 @@ public final class Ensembles implements AutoCloseable {
         for (MemberSpec m : c.members()) {
             b.member(m.name(), members.get(m.name()), m.guard());
         }
-        return new Ensembles(c.name(), b.build(), ranker, owned, List.of());
+        return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of());
     }
 
     /** The embedded demo: replayed MT-bench answers, ranked by PairRM if {@code model} is given, else by consensus. */
@@ -117,7 +145,8 @@ public final class Ensembles implements AutoCloseable {
                     .asText());
         }
         List<AutoCloseable> owned = new ArrayList<>();
-        Ranker ranker = model == null ? new ConsensusRanker() : own(RankingModels.load(model), owned);
+        RankingModel loaded = model == null ? null : own(RankingModels.load(model), owned);
+        Ranker ranker = loaded == null ? new ConsensusRanker() : loaded;
         Blender.Builder b = Blender.builder().ranker(ranker);
         for (String m : DEMO_MODELS) {
             b.member(
@@ -126,7 +155,7 @@ public final class Ensembles implements AutoCloseable {
                             data.resolve("question.jsonl"),
                             data.resolve("model_answer").resolve(m + ".jsonl")));
         }
-        return new Ensembles("blender", b.build(), ranker, owned, List.copyOf(prompts));
+        return new Ensembles("blender", b.build(), ranker, loaded, owned, List.copyOf(prompts));
     }
 
     /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */

@@ -139,6 +139,11 @@ class RankCompareCommandTest {
                 .isEqualTo(1);
         assertThat(err.toString()).isEqualTo("blender: --candidates is empty; give at least one candidate answer\n");
         err.getBuffer().setLength(0);
+        assertThat(run("rank", "-m", MODEL.toString(), "--input", "x", "--candidates", "[\"a\", \"b\", \"  \"]"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("blender: --candidates: candidate 2 is blank; give every candidate's text\n");
+        err.getBuffer().setLength(0);
         assertThat(run(
                         "rank",
                         "-m",

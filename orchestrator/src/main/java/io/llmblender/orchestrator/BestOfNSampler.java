@@ -7,7 +7,6 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Selector;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class BestOfNSampler implements ChatModel {
         if (n == 1) {
             return new Result(samples, 0, usage);
         }
-        int best = selector.best(new Item(Blender.lastUserText(request), samples));
+        int best = selector.best(Prompt.from(request).item(samples));
         return new Result(samples, best, usage);
     }
 

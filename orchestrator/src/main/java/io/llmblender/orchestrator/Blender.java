@@ -1,20 +1,12 @@
 package io.llmblender.orchestrator;
 
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.adapters.guard.GuardedChatModel;
 import io.llmblender.fuser.Fuser;
-import io.llmblender.fuser.FusionRequest;
-import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranker;
-import io.llmblender.ranker.Ranking;
-import io.llmblender.ranker.Selection;
 import io.llmblender.ranker.Selector;
 import io.llmblender.ranker.select.RankingSelector;
 import java.time.Duration;
@@ -25,14 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * LLM-Blender as one call: ask every member in parallel, rank the answers, return the best or fuse the top-K,
@@ -52,45 +40,36 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Every member runs behind its own {@link GuardedChatModel} (time limit, retries, circuit breaker, bulkhead).
- * Thread-safe; {@link #close()} stops the member threads.
+ * Every member runs behind its own {@link GuardedChatModel}; each stage has a budget. Thread-safe; close it.
  */
 public final class Blender implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Blender.class);
-
-    private final Map<String, GuardedChatModel> members;
-    private final Selector selector;
-    private final Fuser fuser;
-    private final int topK;
     private final BlendPolicy policy;
-    private final int quorum;
-    private final Duration deadline;
-    private final ExecutorService fanOut;
-    private final ExecutorService attempts;
+    private final FanOut fanOut;
+    private final SelectionStep selection;
+    private final FusionStep fusion; // null unless the policy fuses
+    private final int topK;
+    private final ExecutorService stageThreads = Executors.newCachedThreadPool(FanOut.daemon("blender-stage"));
+    private final ScheduledExecutorService timers; // null when the builder was given a scheduler
 
     private Blender(Builder b) {
-        this.attempts = Executors.newCachedThreadPool(daemon("blender-attempt"));
-        this.fanOut = Executors.newCachedThreadPool(daemon("blender-member"));
-        Map<String, GuardedChatModel> guarded = new LinkedHashMap<>();
-        b.members.forEach((name, model) -> guarded.put(
-                name,
-                model instanceof GuardedChatModel g
-                        ? g
-                        : new GuardedChatModel(name, model, b.guards.getOrDefault(name, b.guard), attempts)));
-        this.members = guarded;
-        this.selector = b.selector;
-        this.fuser = b.fuser;
-        this.topK = b.topK;
+        this.timers =
+                b.scheduler == null ? Executors.newSingleThreadScheduledExecutor(FanOut.daemon("blender-timer")) : null;
+        Scheduler scheduler = b.scheduler == null ? Scheduler.of(timers) : b.scheduler;
+        StageRunner stages = new StageRunner(stageThreads, scheduler);
         this.policy = b.policy != null ? b.policy : b.fuser != null ? BlendPolicy.RANK_AND_FUSE : BlendPolicy.RANK_ONLY;
-        this.quorum = b.quorum;
-        this.deadline = b.deadline;
+        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? b.quorum : b.members.size();
+        this.fanOut = new FanOut(b.members, b.guards, b.guard, needed, b.deadline, scheduler);
+        this.selection = new SelectionStep(b.selector, stages, b.rankBudget);
+        this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null
+                ? new FusionStep(b.fuser, b.topK, stages, b.fuseBudget)
+                : null;
+        this.topK = b.topK;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** One user message. */
     public BlendResult blend(String prompt) {
         return blend(ChatRequest.builder().messages(UserMessage.from(prompt)).build());
     }
@@ -98,7 +77,9 @@ public final class Blender implements AutoCloseable {
     /**
      * Sends {@code request} to every member and blends their answers.
      *
+     * @throws IllegalArgumentException if the request holds no user text (no member is called)
      * @throws EnsembleException if no member answered (its trace says why each failed)
+     * @throws CancellationException if the calling thread was interrupted (every running member is cancelled)
      */
     public BlendResult blend(ChatRequest request) {
         return blend(request, null);
@@ -108,215 +89,62 @@ public final class Blender implements AutoCloseable {
      * As {@link #blend(ChatRequest)}, streaming the answer to {@code tokens} (if not null): a fusion as the fuser
      * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
      */
-    public BlendResult blend(ChatRequest request, java.util.function.Consumer<String> tokens) {
+    public BlendResult blend(ChatRequest request, Consumer<String> tokens) {
+        Prompt prompt = Prompt.from(request); // a request the ranker cannot read is refused before any member is called
         long start = System.nanoTime();
-        List<MemberOutcome> outcomes = collect(request, start);
+        List<MemberOutcome> outcomes = fanOut.collect(request);
         Map<String, Duration> stages = new LinkedHashMap<>();
-        stages.put("members", since(start));
+        stages.put("members", FanOut.since(start));
         List<MemberOutcome.Answered> answers = outcomes.stream()
                 .filter(o -> o instanceof MemberOutcome.Answered)
                 .map(o -> (MemberOutcome.Answered) o)
                 .toList();
         List<String> notes = new ArrayList<>();
-        if (answers.isEmpty()) {
-            Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
-            throw new EnsembleException(
-                    "no member answered: "
-                            + outcomes.stream()
-                                    .map(o -> o.member() + " " + describe(o))
-                                    .toList(),
-                    trace);
-        }
-        String input = lastUserText(request);
-        String instruction = systemText(request);
-        Map<String, Float> scores = new LinkedHashMap<>();
-        Map<String, Integer> ranks = new LinkedHashMap<>();
-        List<MemberOutcome.Answered> ordered = answers;
-        long rankStart = System.nanoTime();
-        if (answers.size() > 1) {
-            try {
-                List<String> texts =
-                        answers.stream().map(MemberOutcome.Answered::text).toList();
-                int k = policy == BlendPolicy.RANK_AND_FUSE && fuser != null ? topK : 1;
-                Selection selection = selector.select(new Item(instruction, input, texts), k);
-                List<MemberOutcome.Answered> sorted = new ArrayList<>();
-                if (selection.ranking() != null) {
-                    Ranking ranking = selection.ranking();
-                    for (int i = 0; i < answers.size(); i++) {
-                        scores.put(answers.get(i).member(), ranking.scores()[i]);
-                        ranks.put(answers.get(i).member(), ranking.ranks()[i]);
-                    }
-                    for (int i : ranking.order()) {
-                        sorted.add(answers.get(i));
-                    }
-                } else {
-                    // a selection strategy places only its best K; the rest follow in member order, unranked
-                    for (int place = 0; place < selection.best().size(); place++) {
-                        int i = selection.best().get(place);
-                        ranks.put(answers.get(i).member(), place + 1);
-                        sorted.add(answers.get(i));
-                    }
-                    for (MemberOutcome.Answered a : answers) {
-                        if (!sorted.contains(a)) {
-                            sorted.add(a);
-                        }
-                    }
-                }
-                ordered = sorted;
-            } catch (RuntimeException e) {
-                LOG.warn("ranking failed, returning the first answer: {}", e.toString());
-                notes.add("ranking failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); returned the first answer in member order");
-            }
-        }
-        stages.put("rank", since(rankStart));
-        String answer = ordered.get(0).text();
-        Optional<String> chosen = Optional.of(ordered.get(0).member());
-        List<String> fusedFrom = List.of();
-        if (policy == BlendPolicy.RANK_AND_FUSE && fuser != null && notes.isEmpty()) {
-            long fuseStart = System.nanoTime();
-            List<MemberOutcome.Answered> top = ordered.subList(0, Math.min(topK, ordered.size()));
-            try {
-                FusionRequest fusion = new FusionRequest(
-                        instruction,
-                        input,
-                        top.stream().map(MemberOutcome.Answered::text).toList());
-                answer = (tokens == null ? fuser.fuse(fusion) : fuser.fuse(fusion, tokens)).text();
-                fusedFrom = top.stream().map(MemberOutcome.Answered::member).toList();
-                chosen = Optional.empty();
-            } catch (RuntimeException e) {
-                LOG.warn("fusion failed, returning the top-ranked answer: {}", e.toString());
-                notes.add("fusion failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); returned the top-ranked answer");
-            }
-            stages.put("fuse", since(fuseStart));
-        }
-        if (tokens != null && fusedFrom.isEmpty()) {
-            tokens.accept(answer); // a chosen answer exists whole
-        }
-        return new BlendResult(answer, new Trace(outcomes, scores, ranks, chosen, fusedFrom, stages, notes));
-    }
-
-    /** Fans out and waits until all finish, the quorum is met, or the deadline passes; outcomes in member order. */
-    private List<MemberOutcome> collect(ChatRequest request, long start) {
-        ExecutorCompletionService<MemberOutcome> done = new ExecutorCompletionService<>(fanOut);
-        Map<Future<MemberOutcome>, String> futures = new LinkedHashMap<>();
-        for (Map.Entry<String, GuardedChatModel> m : members.entrySet()) {
-            futures.put(done.submit(() -> ask(m.getKey(), m.getValue(), request)), m.getKey());
-        }
-        Map<String, MemberOutcome> byName = new HashMap<>();
-        int answered = 0;
-        int needed = policy == BlendPolicy.FIRST_K_THEN_RANK ? Math.min(quorum, members.size()) : members.size();
-        long deadlineNanos = start + deadline.toNanos();
         try {
-            while (byName.size() < members.size() && answered < needed) {
-                long left = deadlineNanos - System.nanoTime();
-                Future<MemberOutcome> f = left > 0 ? done.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (f == null) {
-                    break; // deadline
-                }
-                MemberOutcome o = outcome(f, futures.get(f), start);
-                byName.put(o.member(), o);
-                answered += o instanceof MemberOutcome.Answered ? 1 : 0;
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
+            if (answers.isEmpty()) {
+                Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
+                throw new EnsembleException(
+                        "no member answered: "
+                                + outcomes.stream().map(MemberOutcome::describe).toList(),
+                        trace);
+            }
+            long rankStart = System.nanoTime();
+            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
+            selected.note().ifPresent(notes::add);
+            stages.put("rank", FanOut.since(rankStart));
+            String answer = selected.ordered().get(0).text();
+            Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
+            List<String> fusedFrom = List.of();
+            if (fusion != null && notes.isEmpty()) {
+                long fuseStart = System.nanoTime();
+                FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
+                if (fused.fused()) {
+                    answer = fused.text();
+                    fusedFrom = fused.fusedFrom();
+                    chosen = Optional.empty();
+                }
+                if (fused.note() != null) {
+                    notes.add(fused.note());
+                }
+                stages.put("fuse", FanOut.since(fuseStart));
+            }
+            if (tokens != null && fusedFrom.isEmpty()) {
+                tokens.accept(answer); // a chosen answer exists whole
+            }
+            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
+            return new BlendResult(answer, trace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new CancellationException("the call was cancelled by its caller; no member is still running");
         }
-        String why = answered >= needed && needed < members.size()
-                ? "quorum of " + needed + " answers met"
-                : "deadline of " + deadline + " passed";
-        List<MemberOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<Future<MemberOutcome>, String> f : futures.entrySet()) {
-            MemberOutcome o = byName.get(f.getValue());
-            if (o == null) {
-                f.getKey().cancel(true); // interrupts the member's call
-                o = new MemberOutcome.Abandoned(f.getValue(), why, since(start), 0);
-            }
-            outcomes.add(o);
-        }
-        return outcomes;
-    }
-
-    private static MemberOutcome outcome(Future<MemberOutcome> f, String member, long start) {
-        try {
-            return f.get();
-        } catch (ExecutionException | CancellationException e) {
-            return new MemberOutcome.Failed(
-                    member, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), since(start), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new MemberOutcome.Abandoned(member, "interrupted", since(start), 0);
-        }
-    }
-
-    private static MemberOutcome ask(String name, GuardedChatModel member, ChatRequest request) {
-        long t0 = System.nanoTime();
-        try {
-            GuardedChatModel.Attempted a = member.call(request);
-            ChatResponse r = a.response();
-            TokenUsage u = r.tokenUsage();
-            return new MemberOutcome.Answered(
-                    name,
-                    r.aiMessage().text(),
-                    since(t0),
-                    a.attempts(),
-                    u == null || u.inputTokenCount() == null ? -1 : u.inputTokenCount(),
-                    u == null || u.outputTokenCount() == null ? -1 : u.outputTokenCount());
-        } catch (GuardedChatModel.GuardedException e) {
-            Throwable cause = e.getCause();
-            LOG.warn("member {} failed after {} attempt(s): {}", name, e.attempts(), cause.toString());
-            return new MemberOutcome.Failed(
-                    name,
-                    cause.getClass().getSimpleName(),
-                    String.valueOf(cause.getMessage()),
-                    since(t0),
-                    e.attempts());
-        }
-    }
-
-    private static String describe(MemberOutcome o) {
-        if (o instanceof MemberOutcome.Failed f) {
-            return "failed: " + f.errorType() + ": " + f.reason();
-        }
-        return o instanceof MemberOutcome.Abandoned a ? "abandoned: " + a.reason() : "answered";
-    }
-
-    static String lastUserText(ChatRequest request) {
-        List<ChatMessage> messages = request.messages();
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i) instanceof UserMessage u && u.hasSingleText()) {
-                return u.singleText();
-            }
-        }
-        throw new IllegalArgumentException(
-                "the request has no user message with text; the ensemble ranks answers" + " to a user message");
-    }
-
-    private static String systemText(ChatRequest request) {
-        for (ChatMessage m : request.messages()) {
-            if (m instanceof SystemMessage s) {
-                return s.text();
-            }
-        }
-        return null;
-    }
-
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** The guarded members, by name, so their resilience4j events can be observed. */
     public Map<String, GuardedChatModel> members() {
-        return java.util.Collections.unmodifiableMap(members);
+        return fanOut.members();
     }
 
     public BlendPolicy policy() {
@@ -325,11 +153,17 @@ public final class Blender implements AutoCloseable {
 
     @Override
     public void close() {
-        fanOut.shutdownNow();
-        attempts.shutdownNow();
+        fanOut.close();
+        stageThreads.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
+        }
     }
 
-    /** Builds a {@link Blender}; defaults: guard {@link GuardConfig#defaults()}, top-K 3, deadline 120 s. */
+    /**
+     * Builds a {@link Blender}. Defaults: guard {@link GuardConfig#defaults()}, top-K 3, and one budget per stage:
+     * members 120 s, ranking 60 s, fusion 120 s, so a call takes at most their sum plus one attempt's time limit.
+     */
     public static final class Builder {
         private final Map<String, ChatModel> members = new LinkedHashMap<>();
         private final Map<String, GuardConfig> guards = new HashMap<>();
@@ -340,7 +174,15 @@ public final class Blender implements AutoCloseable {
         private BlendPolicy policy;
         private int quorum = Integer.MAX_VALUE;
         private Duration deadline = Duration.ofSeconds(120);
+        private Duration rankBudget = Duration.ofSeconds(60);
+        private Duration fuseBudget = Duration.ofSeconds(120);
+        private Scheduler scheduler;
 
+        /**
+         * A member; any langchain4j {@link ChatModel}. Its guard does the retrying, so build it with its own retries
+         * off (e.g. {@code OpenAiChatModel.builder().maxRetries(0)}; langchain4j's default of 2 turns each guarded
+         * attempt into up to three HTTP calls that the trace cannot see).
+         */
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
                 throw new IllegalArgumentException(
@@ -397,9 +239,27 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
-        /** The longest the ensemble waits for members; the rest are abandoned (and interrupted). */
+        /** The longest the ensemble waits for members; the rest are abandoned (and their calls cancelled). */
         public Builder deadline(Duration d) {
             this.deadline = d;
+            return this;
+        }
+
+        /** The longest ranking may take; past it the call returns the first answer and says so in the trace. */
+        public Builder rankBudget(Duration d) {
+            this.rankBudget = d;
+            return this;
+        }
+
+        /** The longest fusion may take; past it the call returns the top-ranked answer (or the fusion so far). */
+        public Builder fuseBudget(Duration d) {
+            this.fuseBudget = d;
+            return this;
+        }
+
+        /** When deadlines pass; a daemon timer thread by default. Tests pass one they fire by hand. */
+        public Builder scheduler(Scheduler s) {
+            this.scheduler = s;
             return this;
         }
 
@@ -426,8 +286,10 @@ public final class Blender implements AutoCloseable {
             if (policy == BlendPolicy.FIRST_K_THEN_RANK && (quorum < 1 || quorum == Integer.MAX_VALUE)) {
                 problems.add("policy FIRST_K_THEN_RANK needs quorum(k) with k >= 1");
             }
-            if (deadline.isNegative() || deadline.isZero()) {
-                problems.add("deadline must be positive, was " + deadline);
+            for (Duration d : List.of(deadline, rankBudget, fuseBudget)) {
+                if (d.isNegative() || d.isZero()) {
+                    problems.add("the deadline and the stage budgets must be positive; one was " + d);
+                }
             }
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("cannot build the Blender: " + String.join("; ", problems));

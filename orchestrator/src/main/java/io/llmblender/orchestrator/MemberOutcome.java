@@ -10,6 +10,14 @@ public sealed interface MemberOutcome permits MemberOutcome.Answered, MemberOutc
 
     int attempts();
 
+    /** The member and what happened, for messages: {@code gpt answered}, {@code gpt failed: Type: reason}. */
+    default String describe() {
+        if (this instanceof Failed f) {
+            return member() + " failed: " + f.errorType() + ": " + f.reason();
+        }
+        return this instanceof Abandoned a ? member() + " abandoned: " + a.reason() : member() + " answered";
+    }
+
     /** The member answered. Token counts are -1 when the provider did not report them. */
     record Answered(String member, String text, Duration latency, int attempts, int inputTokens, int outputTokens)
             implements MemberOutcome {}

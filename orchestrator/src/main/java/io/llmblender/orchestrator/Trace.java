@@ -1,13 +1,17 @@
 package io.llmblender.orchestrator;
 
+import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything that happened in one ensemble call: every member's outcome (in member order), the ranking of the
- * answers, what was chosen or fused, the timings of each stage, and what degraded. Immutable.
+ * answers, what was chosen or fused, the timings of each stage, and what degraded. Maps iterate in insertion
+ * order: scores and ranks in member order, stages in the order they ran. Immutable.
  *
  * @param scores ranking score per answering member (higher is better); empty if ranking did not happen
  * @param ranks competition rank per answering member (1 = best)
@@ -26,10 +30,10 @@ public record Trace(
         List<String> notes) {
     public Trace {
         outcomes = List.copyOf(outcomes);
-        scores = Map.copyOf(scores);
-        ranks = Map.copyOf(ranks);
+        scores = ordered(scores);
+        ranks = ordered(ranks);
         fusedFrom = List.copyOf(fusedFrom);
-        stages = Map.copyOf(stages);
+        stages = ordered(stages);
         notes = List.copyOf(notes);
     }
 
@@ -46,14 +50,19 @@ public record Trace(
         return !notes.isEmpty();
     }
 
-    /** Tokens reported by all members together: input, output. */
-    public int[] tokenUsage() {
+    /** Tokens reported by all answering members together; a member that reported none adds nothing. */
+    public TokenUsage tokenUsage() {
         int in = 0;
         int out = 0;
         for (MemberOutcome.Answered a : answers()) {
             in += Math.max(0, a.inputTokens());
             out += Math.max(0, a.outputTokens());
         }
-        return new int[] {in, out};
+        return new TokenUsage(in, out);
+    }
+
+    /** An unmodifiable copy that keeps the caller's order (member order, stage order); Map.copyOf would not. */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

@@ -3,7 +3,14 @@ package io.llmblender.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.llmblender.adapters.guard.GuardConfig;
+import io.llmblender.adapters.guard.GuardedChatModel;
+import io.llmblender.fuser.Fuser;
+import io.llmblender.fuser.FusionRequest;
 import io.llmblender.fuser.FusionResult;
 import io.llmblender.orchestrator.OpenAiLoopback.Reply;
 import io.llmblender.ranker.Ranker;
@@ -11,6 +18,12 @@ import io.llmblender.ranker.Strategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +35,15 @@ import org.junit.jupiter.api.Test;
 class BlenderTest {
     static final Ranker BY_LENGTH = TestRankers.BY_LENGTH;
 
+    /**
+     * Members that answer get a time limit no loaded machine reaches; only members that never answer get a short
+     * one, so every outcome is decided by the script, not by the machine's speed.
+     */
     static final GuardConfig FAST =
-            GuardConfig.defaults().withTimeout(Duration.ofMillis(1500)).withRetries(3, Duration.ofMillis(10));
+            GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)).withRetries(3, Duration.ofMillis(10));
+
+    static final GuardConfig IMPATIENT =
+            FAST.withTimeout(Duration.ofMillis(300)).withRetries(1, Duration.ofMillis(10));
 
     OpenAiLoopback providers;
 
@@ -55,9 +75,14 @@ class BlenderTest {
             Trace t = r.trace();
             assertThat(t.chosen()).contains("long");
             assertThat(t.answers()).extracting(MemberOutcome.Answered::member).containsExactly("short", "long");
-            assertThat(t.ranks()).isEqualTo(Map.of("long", 1, "short", 2));
-            assertThat(t.tokenUsage()).containsExactly(20, 10);
-            assertThat(t.stages()).containsKeys("members", "rank");
+            // in member order, as the members were added (a Map.copyOf would scramble it)
+            assertThat(t.ranks()).containsExactly(Map.entry("short", 2), Map.entry("long", 1));
+            assertThat(t.scores()).containsExactly(Map.entry("short", 6f), Map.entry("long", 31f));
+            // two members, each 10 prompt and 5 completion tokens (OpenAiLoopback.completion)
+            assertThat(t.tokenUsage().inputTokenCount()).isEqualTo(20);
+            assertThat(t.tokenUsage().outputTokenCount()).isEqualTo(10);
+            assertThat(t.tokenUsage().totalTokenCount()).isEqualTo(30);
+            assertThat(t.stages().keySet()).containsExactly("members", "rank");
             assertThat(t.degraded()).isFalse();
         }
     }
@@ -69,16 +94,13 @@ class BlenderTest {
         providers.script("unauthorised", Reply.status(401));
         providers.script(
                 "limited",
-                new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", 0, Map.of("Retry-After", "0")),
+                new Reply(429, "{\"error\":{\"message\":\"slow down\"}}", false, Map.of("Retry-After", "0")),
                 Reply.answer("after the rate limit"));
-        providers.script("garbled", new Reply(200, "{not json", 0, Map.of()));
-        providers.script("hanging", new Reply(200, OpenAiLoopback.completion("too late"), 10_000, Map.of()));
+        providers.script("garbled", new Reply(200, "{not json", false, Map.of()));
+        providers.script("hanging", Reply.hang());
         Blender.Builder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
-        b.member("hanging", providers.model("hanging"), FAST.withRetries(1, Duration.ofMillis(10)));
-        b.member(
-                "refused",
-                OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"),
-                FAST.withRetries(1, Duration.ofMillis(10)));
+        b.member("hanging", providers.model("hanging"), IMPATIENT);
+        b.member("refused", OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"), IMPATIENT);
         try (Blender blender = b.build()) {
             Trace t = blender.blend("question?").trace();
             Map<String, MemberOutcome> by = new java.util.HashMap<>();
@@ -139,20 +161,189 @@ class BlenderTest {
     }
 
     @Test
-    void first_k_then_rank_stops_waiting_once_the_quorum_answered() {
+    void first_k_then_rank_stops_waiting_once_the_quorum_answered_and_the_abandoned_member_is_not_blamed()
+            throws Exception {
         providers.script("fast1", Reply.answer("one"));
         providers.script("fast2", Reply.answer("two!"));
-        providers.script("slow", new Reply(200, OpenAiLoopback.completion("late"), 5_000, Map.of()));
-        try (Blender blender = ensemble("fast1", "fast2", "slow")
+        providers.script("slow", Reply.hang());
+        GuardConfig touchy = FAST.withRetries(3, Duration.ofMillis(10)).withBreaker(50f, 1, Duration.ofMinutes(5));
+        try (Blender blender = ensemble("fast1", "fast2")
+                .member("slow", providers.model("slow"), touchy)
                 .policy(BlendPolicy.FIRST_K_THEN_RANK)
                 .quorum(2)
                 .build()) {
+            GuardedChatModel slow = blender.members().get("slow");
+            CountDownLatch permitBack = new CountDownLatch(1);
+            slow.bulkhead().getEventPublisher().onCallFinished(e -> permitBack.countDown());
             Trace t = blender.blend("q").trace();
             assertThat(t.answers()).hasSize(2);
             assertThat(t.outcomes().get(2))
                     .isInstanceOfSatisfying(
                             MemberOutcome.Abandoned.class,
                             a -> assertThat(a.reason()).contains("quorum of 2"));
+            // the abandoned call is cancelled and gives its permit back; its breaker (open at 1 failure) stays
+            // closed, and it is not retried
+            assertThat(permitBack.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.bulkhead().getMetrics().getAvailableConcurrentCalls())
+                    .isEqualTo(touchy.maxConcurrentCalls());
+            assertThat(slow.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                    .isZero();
+            assertThat(slow.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(providers.calls("slow")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_deadline_that_passes_abandons_every_member_still_running_without_blaming_it() {
+        providers.script("slow", Reply.hang());
+        Duration deadline = Duration.ofSeconds(11);
+        try (Blender blender = ensemble("slow")
+                .deadline(deadline)
+                .scheduler(new ManualScheduler().passedAtOnce(deadline))
+                .build()) {
+            assertThatThrownBy(() -> blender.blend("q"))
+                    .isInstanceOfSatisfying(
+                            EnsembleException.class,
+                            e -> assertThat(e.trace().outcomes())
+                                    .singleElement()
+                                    .isInstanceOfSatisfying(
+                                            MemberOutcome.Abandoned.class,
+                                            a -> assertThat(a.reason()).isEqualTo("deadline of PT11S passed")));
+            assertThat(blender.members()
+                            .get("slow")
+                            .circuitBreaker()
+                            .getMetrics()
+                            .getNumberOfFailedCalls())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void a_request_without_user_text_is_refused_before_any_member_is_called() {
+        providers.script("a", Reply.answer("an answer to nothing"));
+        try (Blender blender = ensemble("a").build()) {
+            ChatRequest noQuestion = ChatRequest.builder()
+                    .messages(SystemMessage.from("Be brief."), UserMessage.from("   "))
+                    .build();
+            assertThatThrownBy(() -> blender.blend(noQuestion))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no user message with text");
+            assertThat(providers.calls("a")).isZero();
+        }
+    }
+
+    @Test
+    void an_interrupted_caller_cancels_the_members_still_running() throws Exception {
+        providers.script("slow", Reply.hang());
+        try (Blender blender = ensemble("slow").build()) {
+            GuardedChatModel slow = blender.members().get("slow");
+            CountDownLatch permitBack = new CountDownLatch(1);
+            slow.bulkhead().getEventPublisher().onCallFinished(e -> permitBack.countDown());
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    blender.blend("q");
+                    thrown.complete(null);
+                } catch (RuntimeException e) {
+                    thrown.complete(e);
+                }
+            });
+            caller.start();
+            assertThat(providers.awaitRequests("slow", 1)).isTrue();
+            // when the caller (e.g. the server, for a client that went away) interrupts the call
+            caller.interrupt();
+            // then the call ends with a cancellation, and the member's call is cancelled without blame
+            assertThat(thrown.get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+            assertThat(permitBack.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void ranking_past_its_budget_returns_the_first_answer_and_stops_the_ranker() throws Exception {
+        providers.script("a", Reply.answer("first"));
+        providers.script("b", Reply.answer("second, longer"));
+        CountDownLatch ranking = new CountDownLatch(1);
+        CompletableFuture<Boolean> rankerInterrupted = new CompletableFuture<>();
+        Ranker stuck = item -> {
+            ranking.countDown();
+            try {
+                new CountDownLatch(1).await(); // a ranker that would never finish
+                throw new IllegalStateException("unreachable");
+            } catch (InterruptedException e) {
+                rankerInterrupted.complete(true);
+                throw new IllegalStateException("interrupted");
+            }
+        };
+        Duration budget = Duration.ofSeconds(7);
+        ManualScheduler clock = new ManualScheduler();
+        try (Blender blender = ensemble("a", "b")
+                .ranker(stuck)
+                .rankBudget(budget)
+                .scheduler(clock)
+                .build()) {
+            CompletableFuture<BlendResult> result = CompletableFuture.supplyAsync(() -> blender.blend("q"));
+            assertThat(ranking.await(30, TimeUnit.SECONDS)).isTrue();
+            // when the ranking budget is spent
+            assertThat(clock.fire(budget)).isEqualTo(1);
+            // then the first answer in member order comes back, with a note, and the ranker was told to stop
+            BlendResult r = result.get(30, TimeUnit.SECONDS);
+            assertThat(r.answer()).isEqualTo("first");
+            assertThat(r.trace().notes())
+                    .containsExactly("ranking did not finish within its budget of PT7S; returned the first answer in"
+                            + " member order");
+            assertThat(r.trace().ranks()).isEmpty();
+            assertThat(rankerInterrupted.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void a_streamed_fusion_past_its_budget_ends_with_what_was_streamed() throws Exception {
+        providers.script("a", Reply.answer("aa"));
+        providers.script("b", Reply.answer("bbbb"));
+        CountDownLatch streamed = new CountDownLatch(1);
+        Fuser halting = new Fuser() {
+            @Override
+            public FusionResult fuse(FusionRequest request) {
+                throw new UnsupportedOperationException("this test streams");
+            }
+
+            @Override
+            public FusionResult fuse(FusionRequest request, Consumer<String> tokens) {
+                tokens.accept("par");
+                tokens.accept("tial");
+                streamed.countDown();
+                try {
+                    new CountDownLatch(1).await(); // a fusion that would never finish
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                tokens.accept(" never sent"); // refused: the stage is over
+                return new FusionResult("partial never sent", 3, Duration.ZERO, "test");
+            }
+        };
+        Duration budget = Duration.ofSeconds(13);
+        ManualScheduler clock = new ManualScheduler();
+        try (Blender blender = ensemble("a", "b")
+                .fuser(halting)
+                .fuseBudget(budget)
+                .scheduler(clock)
+                .build()) {
+            List<String> pieces = new CopyOnWriteArrayList<>();
+            ChatRequest q =
+                    ChatRequest.builder().messages(UserMessage.from("q")).build();
+            CompletableFuture<BlendResult> result = CompletableFuture.supplyAsync(() -> blender.blend(q, pieces::add));
+            assertThat(streamed.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(clock.fire(budget)).isEqualTo(1);
+            BlendResult r = result.get(30, TimeUnit.SECONDS);
+            // the streamed pieces concatenate to the answer; nothing after the budget reached the client
+            assertThat(pieces).containsExactly("par", "tial");
+            assertThat(r.answer()).isEqualTo("partial");
+            assertThat(r.trace().fusedFrom()).containsExactly("b", "a");
+            assertThat(r.trace().notes())
+                    .containsExactly("fusion did not finish within its budget of PT13S; the answer is the fusion"
+                            + " streamed so far");
         }
     }
 

@@ -16,29 +16,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on loopback speaking OpenAI's chat-completions protocol, one endpoint per member name
  * ({@code /<member>/v1/chat/completions}), each with a scripted behaviour: answer, fail with a status, hang,
- * or send malformed JSON. Members are langchain4j's own {@link OpenAiChatModel} pointed at it.
+ * or send malformed JSON. Members are langchain4j's own {@link OpenAiChatModel} pointed at it. A hanging reply
+ * is held until the loopback closes, never for a fixed time, so no test depends on how fast the machine is.
  */
 final class OpenAiLoopback implements AutoCloseable {
-    /** One scripted reply: a status and a body, optionally after a delay. */
-    record Reply(int status, String body, long delayMillis, Map<String, String> headers) {
+    /** One scripted reply: a status and a body, or ({@code held}) no reply until the loopback closes. */
+    record Reply(int status, String body, boolean held, Map<String, String> headers) {
         static Reply answer(String text) {
-            return new Reply(200, completion(text), 0, Map.of());
+            return new Reply(200, completion(text), false, Map.of());
         }
 
         static Reply status(int status) {
             return new Reply(
-                    status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"x\"}}", 0, Map.of());
+                    status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"x\"}}", false, Map.of());
+        }
+
+        /** A member that never answers while the test runs. */
+        static Reply hang() {
+            return new Reply(200, completion("too late"), true, Map.of());
         }
     }
 
     private final HttpServer server;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final Map<String, List<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> arrivals = new ConcurrentHashMap<>();
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
     OpenAiLoopback() throws IOException {
@@ -52,6 +63,12 @@ final class OpenAiLoopback implements AutoCloseable {
     void script(String member, Reply... replies) {
         scripts.put(member, List.of(replies));
         calls.put(member, new AtomicInteger());
+        arrivals.put(member, new Semaphore(0));
+    }
+
+    /** Waits until {@code member}'s server has received {@code n} more requests (false after 30 s). */
+    boolean awaitRequests(String member, int n) throws InterruptedException {
+        return arrivals.get(member).tryAcquire(n, 30, TimeUnit.SECONDS);
     }
 
     int calls(String member) {
@@ -80,10 +97,11 @@ final class OpenAiLoopback implements AutoCloseable {
         requests.add(new ObjectMapper().readTree(ex.getRequestBody()));
         List<Reply> script = scripts.get(member);
         int n = calls.get(member).getAndIncrement();
+        arrivals.get(member).release();
         Reply r = script.get(Math.min(n, script.size() - 1));
-        if (r.delayMillis() > 0) {
+        if (r.held()) {
             try {
-                Thread.sleep(r.delayMillis()); // the server side of a hanging member; the test itself never sleeps
+                closing.await(); // the server side of a hanging member, released by close()
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -117,6 +135,7 @@ final class OpenAiLoopback implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }

@@ -17,6 +17,20 @@ public final class OpenAiLoopbackAccess implements AutoCloseable {
         loopback.script(member, OpenAiLoopback.Reply.answer(text));
     }
 
+    /** A member that never answers while the test runs. */
+    public void hang(String member) {
+        loopback.script(member, OpenAiLoopback.Reply.hang());
+    }
+
+    /** Waits until {@code member}'s server has received {@code n} more requests (false after 30 s). */
+    public boolean awaitRequests(String member, int n) throws InterruptedException {
+        return loopback.awaitRequests(member, n);
+    }
+
+    public int calls(String member) {
+        return loopback.calls(member);
+    }
+
     public OpenAiChatModel model(String member) {
         return loopback.model(member);
     }

@@ -8,8 +8,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -18,8 +16,10 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,10 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       CompletableFuture timeout would leave the call running);</li>
  *   <li>retries with exponential backoff on retryable failures only: langchain4j's {@link RetriableException}
  *       (5xx, 429, 408) and time-outs, never {@link NonRetriableException} (401/403, 404, other 4xx);</li>
- *   <li>a circuit breaker per member, counting every failure but its own rejections and the bulkhead's;</li>
+ *   <li>a circuit breaker per member that counts only the member's own faults ({@link MemberFaults}): a client's
+ *       bad prompts (400, 413, 422) and the ensemble's cancellations never open it;</li>
  *   <li>a bulkhead bounding the calls to the member at once.</li>
  * </ul>
- * The resilience4j instances are exposed so their events reach the user. Thread-safe.
+ * When the caller's thread is interrupted (the ensemble stopped waiting: quorum met, deadline passed, client
+ * gone), the running attempt is cancelled too: its thread is interrupted, which aborts the HTTP exchange of
+ * langchain4j's JDK client and returns the bulkhead permit; the caller gets a {@link CancellationException},
+ * which is neither retried nor counted.
+ *
+ * <p>Retries happen here only. A member built by hand must have its own off, e.g.
+ * {@code OpenAiChatModel.builder().maxRetries(0)} (langchain4j's default is 2): otherwise each guarded attempt is
+ * up to three HTTP calls, and three attempts are nine. {@code Members} builds every configured member so. The
+ * resilience4j instances are exposed so their events reach the user. Thread-safe.
  */
 public final class GuardedChatModel implements ChatModel {
     /** A response and the attempts it took. */
@@ -89,8 +98,8 @@ public final class GuardedChatModel implements ChatModel {
                         .slidingWindowSize(Math.max(config.minimumCalls(), 10))
                         .waitDurationInOpenState(config.openDuration())
                         .permittedNumberOfCallsInHalfOpenState(1)
-                        .recordException(
-                                e -> !(e instanceof BulkheadFullException) && !(e instanceof CallNotPermittedException))
+                        // ignored, not recorded as successes (resilience4j counts an unrecorded failure as a success)
+                        .ignoreException(e -> !MemberFaults.isMemberFault(e))
                         .build());
         this.limiter = TimeLimiter.of(
                 name,
@@ -120,15 +129,23 @@ public final class GuardedChatModel implements ChatModel {
             attempts.incrementAndGet();
             return member.chat(request);
         };
-        Callable<ChatResponse> limited = TimeLimiter.decorateFutureSupplier(
-                limiter, () -> pool.submit(Bulkhead.decorateCallable(bulkhead, attempt)));
-        Callable<ChatResponse> guarded = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, () -> {
+        Callable<ChatResponse> limited = () -> {
+            Future<ChatResponse> running = pool.submit(Bulkhead.decorateCallable(bulkhead, attempt));
             try {
-                return limited.call();
+                return TimeLimiter.decorateFutureSupplier(limiter, () -> running)
+                        .call();
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception inner ? inner : e;
+            } catch (InterruptedException e) {
+                running.cancel(true); // the caller gave up: stop the call on the wire and free its permit
+                Thread.currentThread().interrupt();
+                CancellationException abandoned = new CancellationException("the ensemble stopped waiting for " + name);
+                abandoned.initCause(e);
+                throw abandoned;
             }
-        }));
+        };
+        Callable<ChatResponse> guarded =
+                Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, limited));
         try {
             return new Attempted(guarded.call(), attempts.get());
         } catch (Exception e) {

@@ -35,7 +35,11 @@ public final class ServeBenchmark {
 
     public Report run(Blender blender, List<String> prompts, int requests, int clients, int serverSlots)
             throws Exception {
-        try (BlenderServer server = BlenderServer.start("127.0.0.1", 0, blender, null, serverSlots, 1 << 20)) {
+        try (BlenderServer server = BlenderServer.builder()
+                .blender(blender)
+                .port(0)
+                .maxConcurrent(serverSlots)
+                .start()) {
             HttpClient http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             BenchPairRmCommand.class,
             BenchEnsembleCommand.class,
             BenchGenFuserCommand.class,
-            BenchServeCommand.class
+            BenchServeCommand.class,
+            BenchSoakCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -3,6 +3,7 @@ package io.llmblender.cli.command;
 import io.llmblender.cli.Ensembles;
 import io.llmblender.orchestrator.server.BlenderServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -57,11 +58,45 @@ public final class ServeCommand implements Callable<Integer> {
             description = "request size limit (default: ${DEFAULT-VALUE})")
     int maxBodyBytes;
 
+    @Option(
+            names = "--max-connections",
+            defaultValue = "256",
+            description = "open connections served; more get 503 (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(
+            names = "--max-candidates",
+            defaultValue = "32",
+            description = "candidates per /v1/rank request; more get 400 (default: ${DEFAULT-VALUE})")
+    int maxCandidates;
+
+    @Option(
+            names = "--header-timeout",
+            defaultValue = "10",
+            paramLabel = "SECONDS",
+            description = "time a connection has to send a request's headers (default: ${DEFAULT-VALUE})")
+    int headerTimeout;
+
+    @Option(
+            names = "--body-timeout",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
+            description = "time a request's body has to arrive; slower gets 408 (default: ${DEFAULT-VALUE})")
+    int bodyTimeout;
+
     @Override
     public Integer call() throws Exception {
         Ensembles ensemble = config == null ? Ensembles.demo(model) : Ensembles.fromConfig(config);
-        BlenderServer server = BlenderServer.start(
-                host, port, ensemble.name(), ensemble.blender(), ensemble.ranker(), maxConcurrent, maxBodyBytes);
+        BlenderServer server = ensemble.server()
+                .host(host)
+                .port(port)
+                .maxConcurrent(maxConcurrent)
+                .maxBodyBytes(maxBodyBytes)
+                .maxConnections(maxConnections)
+                .maxCandidates(maxCandidates)
+                .headerTimeout(Duration.ofSeconds(headerTimeout))
+                .bodyTimeout(Duration.ofSeconds(bodyTimeout))
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -42,6 +42,11 @@ public final class CandidatesOption {
                     if (!n.isTextual()) {
                         throw new IllegalArgumentException("--candidates must be a JSON array of strings; found " + n);
                     }
+                    if (n.asText().isBlank()) {
+                        // the CLI's rule, as the server's: a blank answer gives a ranker nothing to judge
+                        throw new IllegalArgumentException(
+                                "--candidates: candidate " + out.size() + " is blank; give every candidate's text");
+                    }
                     out.add(n.asText());
                 }
             } catch (JsonProcessingException e) {

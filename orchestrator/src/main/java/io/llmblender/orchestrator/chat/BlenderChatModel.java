@@ -6,7 +6,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 import io.llmblender.orchestrator.BlendResult;
 import io.llmblender.orchestrator.Blender;
 
@@ -20,7 +19,9 @@ import io.llmblender.orchestrator.Blender;
  * Trace trace = ((BlenderResponseMetadata) r.metadata()).trace();   // every member's answer, scores, timings
  * }</pre>
  *
- * Request parameters (temperature, max tokens, …) travel to every member with the request. The reported token
+ * A multi-turn chat needs nothing special: the ensemble ranks each member's answer in the context of the shared
+ * history ({@link io.llmblender.orchestrator.Prompt}). Request parameters (temperature, max tokens, …) travel to
+ * every member with the request. The reported token
  * usage is the sum over the members. Its provider is {@link ModelProvider#OTHER} and it claims no capability
  * (JSON-schema response format, tools) that every member would have to share. Thread-safe.
  */
@@ -34,12 +35,11 @@ public final class BlenderChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         BlendResult result = blender.blend(request);
-        int[] tokens = result.trace().tokenUsage();
         return ChatResponse.builder()
                 .aiMessage(AiMessage.from(result.answer()))
                 .metadata(BlenderResponseMetadata.builder(result.trace())
                         .modelName("blender")
-                        .tokenUsage(new TokenUsage(tokens[0], tokens[1]))
+                        .tokenUsage(result.trace().tokenUsage())
                         .finishReason(FinishReason.STOP)
                         .build())
                 .build();

@@ -3,6 +3,7 @@ package io.llmblender.orchestrator.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -13,8 +14,12 @@ import dev.langchain4j.service.V;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.OpenAiLoopbackAccess;
+import io.llmblender.ranker.Conversations;
+import io.llmblender.ranker.Item;
+import io.llmblender.ranker.Ranker;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The ensemble behind langchain4j's own API: a plain chat call and an unchanged {@code AiServices} interface. */
@@ -32,7 +37,7 @@ class BlenderChatModelTest {
             providers.answer("long", "The capital of France is Paris.");
             Blender blender = Blender.builder()
                     .ranker(io.llmblender.orchestrator.TestRankers.BY_LENGTH)
-                    .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(5)))
+                    .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)))
                     .member("short", providers.model("short"))
                     .member("long", providers.model("long"))
                     .build();
@@ -71,11 +76,37 @@ class BlenderChatModelTest {
         }
     }
 
-    static float[] lengths(List<String> candidates) {
-        float[] s = new float[candidates.size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = candidates.get(i).length();
+    @Test
+    void a_multi_turn_chat_reaches_the_ranker_as_one_conversation_per_member_answer() throws Exception {
+        try (OpenAiLoopbackAccess providers = new OpenAiLoopbackAccess()) {
+            providers.answer("a", "fine, thanks");
+            providers.answer("b", "bad");
+            List<Item> seen = new CopyOnWriteArrayList<>();
+            Ranker recording = item -> {
+                seen.add(item);
+                return io.llmblender.orchestrator.TestRankers.BY_LENGTH.rank(item);
+            };
+            try (Blender blender = Blender.builder()
+                    .ranker(recording)
+                    .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)))
+                    .member("a", providers.model("a"))
+                    .member("b", providers.model("b"))
+                    .build()) {
+                ChatResponse r = new BlenderChatModel(blender)
+                        .chat(UserMessage.from("hi"), AiMessage.from("hello!"), UserMessage.from("how are you?"));
+                // the answer is the member's own text, not the conversation layout
+                assertThat(r.aiMessage().text()).isEqualTo("fine, thanks");
+            }
+            // compare_conversations' layout (spec §2.8), written out by hand
+            assertThat(seen).singleElement().satisfies(item -> {
+                assertThat(item.instruction()).isEqualTo(Conversations.INSTRUCTION);
+                assertThat(item.input())
+                        .isEqualTo("USER: hi\nAssistant: <Response 1>\nUSER: how are you?\nAssistant: <Response 2>");
+                assertThat(item.candidates())
+                        .containsExactly(
+                                "<Response 1>: hello!\n<Response 2>: fine, thanks",
+                                "<Response 1>: hello!\n<Response 2>: bad");
+            });
         }
-        return s;
     }
 }

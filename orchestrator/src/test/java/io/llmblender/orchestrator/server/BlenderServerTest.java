@@ -56,14 +56,21 @@ class BlenderServerTest {
         members.answer("long", "The capital of France is Paris.");
         blender = Blender.builder()
                 .ranker(TestRankers.BY_LENGTH)
-                .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(10)))
+                .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)))
                 .member("short", members.model("short"))
                 .member("long", members.model("long"))
                 .build();
         pairRm = PairRanker.load(Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
                 .toAbsolutePath()
                 .normalize());
-        server = BlenderServer.start("127.0.0.1", 0, blender, pairRm, 4, 64 * 1024);
+        server = BlenderServer.builder()
+                .blender(blender)
+                .ranker(pairRm)
+                .pairScorer(pairRm)
+                .port(0)
+                .maxConcurrent(4)
+                .maxBodyBytes(64 * 1024)
+                .start();
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -152,7 +159,11 @@ class BlenderServerTest {
                         .member("short", members.model("short"))
                         .member("long", members.model("long"))
                         .build();
-                BlenderServer s = BlenderServer.start("127.0.0.1", 0, fusing, null, 2, 64 * 1024)) {
+                BlenderServer s = BlenderServer.builder()
+                        .blender(fusing)
+                        .port(0)
+                        .maxConcurrent(2)
+                        .start()) {
             String expected = fusing.blend("What is the capital of France?").answer();
             OpenAiStreamingChatModel client = OpenAiStreamingChatModel.builder()
                     .baseUrl("http://127.0.0.1:" + s.port() + "/v1")
@@ -170,7 +181,8 @@ class BlenderServerTest {
 
     @Test
     void a_named_ensemble_is_served_under_its_name() throws Exception {
-        try (BlenderServer named = BlenderServer.start("127.0.0.1", 0, "team-a", blender, null, 2, 4096)) {
+        try (BlenderServer named =
+                BlenderServer.builder().model("team-a").blender(blender).port(0).start()) {
             String url = "http://127.0.0.1:" + named.port();
             assertThat(JSON.readTree(RAW.send(
                                             HttpRequest.newBuilder(URI.create(url + "/v1/models"))
@@ -352,7 +364,11 @@ class BlenderServerTest {
                         .ranker(TestRankers.TIED)
                         .member("slow", member)
                         .build();
-                BlenderServer busy = BlenderServer.start("127.0.0.1", 0, one, null, 1, 4096)) {
+                BlenderServer busy = BlenderServer.builder()
+                        .blender(one)
+                        .port(0)
+                        .maxConcurrent(1)
+                        .start()) {
             HttpRequest req = chatRequest(busy.port());
             CompletableFuture<HttpResponse<String>> first = RAW.sendAsync(req, HttpResponse.BodyHandlers.ofString());
             assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
@@ -384,7 +400,11 @@ class BlenderServerTest {
                 .ranker(TestRankers.TIED)
                 .member("slow", memberAt(slow))
                 .build()) {
-            BlenderServer s = BlenderServer.start("127.0.0.1", 0, one, null, 2, 4096);
+            BlenderServer s = BlenderServer.builder()
+                    .blender(one)
+                    .port(0)
+                    .maxConcurrent(2)
+                    .start();
             CompletableFuture<HttpResponse<String>> running =
                     RAW.sendAsync(chatRequest(s.port()), HttpResponse.BodyHandlers.ofString());
             assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
