@@ -189,7 +189,8 @@ class BlenderTest {
             assertThat(slow.circuitBreaker().getMetrics().getNumberOfFailedCalls())
                     .isZero();
             assertThat(slow.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-            assertThat(providers.calls("slow")).isEqualTo(1);
+            // at most the one call: on a loaded machine the quorum can be met before it even reached the server
+            assertThat(providers.calls("slow")).isLessThanOrEqualTo(1);
         }
     }
 

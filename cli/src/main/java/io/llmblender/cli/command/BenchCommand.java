@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             BenchEnsembleCommand.class,
             BenchGenFuserCommand.class,
             BenchServeCommand.class,
-            BenchSoakCommand.class
+            BenchSoakCommand.class,
+            BenchPairRmSoakCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
