@@ -36,11 +36,15 @@ public final class PassGate {
             if (closed.get()) {
                 throw new IllegalStateException(model + " is closed; load it again to run more passes");
             }
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BlenderException(model + ": interrupted while waiting for a free pass", e);
+            // A free permit is taken without looking at the interrupt flag; the pass itself checks it between layers.
+            if (!permits.tryAcquire()) {
+                try {
+                    permits.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the caller gave up: say so the way a cancelled task does
+                    throw new java.util.concurrent.CancellationException(
+                            model + ": interrupted while waiting for a free pass");
+                }
             }
             try {
                 return body.get();

@@ -7,6 +7,7 @@ import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.nn.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * The DeBERTa-v2/v3 encoder (HF {@code DebertaV2Model} without pooler): embeddings, then the layers, all
@@ -78,6 +79,11 @@ public final class DebertaV2Encoder {
         NDArray index = positions.indexMatrix(manager, length);
         NDArray x = embeddings.forward(ids, mask);
         for (DebertaV2Layer layer : layers) {
+            // A caller that gave up (a server whose client left, a deadline) interrupts the thread: stop between
+            // layers instead of finishing a pass nobody waits for. The flag stays set for the caller to see.
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("the forward pass was interrupted between layers");
+            }
             // One scope per layer: its intermediates (and its input) are freed as soon as its output exists,
             // so a pass holds one layer's working set, not all of them.
             try (NDManager step = manager.newSubManager()) {

@@ -163,4 +163,25 @@ class PairRmTest {
                 .hasMessageContaining("PairRM (")
                 .hasMessageContaining("is closed; load it again");
     }
+
+    @Test
+    void an_interrupted_caller_stops_the_pass_between_layers_and_the_model_stays_usable() {
+        long[][] ids = {{1, 1001, 2, 1, 1002, 2, 1, 1003, 2}};
+        long[][] mask = {{1, 1, 1, 1, 1, 1, 1, 1, 1}};
+        try (PairRm model = PairRm.load(folder)) {
+            float[] expected = model.logits(ids, mask);
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> model.logits(ids, mask))
+                        .isInstanceOf(java.util.concurrent.CancellationException.class)
+                        .hasMessageContaining("interrupted between layers");
+                assertThat(Thread.currentThread().isInterrupted())
+                        .as("the flag is left for the caller")
+                        .isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(model.logits(ids, mask)).containsExactly(expected);
+        }
+    }
 }
