@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each forward pass runs in its own native-memory scope, so memory stays flat however many passes run;
  * the weights live until {@link #close()}. Thread-safe: concurrent passes share the read-only weights (torch
  * already spreads one pass over all cores, so concurrency rarely helps throughput).
+ *
+ * <p>A model file over 300 lines, as Hugging Face's {@code DebertaV2PairRM} wrapper is one class: loading (both
+ * layouts, config checks, precision), the pass (permit, column trimming, scope) and the row packing belong to one
+ * lifetime of the weights; the maths of each part lives in {@code deberta/} and {@link PairRmHead}.
  */
 public final class PairRm implements AutoCloseable {
     /** The HF wrapper's attribute names (spec §1.5): the original and the -hf checkpoints share them. */
