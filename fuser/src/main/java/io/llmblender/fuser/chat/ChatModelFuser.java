@@ -43,6 +43,12 @@ public final class ChatModelFuser implements Fuser {
     private final String template;
     private final String name;
 
+    /**
+     * A fuser that asks {@code model} to write one answer from the candidates, with {@link #DEFAULT_TEMPLATE}; it does
+     * not stream.
+     *
+     * @param model the chat model that writes the answer
+     */
     public ChatModelFuser(ChatModel model) {
         this(model, null, DEFAULT_TEMPLATE, "ChatModelFuser");
     }
@@ -61,12 +67,22 @@ public final class ChatModelFuser implements Fuser {
         this.name = name;
     }
 
-    /** The same fuser with another prompt template (it must contain {@code {{input}}} and {@code {{candidates}}}). */
+    /**
+     * The same fuser with another prompt template (it must contain {@code {{input}}} and {@code {{candidates}}}).
+     *
+     * @param newTemplate the prompt template
+     * @return a new fuser over the same model
+     */
     public ChatModelFuser withTemplate(String newTemplate) {
         return new ChatModelFuser(model, streaming, newTemplate, name);
     }
 
-    /** The same fuser streaming through {@code streamingModel} when asked to stream (the same model, streaming API). */
+    /**
+     * The same fuser streaming through {@code streamingModel} when asked to stream (the same model, streaming API).
+     *
+     * @param streamingModel the same model's streaming API
+     * @return a new fuser that streams
+     */
     public ChatModelFuser withStreaming(dev.langchain4j.model.chat.StreamingChatModel streamingModel) {
         return new ChatModelFuser(model, streamingModel, template, name);
     }
@@ -109,7 +125,12 @@ public final class ChatModelFuser implements Fuser {
                 name + "(streaming)");
     }
 
-    /** The prompt for {@code request}, as the chat model receives it. */
+    /**
+     * The prompt for {@code request}, as the chat model receives it.
+     *
+     * @param request the instruction, input and ranked candidates
+     * @return the prompt text
+     */
     public String prompt(FusionRequest request) {
         List<String> ranked = new ArrayList<>();
         for (int i = 0; i < request.candidates().size(); i++) {
