@@ -40,8 +40,11 @@ public final class Members {
                     throw new ConfigException(
                             configFile,
                             field + ".api_key_env",
-                            "names " + s.apiKeyEnv()
-                                    + ", which is not set; export it or use provider openai-compatible for a keyless server");
+                            (s.apiKeyEnv() == null
+                                            ? "is missing; provider openai needs a key: export it and name the"
+                                                    + " variable here, e.g. \"api_key_env\": \"OPENAI_API_KEY\""
+                                            : "names " + s.apiKeyEnv() + ", which is not set; export it")
+                                    + ", or use provider openai-compatible for a keyless server");
                 }
                 ProviderModule.OPENAI.require(s.provider(), providers, configFile, field + ".provider");
                 return OpenAiMember.build(s, key, timeout);

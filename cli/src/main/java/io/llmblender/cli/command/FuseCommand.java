@@ -12,6 +12,7 @@ import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.fuser.t5.BeamSearch;
 import io.llmblender.orchestrator.RankAndFuse;
 import io.llmblender.ranker.PairRanker;
+import io.llmblender.runtime.BlenderException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,9 @@ public final class FuseCommand implements Callable<Integer> {
     CandidatesOption candidates;
 
     @Option(
-            names = "--ranker",
+            names = {"--model", "--ranker"},
             paramLabel = "DIR_OR_HUB_ID",
-            description = "rank the candidates with this PairRM first")
+            description = "rank the candidates with this PairRM first (--ranker is the older name)")
     String ranker;
 
     @Option(
@@ -83,16 +84,23 @@ public final class FuseCommand implements Callable<Integer> {
         try {
             List<String> fused;
             FusionResult result;
-            if (ranker != null) {
-                try (PairRanker pairRm = PairRanker.load(ranker)) {
-                    RankAndFuse.Result r =
-                            new RankAndFuse(pairRm, fuser, topK).rankAndFuse(prompt.instruction, prompt.input, texts);
-                    fused = r.fused();
-                    result = r.fusion();
+            try {
+                if (ranker != null) {
+                    try (PairRanker pairRm = PairRanker.load(ranker)) {
+                        RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
+                                .rankAndFuse(prompt.instruction, prompt.input, texts);
+                        fused = r.fused();
+                        result = r.fusion();
+                    }
+                } else {
+                    fused = texts.subList(0, Math.min(topK, texts.size()));
+                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
                 }
-            } else {
-                fused = texts.subList(0, Math.min(topK, texts.size()));
-                result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
+            } catch (BlenderException | IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a provider's failure (HTTP 500, a refused connection): name the fuser; the handler adds the cause
+                throw new BlenderException("--fuser " + fuserOption.fuser + " failed", e);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
