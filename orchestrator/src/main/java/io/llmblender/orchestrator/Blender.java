@@ -47,7 +47,6 @@ public final class Blender implements AutoCloseable {
     private final FanOut fanOut;
     private final SelectionStep selection;
     private final FusionStep fusion; // null unless the policy fuses
-    private final int topK;
     private final ExecutorService stageThreads = Executors.newCachedThreadPool(FanOut.daemon("blender-stage"));
     private final ScheduledExecutorService timers; // null when the builder was given a scheduler
 
@@ -63,7 +62,6 @@ public final class Blender implements AutoCloseable {
         this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null
                 ? new FusionStep(b.fuser, b.topK, stages, b.fuseBudget)
                 : null;
-        this.topK = b.topK;
     }
 
     public static Builder builder() {
@@ -87,7 +85,8 @@ public final class Blender implements AutoCloseable {
 
     /**
      * As {@link #blend(ChatRequest)}, streaming the answer to {@code tokens} (if not null): a fusion as the fuser
-     * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
+     * generates it, a chosen answer at once. The pieces concatenate to the result's answer, or the call throws
+     * {@link StreamFailedException} if fusion failed after part of it was streamed (no fallback follows it).
      */
     public BlendResult blend(ChatRequest request, Consumer<String> tokens) {
         Prompt prompt = Prompt.from(request); // a request the ranker cannot read is refused before any member is called
@@ -95,10 +94,7 @@ public final class Blender implements AutoCloseable {
         List<MemberOutcome> outcomes = fanOut.collect(request);
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("members", FanOut.since(start));
-        List<MemberOutcome.Answered> answers = outcomes.stream()
-                .filter(o -> o instanceof MemberOutcome.Answered)
-                .map(o -> (MemberOutcome.Answered) o)
-                .toList();
+        List<MemberOutcome.Answered> answers = Trace.answered(outcomes);
         List<String> notes = new ArrayList<>();
         try {
             if (Thread.interrupted()) {
@@ -106,22 +102,22 @@ public final class Blender implements AutoCloseable {
             }
             if (answers.isEmpty()) {
                 Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
-                throw new EnsembleException(
-                        "no member answered: "
-                                + outcomes.stream().map(MemberOutcome::describe).toList(),
-                        trace);
+                List<String> why =
+                        outcomes.stream().map(MemberOutcome::describe).toList();
+                throw new EnsembleException("no member answered: " + why, trace);
             }
             long rankStart = System.nanoTime();
-            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
+            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? fusion.topK() : 1);
             selected.note().ifPresent(notes::add);
             stages.put("rank", FanOut.since(rankStart));
             String answer = selected.ordered().get(0).text();
             Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
             List<String> fusedFrom = List.of();
+            boolean cut = false;
             if (fusion != null && notes.isEmpty()) {
                 long fuseStart = System.nanoTime();
                 FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
-                if (fused.fused()) {
+                if (fused.text() != null) { // the fusion, or the part of it streamed before it stopped
                     answer = fused.text();
                     fusedFrom = fused.fusedFrom();
                     chosen = Optional.empty();
@@ -130,11 +126,15 @@ public final class Blender implements AutoCloseable {
                     notes.add(fused.note());
                 }
                 stages.put("fuse", FanOut.since(fuseStart));
+                cut = fused.cut();
+            }
+            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
+            if (cut) { // part of a fusion was streamed before it failed: no fallback may follow it
+                throw new StreamFailedException(notes.get(notes.size() - 1), answer, trace);
             }
             if (tokens != null && fusedFrom.isEmpty()) {
                 tokens.accept(answer); // a chosen answer exists whole
             }
-            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
             return new BlendResult(answer, trace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

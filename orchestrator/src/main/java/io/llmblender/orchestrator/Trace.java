@@ -39,6 +39,10 @@ public record Trace(
 
     /** The members that answered, in member order. */
     public List<MemberOutcome.Answered> answers() {
+        return answered(outcomes);
+    }
+
+    static List<MemberOutcome.Answered> answered(List<MemberOutcome> outcomes) {
         return outcomes.stream()
                 .filter(o -> o instanceof MemberOutcome.Answered)
                 .map(o -> (MemberOutcome.Answered) o)
