@@ -152,7 +152,7 @@ public final class TorchCheckpoint implements TensorSource {
             throw new CheckpointException(
                     file,
                     null,
-                    "has an unexpected persistent id " + RestrictedUnpickler.describe(pid)
+                    "has an unexpected persistent id " + PickleValues.describe(pid)
                             + "; expected ('storage', torch.<Type>Storage, key, location, numel)");
         }
         return new StorageRef(type.dtype(), key, elements);
