@@ -1,6 +1,7 @@
 package io.llmblender.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.CompareMode;
@@ -58,7 +59,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CompareMode m = CompareMode.fromPython(mode);
+        CompareMode m = Choices.compareMode("--mode", mode);
         try (RankingModel ranker = model.load(spec.commandLine().getErr())) {
             Comparison c = ranker.compare(new Item(prompt.instruction, prompt.input, List.of(a, b)), m);
             float logit = c.logit();

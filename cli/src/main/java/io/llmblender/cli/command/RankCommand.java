@@ -2,6 +2,7 @@ package io.llmblender.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.cli.option.CandidatesOption;
+import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.Item;
@@ -45,8 +46,11 @@ public final class RankCommand implements Callable<Integer> {
                     + " only; top-k: the best --top-k by tournament selection")
     String strategy;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "show only the best K (full strategy)")
-    int topK;
+    @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            description = "only the best K (K >= 1): with --strategy full or top-k (which needs it)")
+    Integer topK;
 
     @Option(
             names = "--seed",
@@ -62,11 +66,12 @@ public final class RankCommand implements Callable<Integer> {
         List<String> texts = candidates.read();
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
-        Strategy chosen = Strategy.fromName(strategy);
+        Strategy chosen = Choices.strategy("--strategy", strategy);
+        checkTopK(chosen);
         try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
             Item item = new Item(prompt.instruction, prompt.input, texts);
             if (!chosen.ranksAll()) {
-                int k = chosen.selectsTopK() && topK > 0 ? topK : 1;
+                int k = topK == null ? 1 : topK;
                 Selection r = ranker.selector(chosen).select(item, k);
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -82,7 +87,7 @@ public final class RankCommand implements Callable<Integer> {
                 }
             } else {
                 Ranking r = ranker.rank(item);
-                int k = topK > 0 ? Math.min(topK, texts.size()) : texts.size();
+                int k = topK == null ? texts.size() : Math.min(topK, texts.size());
                 int[] order = r.order();
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
@@ -108,7 +113,22 @@ public final class RankCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String oneLine(String s) {
+    /** --top-k only where the strategy can place K answers; never silently ignored. */
+    private void checkTopK(Strategy chosen) {
+        if (topK != null && topK < 1) {
+            throw new IllegalArgumentException(
+                    "--top-k " + topK + " keeps no answer; give K >= 1, or leave --top-k out to see every candidate");
+        }
+        if (topK != null && !chosen.selectsTopK()) {
+            throw new IllegalArgumentException("--top-k does not go with --strategy " + chosen.configName()
+                    + ", which finds only the best; use --strategy full or top-k for the best K");
+        }
+        if (topK == null && chosen == Strategy.TOP_K) {
+            throw new IllegalArgumentException("--strategy top-k needs --top-k K, the number of best answers to find");
+        }
+    }
+
+    static String oneLine(String s) {
         String flat = s.replace('\n', ' ');
         return flat.length() > 100 ? flat.substring(0, 97) + "..." : flat;
     }
