@@ -69,7 +69,7 @@ public final class BestOfNCommand implements Callable<Integer> {
                             + " gives the best K)");
         }
         List<String> texts = candidates.read();
-        Item item = new Item(prompt.instruction, prompt.input, texts);
+        Item item = new Item(prompt.instruction, prompt.input(), texts);
         int index;
         try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
             Selector selector = ranker.selector(chosen);

@@ -70,7 +70,7 @@ public final class RankWithRefCommand implements Callable<Integer> {
         ReferenceMode mode =
                 ref != null ? null : Choices.referenceMode("--ref-mode", refMode == null ? "longest" : refMode);
         List<String> texts = candidates.read();
-        Item item = new Item(prompt.instruction, prompt.input, texts);
+        Item item = new Item(prompt.instruction, prompt.input(), texts);
         PrintWriter out = spec.commandLine().getOut();
         Ranking r;
         try (RankingModel ranker = model.load(spec.commandLine().getErr())) {
