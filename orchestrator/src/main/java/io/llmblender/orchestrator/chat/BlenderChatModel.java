@@ -58,11 +58,20 @@ public final class BlenderChatModel implements ChatModel, StreamingChatModel {
     private final Blender blender;
     private final Executor streams;
 
+    /**
+     * The ensemble as a langchain4j chat model; each streamed call runs on a thread of its own.
+     *
+     * @param blender the ensemble that answers; stays the caller's to close
+     */
     public BlenderChatModel(Blender blender) {
         this(blender, THREAD_PER_CALL);
     }
 
-    /** @param streams where streamed blends run; one task per call, for the call's whole duration */
+    /**
+     * @param streams where streamed blends run; one task per call, for the call's whole duration
+     *
+     * @param blender the ensemble that answers; stays the caller's to close
+     */
     public BlenderChatModel(Blender blender, Executor streams) {
         this.blender = blender;
         this.streams = streams;
@@ -115,6 +124,11 @@ public final class BlenderChatModel implements ChatModel, StreamingChatModel {
         return Set.of();
     }
 
+    /**
+     * The ensemble this model answers with.
+     *
+     * @return the ensemble
+     */
     public Blender blender() {
         return blender;
     }
