@@ -66,8 +66,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
         }
         String fix = answerable.isEmpty()
                 ? "check the members' keys and endpoints, the server's log has each failure"
-                : "these members replay recorded answers and answer only these " + answerable.size()
-                        + " prompts, word for word: " + Json.MAPPER.valueToTree(answerable);
+                : "these members replay recorded answers; ask one of these " + answerable.size()
+                        + " questions word for word: " + Json.MAPPER.valueToTree(answerable);
         return new ApiError(
                 502,
                 "upstream_error",
