@@ -11,19 +11,36 @@ import io.llmblender.runtime.BlenderException;
 public class StreamFailedException extends BlenderException {
     private static final long serialVersionUID = 1L;
     private final transient Trace trace;
+    /** The text already streamed when the fusion stopped. */
     private final String streamed;
 
+    /**
+     * A stream that stopped after {@code streamed} had reached the consumer.
+     *
+     * @param message what went wrong
+     * @param streamed the text already streamed
+     * @param trace what happened in the call
+     */
     public StreamFailedException(String message, String streamed, Trace trace) {
         super(message);
         this.streamed = streamed;
         this.trace = trace;
     }
 
-    /** What had been streamed when it stopped. */
+    /**
+     * What had been streamed when it stopped.
+     *
+     * @return the streamed text
+     */
     public String streamed() {
         return streamed;
     }
 
+    /**
+     * What happened in the call.
+     *
+     * @return the trace; null after deserialisation
+     */
     public Trace trace() {
         return trace;
     }

@@ -58,6 +58,12 @@ public final class ChatModelFuser implements Fuser {
     private final String name;
     private final Duration timeout;
 
+    /**
+     * A fuser that asks {@code model} to write one answer from the candidates, with {@link #DEFAULT_TEMPLATE}; it does
+     * not stream.
+     *
+     * @param model the chat model that writes the answer
+     */
     public ChatModelFuser(ChatModel model) {
         this(model, null, DEFAULT_TEMPLATE, "ChatModelFuser", DEFAULT_TIMEOUT);
     }
@@ -77,12 +83,22 @@ public final class ChatModelFuser implements Fuser {
         this.timeout = timeout;
     }
 
-    /** The same fuser with another prompt template (it must contain {@code {{input}}} and {@code {{candidates}}}). */
+    /**
+     * The same fuser with another prompt template (it must contain {@code {{input}}} and {@code {{candidates}}}).
+     *
+     * @param newTemplate the prompt template
+     * @return a new fuser over the same model
+     */
     public ChatModelFuser withTemplate(String newTemplate) {
         return new ChatModelFuser(model, streaming, newTemplate, name, timeout);
     }
 
-    /** The same fuser streaming through {@code streamingModel} when asked to stream (the same model, streaming API). */
+    /**
+     * The same fuser streaming through {@code streamingModel} when asked to stream (the same model, streaming API).
+     *
+     * @param streamingModel the same model's streaming API
+     * @return a new fuser that streams
+     */
     public ChatModelFuser withStreaming(StreamingChatModel streamingModel) {
         return new ChatModelFuser(model, streamingModel, template, name, timeout);
     }
@@ -91,6 +107,10 @@ public final class ChatModelFuser implements Fuser {
      * The same fuser waiting at most {@code timeout} for a streamed fusion to finish (default 120 s, the fusion
      * budget of a {@code Blender}); past it the stream is cancelled and the call fails. An interrupted caller (a
      * spent budget, a client that left) stops waiting at once.
+     *
+     * @param timeout how long a streamed fusion may take; positive
+     * @return a new fuser over the same models
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
      */
     public ChatModelFuser withTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -173,7 +193,12 @@ public final class ChatModelFuser implements Fuser {
         }
     }
 
-    /** The prompt for {@code request}, as the chat model receives it. */
+    /**
+     * The prompt for {@code request}, as the chat model receives it.
+     *
+     * @param request the instruction, input and ranked candidates
+     * @return the prompt text
+     */
     public String prompt(FusionRequest request) {
         List<String> ranked = new ArrayList<>();
         for (int i = 0; i < request.candidates().size(); i++) {

@@ -32,6 +32,11 @@ import java.util.List;
 public final class GenFuser implements Fuser, AutoCloseable {
     /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
+        /**
+         * The reference's settings: 128 tokens per candidate, 1024 in all, beam search with 4 beams and 128 new tokens.
+         *
+         * @return the options
+         */
         public static Options defaults() {
             return new Options(
                     FusionPrompt.CANDIDATE_MAX_LENGTH,
@@ -39,7 +44,11 @@ public final class GenFuser implements Fuser, AutoCloseable {
                     BeamSearch.Options.genFuser(FusionPrompt.CANDIDATE_MAX_LENGTH));
         }
 
-        /** Greedy decoding is beam search with one beam. */
+        /**
+         * Greedy decoding is beam search with one beam.
+         *
+         * @return true when {@code beam.numBeams()} is 1
+         */
         public boolean greedy() {
             return beam.numBeams() == 1;
         }
@@ -57,7 +66,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
         this.progress = progress;
     }
 
-    /** Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json. */
+    /**
+     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json.
+     *
+     * @param folder the GenFuser folder
+     * @return the loaded fuser; the caller closes it
+     */
     public static GenFuser load(Path folder) {
         Path weights = null;
         for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
@@ -90,6 +104,10 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
      * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}.
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
+     * @param hub the client to download with
+     * @return the loaded fuser; the caller closes it
      */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
         Path folder = hub.snapshot(repoId, "main", List.of("config.json", "tokenizer.json"));
@@ -113,12 +131,22 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return load(folder);
     }
 
-    /** The same fuser with other options (shares the model). */
+    /**
+     * The same fuser with other options (shares the model).
+     *
+     * @param newOptions the decoding options
+     * @return a view sharing this fuser's model
+     */
     public GenFuser withOptions(Options newOptions) {
         return new GenFuser(model, tokenizer, newOptions, progress);
     }
 
-    /** The same fuser reporting each decoder step (greedy or beam) to {@code newProgress}. */
+    /**
+     * The same fuser reporting each decoder step (greedy or beam) to {@code newProgress}.
+     *
+     * @param newProgress told after each decoder step
+     * @return a view sharing this fuser's model
+     */
     public GenFuser withProgress(DecodingProgress newProgress) {
         return new GenFuser(model, tokenizer, options, newProgress);
     }
@@ -192,7 +220,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return new FusionResult(text, generated, Duration.ofNanos(System.nanoTime() - start), "GenFuser");
     }
 
-    /** The encoder input of one request (the fusion text's ids, truncated). */
+    /**
+     * The encoder input of one request (the fusion text's ids, truncated).
+     *
+     * @param r the request
+     * @return the encoder's input ids
+     */
     public long[] inputIds(FusionRequest r) {
         return FusionPrompt.inputIds(
                 tokenizer,
@@ -203,7 +236,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
                 options.maxLength());
     }
 
-    /** Output ids (decoder start first) for each encoder input, greedy or beam per the options. */
+    /**
+     * Output ids (decoder start first) for each encoder input, greedy or beam per the options.
+     *
+     * @param inputIds one encoder input per request
+     * @return the generated ids of each, decoder start first
+     */
     public List<long[]> generate(List<long[]> inputIds) {
         int width = inputIds.stream().mapToInt(a -> a.length).max().orElse(0);
         long[][] ids = new long[inputIds.size()][width];
@@ -225,10 +263,20 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return out;
     }
 
+    /**
+     * The Flan-T5 tokenizer this fuser encodes and decodes with.
+     *
+     * @return the tokenizer, owned by this fuser
+     */
     public FlanT5Tokenizer tokenizer() {
         return tokenizer;
     }
 
+    /**
+     * The T5 model this fuser runs.
+     *
+     * @return the model, owned by this fuser
+     */
     public T5Model model() {
         return model;
     }
