@@ -75,6 +75,7 @@ public final class FuseCommand implements Callable<Integer> {
                     spec.commandLine(), "--top-k, --beams and --max-new-tokens must be >= 1");
         }
         List<String> texts = candidates.read();
+        prompt.input(); // refused before the models load
         PrintWriter err = spec.commandLine().getErr();
         GenFuser.Options options = new GenFuser.Options(
                 FusionPrompt.CANDIDATE_MAX_LENGTH,
@@ -88,13 +89,13 @@ public final class FuseCommand implements Callable<Integer> {
                 if (ranker != null) {
                     try (PairRanker pairRm = PairRanker.load(ranker)) {
                         RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
-                                .rankAndFuse(prompt.instruction, prompt.input, texts);
+                                .rankAndFuse(prompt.instruction, prompt.input(), texts);
                         fused = r.fused();
                         result = r.fusion();
                     }
                 } else {
                     fused = texts.subList(0, Math.min(topK, texts.size()));
-                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
+                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input(), fused));
                 }
             } catch (BlenderException | IllegalArgumentException e) {
                 throw e;

@@ -15,9 +15,9 @@ public final class CandidatesOption {
     /** The option's raw value: a JSON array of strings, or a file path. */
     @Option(
             names = "--candidates",
-            required = true,
             paramLabel = "FILE_OR_JSON",
-            description = "a JSON array of strings, or a file holding one (or one candidate per line)")
+            description = "a JSON array of strings, or a file holding one (or one candidate per line); required"
+                    + " unless --batch gives the candidates")
     public String candidates;
 
     /**
@@ -26,6 +26,10 @@ public final class CandidatesOption {
      * @return the candidates, in order
      */
     public List<String> read() {
+        if (candidates == null) {
+            throw new IllegalArgumentException(
+                    "Missing required option: '--candidates=FILE_OR_JSON' (or --batch FILE.jsonl)");
+        }
         String text = candidates;
         String trimmed = text.strip();
         if (!trimmed.startsWith("[")) {

@@ -62,6 +62,18 @@ public final class ModelOption {
      * @return the model; the caller closes it
      */
     public RankingModel load(PrintWriter err, long seed) {
+        return load(err, seed, true);
+    }
+
+    /**
+     * As {@link #load(PrintWriter, long)}; without the per-call progress bar where the caller draws its own.
+     *
+     * @param err where download and load progress go
+     * @param seed the start-order seed
+     * @param progress whether to draw the per-call progress bar
+     * @return the model; the caller closes it
+     */
+    public RankingModel load(PrintWriter err, long seed, boolean progress) {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
         PairRankerOptions options = PairRankerOptions.DEFAULT
@@ -70,7 +82,7 @@ public final class ModelOption {
                         .withDevice(ComputeDevice.parse(device, "--device")))
                 .withSeed(seed)
                 .withProgress((done, total) -> {
-                    if (total >= 16) {
+                    if (progress && total >= 16) {
                         bar.update(done, total);
                     }
                 });
