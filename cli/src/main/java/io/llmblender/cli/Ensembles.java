@@ -98,7 +98,8 @@ public final class Ensembles implements AutoCloseable {
 
     /**
      * A server builder for this ensemble: its name, the blender, the ranker for /v1/rank and, when a model is
-     * loaded, the same model as the pair scorer for /v1/compare. The caller adds host, port and limits.
+     * loaded, the same model as the pair scorer for /v1/compare; for the demo, the questions its members can
+     * answer (a 502 lists them). The caller adds host, port and limits.
      *
      * @return a builder the caller adds its port and limits to
      */
@@ -107,7 +108,8 @@ public final class Ensembles implements AutoCloseable {
                 .model(name)
                 .blender(blender)
                 .ranker(ranker)
-                .pairScorer(model);
+                .pairScorer(model)
+                .answerable(prompts);
     }
 
     /**
