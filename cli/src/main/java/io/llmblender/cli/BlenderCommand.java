@@ -55,13 +55,23 @@ public final class BlenderCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** A configured command line, shared by {@link #main} and the tests. */
+    /**
+     * A configured command line, shared by {@link #main} and the tests.
+     *
+     * @return the {@code blender} command line with every subcommand, its error handler and output streams
+     */
     public static CommandLine commandLine() {
         BlenderCommand root = new BlenderCommand();
         ErrorHandler errors = new ErrorHandler(() -> root.verbose);
         return new CommandLine(root).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
     }
 
+    /**
+     * Runs {@code blender} with {@code args} and exits with its status (0 on success, the error handler's code
+     * otherwise).
+     *
+     * @param args the command line, e.g. {@code rank -m llm-blender/PairRM-hf --input ... --candidates ...}
+     */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
