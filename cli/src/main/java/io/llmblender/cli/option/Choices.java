@@ -18,22 +18,49 @@ import java.util.function.Function;
 public final class Choices {
     private Choices() {}
 
-    /** {@code --mode}: [A,B], [B,A] or [A,B]+[B,A]. */
+    /**
+     * {@code --mode}: [A,B], [B,A] or [A,B]+[B,A].
+     *
+     * @param option the option's name, for the message
+     * @param value what the user gave
+     * @return the value named
+     */
     public static CompareMode compareMode(String option, String value) {
         return parse(option, value, CompareMode.values(), CompareMode::python);
     }
 
-    /** {@code --ref-mode}: longest, shortest, median_length, first or last (Python's ref_mode names). */
+    /**
+     * {@code --ref-mode}: longest, shortest, median_length, first or last (Python's ref_mode names).
+     *
+     * @param option the option's name, for the message
+     * @param value what the user gave
+     * @return the value named
+     */
     public static ReferenceMode referenceMode(String option, String value) {
         return parse(option, value, ReferenceMode.values(), ReferenceMode::python);
     }
 
-    /** {@code --strategy}: full, bubble, knockout or top-k. */
+    /**
+     * {@code --strategy}: full, bubble, knockout or top-k.
+     *
+     * @param option the option's name, for the message
+     * @param value what the user gave
+     * @return the value named
+     */
     public static Strategy strategy(String option, String value) {
         return parse(option, value, Strategy.values(), Strategy::configName);
     }
 
-    /** The value among {@code values} whose {@code name} is {@code value}, exactly. */
+    /**
+     * The value among {@code values} whose {@code name} is {@code value}, exactly.
+     *
+     * @param <T> the kind of value
+     * @param option the option's name, for the message
+     * @param value what the user gave
+     * @param values every allowed value
+     * @param name each value's name on the command line
+     * @return the value named
+     */
     public static <T> T parse(String option, String value, T[] values, Function<T, String> name) {
         Map<String, T> byName = new LinkedHashMap<>();
         Arrays.stream(values).forEach(v -> byName.put(name.apply(v), v));
