@@ -29,6 +29,16 @@ import java.util.Map;
  *     compare them), the DPO margin
  */
 public record BatchRanker(RankingModel model, Strategy strategy, long seed, boolean withMatrix, boolean withMargin) {
+    /**
+     * Refuses the top-k strategy, which finds no worst candidate.
+     *
+     * @param model the ranking model
+     * @param strategy full, bubble or knockout
+     * @param seed the seed the model's selectors use
+     * @param withMatrix keep the full strategy's comparison matrix
+     * @param withMargin compute the best-versus-worst margin
+     * @throws IllegalArgumentException for {@link Strategy#TOP_K}
+     */
     public BatchRanker {
         if (strategy == Strategy.TOP_K) {
             throw new IllegalArgumentException(
@@ -36,7 +46,12 @@ public record BatchRanker(RankingModel model, Strategy strategy, long seed, bool
         }
     }
 
-    /** One result per record, in order. */
+    /**
+     * One result per record, in order.
+     *
+     * @param records the records to rank
+     * @return one result per record, in order
+     */
     public List<RankResult> rank(List<RankRecord> records) {
         Map<Integer, List<Integer>> bySize = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {

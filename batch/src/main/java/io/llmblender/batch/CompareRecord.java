@@ -8,6 +8,16 @@ import java.util.List;
  * {@code blender compare --batch} reads. Immutable.
  */
 public record CompareRecord(String id, String instruction, String input, String a, String b) {
+    /**
+     * Refuses a record without id or input, or with a blank answer.
+     *
+     * @param id the record's id, unique in the file
+     * @param instruction the instruction, or null
+     * @param input the prompt both answers answer
+     * @param a answer A
+     * @param b answer B
+     * @throws RecordException naming the missing or blank field
+     */
     public CompareRecord {
         if (id == null || id.isBlank()) {
             throw new RecordException(null, "no \"id\"; every record needs a unique id (a string or a number)");
@@ -20,7 +30,11 @@ public record CompareRecord(String id, String instruction, String input, String 
         }
     }
 
-    /** What the ranker compares: candidates [A, B]. */
+    /**
+     * What the ranker compares: candidates [A, B].
+     *
+     * @return an item with candidates A and B
+     */
     public Item item() {
         return new Item(instruction, input, List.of(a, b));
     }

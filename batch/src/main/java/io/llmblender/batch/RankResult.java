@@ -11,22 +11,48 @@ package io.llmblender.batch;
  *     0 for a single candidate
  */
 public record RankResult(String id, int[] ranks, float[] scores, int best, int worst, float[][] matrix, float margin) {
+    /**
+     * Copies the arrays.
+     *
+     * @param id the record's id
+     * @param ranks one 1-based rank per candidate, or null
+     * @param scores one score per candidate, or null
+     * @param best the best candidate's index
+     * @param worst the worst candidate's index
+     * @param matrix the comparison matrix, or null
+     * @param margin the best-versus-worst logit, or NaN
+     */
     public RankResult {
         ranks = ranks == null ? null : ranks.clone();
         scores = scores == null ? null : scores.clone();
         matrix = copy(matrix);
     }
 
+    /**
+     * One 1-based rank per candidate, or null for selection strategies.
+     *
+     * @return a copy, or null
+     */
     @Override
     public int[] ranks() {
         return ranks == null ? null : ranks.clone();
     }
 
+    /**
+     * One score per candidate, or null for selection strategies.
+     *
+     * @return a copy, or null
+     */
     @Override
     public float[] scores() {
         return scores == null ? null : scores.clone();
     }
 
+    /**
+     * {@code f(i, j)} of every ordered pair, or null when not asked for or not computed.
+     *
+     * @return a copy, or null
+     */
     @Override
     public float[][] matrix() {
         return copy(matrix);
