@@ -67,7 +67,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
     }
 
     /**
-     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json.
+     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json (Python
+     * {@code Blender.loadfuser(fuser_path)} for a local path).
      *
      * @param folder the GenFuser folder
      * @return the loaded fuser; the caller closes it
@@ -103,7 +104,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
     /**
      * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
-     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}.
+     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}. Python
+     * {@code Blender.loadfuser("llm-blender/gen_fuser_3b")}.
      *
      * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
      * @param hub the client to download with
