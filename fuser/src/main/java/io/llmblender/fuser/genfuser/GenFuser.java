@@ -30,7 +30,13 @@ import java.util.List;
  * Thread-safe; {@link #close()} frees the model and the tokenizer.
  */
 public final class GenFuser implements Fuser, AutoCloseable {
-    /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
+    /**
+     * Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}).
+     *
+     * @param candidateMaxLength the most tokens kept of each candidate ({@code candidate_maxlength}, 128)
+     * @param maxLength the most encoder tokens in all ({@code max_length}, 1024)
+     * @param beam the beam search's options; one beam means greedy decoding
+     */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
         /**
          * The reference's settings: 128 tokens per candidate, 1024 in all, beam search with 4 beams and 128 new tokens.
