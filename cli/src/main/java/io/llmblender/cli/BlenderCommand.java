@@ -2,11 +2,14 @@ package io.llmblender.cli;
 
 import io.llmblender.cli.command.AskCommand;
 import io.llmblender.cli.command.BenchCommand;
+import io.llmblender.cli.command.BestOfNCommand;
 import io.llmblender.cli.command.CompareCommand;
+import io.llmblender.cli.command.CompareConversationsCommand;
 import io.llmblender.cli.command.DemoCommand;
 import io.llmblender.cli.command.EvalCommand;
 import io.llmblender.cli.command.FuseCommand;
 import io.llmblender.cli.command.RankCommand;
+import io.llmblender.cli.command.RankWithRefCommand;
 import io.llmblender.cli.command.ServeCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +33,9 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             RankCommand.class,
             CompareCommand.class,
+            RankWithRefCommand.class,
+            CompareConversationsCommand.class,
+            BestOfNCommand.class,
             FuseCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
