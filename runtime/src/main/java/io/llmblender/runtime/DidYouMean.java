@@ -14,9 +14,9 @@ public final class DidYouMean {
      * The known name nearest to {@code typed} among those near enough to be a slip: at most 3 edits away, sharing a
      * prefix of 6 characters, or starting with what was typed (3 characters or more: "median" for median_length).
      *
-     * @param typed what the user wrote
-     * @param known the names that exist
-     * @return the name the user most likely meant, or empty if none is near enough
+     * @param typed what the user typed
+     * @param known the valid names
+     * @return the nearest valid name (the first of equally near ones), or empty if none is near enough
      */
     public static Optional<String> nearest(String typed, Collection<String> known) {
         String best = null;
@@ -33,11 +33,11 @@ public final class DidYouMean {
     }
 
     /**
-     * Levenshtein distance.
+     * Levenshtein distance (insertions, deletions, substitutions).
      *
-     * @param a one name
-     * @param b another name
-     * @return the fewest insertions, deletions and substitutions that turn {@code a} into {@code b}
+     * @param a one string
+     * @param b the other
+     * @return the fewest single-character edits that turn {@code a} into {@code b}
      */
     public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
