@@ -29,12 +29,21 @@ public final class ExecutorModels {
 
     private ExecutorModels() {}
 
-    /** The model for these options, loading it on first use. */
+    /**
+     * The model for these options, loading it on first use.
+     *
+     * @param o the options naming the model and its precision
+     * @return the JVM's shared model; never close it (the JVM's exit does)
+     */
     public static RankingModel get(SparkRankOptions o) {
         return MODELS.computeIfAbsent(new Key(o.model(), o.precision()), k -> load(k.model(), k.precision()));
     }
 
-    /** How many models this JVM holds (what a test checks to see that tasks share one). */
+    /**
+     * How many models this JVM holds (what a test checks to see that tasks share one).
+     *
+     * @return the number of loaded models
+     */
     public static int loaded() {
         return MODELS.size();
     }

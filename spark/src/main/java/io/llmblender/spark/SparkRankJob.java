@@ -28,11 +28,26 @@ import org.apache.spark.sql.types.StructType;
  * committed as its own files (errors, then DPO pairs, then ranked rows, so an id in the output is complete
  * everywhere); a restart skips ids the output or the errors already hold, and DPO ids already written.
  *
+ * @param input a JSONL file or folder, or a Parquet folder (by its name or its files)
+ * @param output the folder of ranked rows; refused rows go to {@code output.errors}
+ * @param dpo the folder of DPO pairs, or null for none
  * @param format json (JSONL, the default) or parquet, for every output
+ * @param options the model, strategy and precision
  * @param roundRows rows per committed round: what a kill can lose at most
  */
 public record SparkRankJob(
         String input, String output, String dpo, String format, SparkRankOptions options, int roundRows) {
+    /**
+     * Checks the format and the round size.
+     *
+     * @param input the input file or folder
+     * @param output the output folder
+     * @param dpo the DPO folder, or null
+     * @param format json or parquet
+     * @param options the ranking options
+     * @param roundRows rows per committed round
+     * @throws IllegalArgumentException for another format or a round below one row
+     */
     public SparkRankJob {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -51,6 +66,12 @@ public record SparkRankJob(
         void committed(int round, int of);
     }
 
+    /**
+     * Runs (or resumes) the job.
+     *
+     * @param spark the session to run on
+     * @return read, ranked and refused over the whole input (read = ranked + refused)
+     */
     public BatchFile.Summary run(SparkSession spark) {
         return run(spark, Rounds.NONE);
     }

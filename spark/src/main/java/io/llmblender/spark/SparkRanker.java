@@ -35,11 +35,22 @@ import org.apache.spark.storage.StorageLevel;
 public final class SparkRanker {
     private final SparkRankOptions options;
 
+    /**
+     * A ranker with these options.
+     *
+     * @param options the model, strategy and precision every executor uses
+     */
     public SparkRanker(SparkRankOptions options) {
         this.options = options;
     }
 
-    /** Ranks rows with columns {@code id}, {@code input}, {@code candidates} and optionally {@code instruction}. */
+    /**
+     * Ranks rows with columns {@code id}, {@code input}, {@code candidates} and optionally {@code instruction}.
+     *
+     * @param records the rows; a second row with an id already seen is refused
+     * @return the ranked rows, the refused ones and the DPO pairs, cached until unpersisted
+     * @throws IllegalArgumentException if a required column is missing
+     */
     public SparkRanking rank(Dataset<Row> records) {
         return rankChecked(refuseDuplicates(check(records)));
     }

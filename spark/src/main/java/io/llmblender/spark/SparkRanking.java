@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
  * @param all every row, ranked or refused: the cached result the three others are views of
  */
 public record SparkRanking(Dataset<Row> ranked, Dataset<Row> errors, Dataset<Row> dpo, Dataset<Row> all) {
-    /** Frees the cached result. */
+    /** Frees the cached result; the views read their input again if used afterwards. */
     public void unpersist() {
         all.unpersist();
     }
