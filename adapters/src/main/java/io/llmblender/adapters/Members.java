@@ -1,10 +1,6 @@
 package io.llmblender.adapters;
 
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmblender.adapters.http.RetryAfterHttpClient;
 import io.llmblender.adapters.replay.ReplayChatModel;
 import io.llmblender.runtime.ConfigException;
@@ -14,6 +10,10 @@ import java.util.Map;
 
 /**
  * Builds member {@link ChatModel}s from their {@link MemberSpec}s through the langchain4j provider modules.
+ * Each provider's module is an opt-in dependency: {@code openai} and {@code openai-compatible} need
+ * {@code dev.langchain4j:langchain4j-open-ai}, {@code ollama} {@code langchain4j-ollama}, {@code anthropic}
+ * {@code langchain4j-anthropic}, {@code gemini} {@code langchain4j-google-ai-gemini} (versions from
+ * {@code io.llmblender:llm-blender-bom}); a member whose module is missing is refused with the artifact to add.
  * Provider-side retries are off ({@code maxRetries(0)}): the member's guard does the retrying, so a retry is
  * never doubled. The HTTP timeout matches the guard's time limit, so an abandoned call also ends on the wire.
  */
@@ -23,71 +23,41 @@ public final class Members {
     /**
      * @param env where API keys are read ({@code System.getenv()} in production)
      * @param configFile named in errors
+     * @throws ConfigException if a key is missing, the provider is unknown, or its langchain4j module is not on
+     *     the classpath (the message names the artifact to add)
      */
     public static ChatModel build(MemberSpec s, Map<String, String> env, Path configFile) {
+        ClassLoader providers = Members.class.getClassLoader();
         Duration timeout = s.guard().timeout();
         String key = s.apiKeyEnv() == null ? null : env.get(s.apiKeyEnv());
         String field = "members." + s.name();
+        // each provider's classes are touched only past its module check, so a missing module is a clear error
         switch (s.provider()) {
             case "openai", "openai-compatible" -> {
                 if (s.provider().equals("openai") && key == null) {
                     throw new ConfigException(
                             configFile,
                             field + ".api_key_env",
-                            "names " + s.apiKeyEnv()
-                                    + ", which is not set; export it or use provider openai-compatible for a keyless server");
+                            (s.apiKeyEnv() == null
+                                            ? "is missing; provider openai needs a key: export it and name the"
+                                                    + " variable here, e.g. \"api_key_env\": \"OPENAI_API_KEY\""
+                                            : "names " + s.apiKeyEnv() + ", which is not set; export it")
+                                    + ", or use provider openai-compatible for a keyless server");
                 }
-                OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder()
-                        .modelName(s.model())
-                        .apiKey(key)
-                        .maxRetries(0)
-                        .timeout(timeout)
-                        .httpClientBuilder(http(timeout))
-                        .temperature(s.temperature())
-                        .maxTokens(s.maxTokens());
-                if (s.baseUrl() != null) {
-                    b.baseUrl(s.baseUrl());
-                }
-                return b.build();
+                ProviderModule.OPENAI.require(s.provider(), providers, configFile, field + ".provider");
+                return OpenAiMember.build(s, key, timeout);
             }
             case "ollama" -> {
-                return OllamaChatModel.builder()
-                        .baseUrl(s.baseUrl() == null ? "http://127.0.0.1:11434" : s.baseUrl())
-                        .modelName(s.model())
-                        .maxRetries(0)
-                        .timeout(timeout)
-                        .httpClientBuilder(http(timeout))
-                        .temperature(s.temperature())
-                        .numPredict(s.maxTokens())
-                        .build();
+                ProviderModule.OLLAMA.require(s.provider(), providers, configFile, field + ".provider");
+                return OllamaMember.build(s, timeout);
             }
             case "anthropic" -> {
-                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
-                        .modelName(s.model())
-                        .apiKey(require(key, s, configFile))
-                        .maxRetries(0)
-                        .timeout(timeout)
-                        .httpClientBuilder(http(timeout))
-                        .temperature(s.temperature())
-                        .maxTokens(s.maxTokens() == null ? 1024 : s.maxTokens());
-                if (s.baseUrl() != null) {
-                    b.baseUrl(s.baseUrl());
-                }
-                return b.build();
+                ProviderModule.ANTHROPIC.require(s.provider(), providers, configFile, field + ".provider");
+                return AnthropicMember.build(s, require(key, s, configFile), timeout);
             }
             case "gemini" -> {
-                GoogleAiGeminiChatModel.GoogleAiGeminiChatModelBuilder b = GoogleAiGeminiChatModel.builder()
-                        .modelName(s.model())
-                        .apiKey(require(key, s, configFile))
-                        .maxRetries(0)
-                        .timeout(timeout)
-                        .httpClientBuilder(http(timeout))
-                        .temperature(s.temperature())
-                        .maxOutputTokens(s.maxTokens());
-                if (s.baseUrl() != null) {
-                    b.baseUrl(s.baseUrl());
-                }
-                return b.build();
+                ProviderModule.GEMINI.require(s.provider(), providers, configFile, field + ".provider");
+                return GeminiMember.build(s, require(key, s, configFile), timeout);
             }
             case "replay" -> {
                 Path base = configFile == null || configFile.getParent() == null ? Path.of("") : configFile.getParent();
@@ -118,7 +88,7 @@ public final class Members {
     }
 
     /** HTTP/1.1 with the member's time limit, keeping Retry-After for the guard's retry. */
-    private static RetryAfterHttpClient.Builder http(Duration timeout) {
+    static RetryAfterHttpClient.Builder http(Duration timeout) {
         return RetryAfterHttpClient.builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(timeout);

@@ -38,6 +38,12 @@ public final class BlenderCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "on an error, also print its stack trace")
+    boolean verbose;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -45,7 +51,9 @@ public final class BlenderCommand implements Runnable {
 
     /** A configured command line, shared by {@link #main} and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new BlenderCommand()).setExecutionExceptionHandler(new ErrorHandler());
+        BlenderCommand root = new BlenderCommand();
+        ErrorHandler errors = new ErrorHandler(() -> root.verbose);
+        return new CommandLine(root).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
     }
 
     public static void main(String[] args) {

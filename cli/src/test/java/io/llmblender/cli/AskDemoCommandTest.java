@@ -67,4 +67,39 @@ class AskDemoCommandTest {
                 .contains("members[0].provider")
                 .doesNotContain("\tat ");
     }
+
+    @Test
+    void a_member_whose_key_is_not_set_is_named_before_any_request(@TempDir Path tmp) throws Exception {
+        // given an openai member on a loopback server that counts requests, its key variable unset
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(500, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String unset = "BLENDER_TEST_KEY_THAT_IS_NOT_SET";
+            org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(unset) == null, unset + " must not be set");
+            Path config = Files.writeString(tmp.resolve("ensemble.json"), """
+                    {"members": [{"name": "gpt", "provider": "openai", "model": "gpt-4o-mini",
+                                  "base_url": "http://127.0.0.1:%d/v1", "api_key_env": "%s"}],
+                     "ranker": {"type": "consensus"}}
+                    """.formatted(
+                            server.getAddress().getPort(), unset));
+            // when
+            int code = cli.run("ask", "--config", config.toString(), "hi");
+            // then
+            assertThat(code).isEqualTo(1);
+            assertThat(cli.err.toString().strip().lines()).hasSize(1);
+            assertThat(cli.err.toString())
+                    .contains("members.gpt.api_key_env")
+                    .contains("names " + unset + ", which is not set");
+            assertThat(requests).hasValue(0);
+        } finally {
+            server.stop(0);
+        }
+    }
 }

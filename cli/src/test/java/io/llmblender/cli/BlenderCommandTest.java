@@ -146,7 +146,46 @@ class BlenderCommandTest {
     @Test
     void a_malformed_shape_is_a_usage_error_not_a_stack_trace() {
         int code = run("bench", "pairrm", "--shapes", "1by512");
-        assertThat(code).isEqualTo(2);
+        assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("--shapes takes BATCHxTOKENS items such as 1x512, not '1by512'");
+    }
+
+    @Test
+    void a_mistyped_command_gets_a_did_you_mean_on_one_line_and_exit_1() {
+        assertThat(run("rnk")).isEqualTo(1);
+        assertThat(err.toString().strip())
+                .isEqualTo("blender: unknown command 'rnk'; did you mean rank? (see 'blender --help')");
+    }
+
+    @Test
+    void a_mistyped_option_is_named_before_the_required_option_it_leaves_missing() {
+        // --modle is --model mistyped, so "--model is missing" would send the user looking in the wrong place
+        assertThat(run("rank", "--modle", "x", "--input", "a", "--candidates", "[\"a\"]"))
+                .isEqualTo(1);
+        assertThat(err.toString().strip())
+                .isEqualTo("blender rank: unknown option '--modle'; did you mean --model? (see 'blender rank --help')");
+    }
+
+    @Test
+    void a_missing_option_is_one_line_without_the_usage_page() {
+        assertThat(run("compare", "--input", "a", "-a", "x")).isEqualTo(1);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("blender compare: Missing required option");
+    }
+
+    @Test
+    void verbose_adds_the_stack_trace_to_the_one_line_error(@TempDir Path tmp) {
+        String missing = tmp.resolve("no-such-model").toString();
+        String[] args = {"rank", "--model", missing, "--input", "a", "--candidates", "[\"a\"]"};
+        assertThat(run(args)).isEqualTo(1);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("blender: ").contains("no-such-model");
+
+        CliRun verbose = new CliRun();
+        assertThat(verbose.run(java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of("--verbose"), java.util.Arrays.stream(args))
+                        .toArray(String[]::new)))
+                .isEqualTo(1);
+        assertThat(verbose.err.toString()).startsWith(err.toString().strip()).contains("\tat ");
     }
 }

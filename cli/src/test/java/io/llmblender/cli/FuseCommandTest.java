@@ -132,4 +132,74 @@ class FuseCommandTest {
                 .startsWith("blender: --fuser chat:bogus is not understood")
                 .doesNotContain("\tat ");
     }
+
+    @Test
+    void a_chat_fuser_whose_server_answers_500_is_one_line_and_exit_1() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/chat/completions", ex -> {
+            byte[] body = "{\"error\":{\"message\":\"the model crashed\",\"type\":\"server_error\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(500, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            int code = cli.run(
+                    "fuse",
+                    "--fuser",
+                    "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "--input",
+                    "hello",
+                    "--candidates",
+                    "[\"a\", \"b\"]");
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString().strip().lines()).hasSize(1);
+            assertThat(err.toString()).startsWith("blender: ").contains("the model crashed");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void a_chat_fuser_that_cannot_be_reached_is_one_line_and_exit_1_and_verbose_adds_the_trace() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String[] args = {
+            "fuse",
+            "--fuser",
+            "chat:openai:m@http://127.0.0.1:" + port + "/v1",
+            "--input",
+            "x",
+            "--candidates",
+            "[\"a\"]"
+        };
+        assertThat(cli.run(args)).isEqualTo(1);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertThat(err.toString())
+                .startsWith("blender: ")
+                .contains("127.0.0.1:" + port)
+                .contains("--verbose prints the stack trace");
+
+        CliRun verbose = new CliRun();
+        List<String> withVerbose = new ArrayList<>(List.of(args));
+        withVerbose.add("--verbose");
+        assertThat(verbose.run(withVerbose.toArray(String[]::new))).isEqualTo(1);
+        assertThat(verbose.err.toString()).contains("\tat ");
+    }
+
+    @Test
+    void an_openai_fuser_without_openai_api_key_is_refused_before_any_request() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getenv("OPENAI_API_KEY") == null, "runs where OPENAI_API_KEY is not set; unset it to run");
+        int code = cli.run("fuse", "--fuser", "chat:openai:gpt-4o-mini", "--input", "x", "--candidates", "[\"a\"]");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip())
+                .isEqualTo("blender: --fuser chat:openai:gpt-4o-mini calls api.openai.com, which needs OPENAI_API_KEY;"
+                        + " export it, or name a keyless OpenAI-compatible server with @BASE_URL");
+    }
 }

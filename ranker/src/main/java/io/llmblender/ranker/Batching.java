@@ -17,6 +17,13 @@ public record Batching(int maxRows, int maxPaddedTokens) {
     /** 64 rows or 8,192 padded tokens per pass: e.g. eight 1,000-token pair rows. */
     public static final Batching DEFAULT = new Batching(64, 8192);
 
+    /**
+     * Checks that a pass can hold at least one row and one token.
+     *
+     * @param maxRows the most pair rows in one forward pass, at least 1
+     * @param maxPaddedTokens the most padded tokens (rows × the pass's longest row) in one pass, at least 1
+     * @throws IllegalArgumentException if either is below 1
+     */
     public Batching {
         if (maxRows < 1 || maxPaddedTokens < 1) {
             throw new IllegalArgumentException("a pass holds at least one row and one token; got maxRows=" + maxRows
@@ -24,18 +31,31 @@ public record Batching(int maxRows, int maxPaddedTokens) {
         }
     }
 
-    /** A fixed number of rows per pass, whatever their length (the reference's batch_size). */
+    /**
+     * A fixed number of rows per pass, whatever their length (the reference's batch_size).
+     *
+     * @param rows rows per pass, at least 1
+     * @return batching by row count alone
+     */
     public static Batching rows(int rows) {
         return new Batching(rows, Integer.MAX_VALUE);
     }
 
-    /** Up to {@code tokens} padded tokens per pass. */
+    /**
+     * Up to {@code tokens} padded tokens per pass.
+     *
+     * @param tokens padded tokens per pass, at least 1
+     * @return batching by padded tokens, with the default limit of rows ({@code DEFAULT.maxRows()})
+     */
     public static Batching tokens(int tokens) {
         return new Batching(DEFAULT.maxRows, tokens);
     }
 
     /**
      * The passes for rows of the given lengths: groups of row indices, longest first, stable for equal lengths.
+     *
+     * @param lengths the token length of each row
+     * @return the passes, each a list of row indices
      */
     public List<int[]> pack(int[] lengths) {
         Integer[] order = new Integer[lengths.length];

@@ -24,7 +24,11 @@ public enum CompareMode {
         this.python = python;
     }
 
-    /** The Python mode string. */
+    /**
+     * The Python mode string.
+     *
+     * @return {@code "[A,B]"}, {@code "[B,A]"} or {@code "[A,B]+[B,A]"}
+     */
     public String python() {
         return python;
     }
@@ -32,6 +36,9 @@ public enum CompareMode {
     /**
      * Parses a Python mode string. As in the reference, any string other than {@code "[A,B]"} and
      * {@code "[B,A]"} means both orders.
+     *
+     * @param mode Python's {@code mode} argument
+     * @return the mode
      */
     public static CompareMode fromPython(String mode) {
         return switch (mode) {

@@ -19,6 +19,9 @@ public final class Conversations {
     /**
      * One item from conversations that differ only in their assistant turns: the input to rank them with any
      * {@link Ranker}. Each conversation alternates USER and ASSISTANT turns, starting with USER.
+     *
+     * @param conversations two or more conversations with the same user turns
+     * @return an item whose source is the shared user turns and whose candidates are the assistant turns
      */
     public static Item item(List<List<Turn>> conversations) {
         if (conversations.isEmpty()) {
@@ -57,6 +60,10 @@ public final class Conversations {
     /**
      * The items {@code compare_conversations(a, b)} compares, one per pair {@code (a[n], b[n])}, with the
      * reference's checks in the reference's order.
+     *
+     * @param a the first conversation of each pair
+     * @param b the second conversation of each pair, as many as {@code a}
+     * @return one two-candidate item per pair
      */
     public static List<Item> pairs(List<List<Turn>> a, List<List<Turn>> b) {
         for (List<List<Turn>> side : List.of(a, b)) {

@@ -53,12 +53,24 @@ public final class PairRanker implements RankingModel {
         this.options = options;
     }
 
-    /** A ranker over an already loaded model and tokenizer; the ranker owns both from now on. */
+    /**
+     * A ranker over an already loaded model and tokenizer; the ranker owns both from now on.
+     *
+     * @param model the loaded model
+     * @param tokenizer its tokenizer
+     * @param options ranking options; their load-time part must match the model's
+     * @return the ranker
+     */
     public static PairRanker of(PairRm model, PairRmTokenizer tokenizer, PairRankerOptions options) {
         return new PairRanker(model, tokenizer, options.withModel(model.options()));
     }
 
-    /** Loads a model folder with the default options; see {@link #load(Path, PairRankerOptions)}. */
+    /**
+     * Loads a model folder with the default options; see {@link #load(Path, PairRankerOptions)}.
+     *
+     * @param folder a PairRM-hf or original-layout folder
+     * @return the loaded ranker; the caller closes it
+     */
     public static PairRanker load(Path folder) {
         return load(folder, PairRankerOptions.DEFAULT);
     }
@@ -68,12 +80,21 @@ public final class PairRanker implements RankingModel {
      * PairRM-hf one (a Hugging Face model config with the PairRM fields) and the original llm-blender/PairRM one
      * (a serialised {@code RankerConfig}, whose {@code source_maxlength}/{@code candidate_maxlength} then become
      * this ranker's limits).
+     *
+     * @param folder a PairRM-hf or original-layout folder
+     * @param options ranking and load-time options
+     * @return the loaded ranker; the caller closes it
      */
     public static PairRanker load(Path folder, PairRankerOptions options) {
         return PairRmFolder.load(folder, null, options);
     }
 
-    /** A folder or a hub id with the default options; see {@link #load(String, PairRankerOptions)}. */
+    /**
+     * A folder or a hub id with the default options; see {@link #load(String, PairRankerOptions)}.
+     *
+     * @param folderOrHubId a folder, or a hub id such as {@code llm-blender/PairRM-hf}
+     * @return the loaded ranker; the caller closes it
+     */
     public static PairRanker load(String folderOrHubId) {
         return load(folderOrHubId, PairRankerOptions.DEFAULT);
     }
@@ -83,6 +104,10 @@ public final class PairRanker implements RankingModel {
      * (Python's {@code loadranker(ranker_path)}), downloading it once into the Hugging Face cache as the
      * environment configures it ({@code HF_HOME}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE}, {@code HF_TOKEN},
      * {@code HF_ENDPOINT}).
+     *
+     * @param folderOrHubId a folder, or a hub id such as {@code llm-blender/PairRM-hf}
+     * @param options ranking and load-time options
+     * @return the loaded ranker; the caller closes it
      */
     public static PairRanker load(String folderOrHubId, PairRankerOptions options) {
         Path folder = Path.of(folderOrHubId);
@@ -92,7 +117,14 @@ public final class PairRanker implements RankingModel {
         return fromHub(folderOrHubId, HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE), options);
     }
 
-    /** Downloads (once) the model {@code repoId} through {@code hub} and loads it. */
+    /**
+     * Downloads (once) the model {@code repoId} through {@code hub} and loads it.
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/PairRM-hf}
+     * @param hub the client to download with
+     * @param options ranking and load-time options
+     * @return the loaded ranker; the caller closes it
+     */
     public static PairRanker fromHub(String repoId, HubClient hub, PairRankerOptions options) {
         return load(hub.snapshot(PairRmFolder.checkRepoId(repoId), "main", HUB_FILES), options);
     }
@@ -100,12 +132,22 @@ public final class PairRanker implements RankingModel {
     /**
      * As {@link #load(Path, PairRankerOptions)}, but for the original layout with an explicit backbone instead
      * of the one its {@code model_name} names (for checkpoints whose backbone is not microsoft/deberta-v3-large).
+     *
+     * @param folder an original-layout folder
+     * @param backbone the DeBERTa architecture of the checkpoint
+     * @param options ranking and load-time options
+     * @return the loaded ranker; the caller closes it
      */
     public static PairRanker load(Path folder, DebertaV2Config backbone, PairRankerOptions options) {
         return PairRmFolder.load(folder, backbone, options);
     }
 
-    /** The same model with other options; load-time options must stay those the model was loaded with. */
+    /**
+     * The same model with other options; load-time options must stay those the model was loaded with.
+     *
+     * @param newOptions the options of the view
+     * @return a view sharing this ranker's model; closing either closes the model
+     */
     public PairRanker withOptions(PairRankerOptions newOptions) {
         if (!newOptions.model().equals(model.options())) {
             throw new IllegalArgumentException("the model was loaded with " + model.options() + "; "
@@ -114,6 +156,11 @@ public final class PairRanker implements RankingModel {
         return new PairRanker(model, tokenizer, newOptions);
     }
 
+    /**
+     * The options this ranker ranks with.
+     *
+     * @return the options
+     */
     public PairRankerOptions options() {
         return options;
     }
@@ -135,7 +182,13 @@ public final class PairRanker implements RankingModel {
         return rank(items, Aggregation.Policy.MAX_LOGITS);
     }
 
-    /** As {@link #rank(List)}, with another aggregation policy. */
+    /**
+     * As {@link #rank(List)}, with another aggregation policy.
+     *
+     * @param items the inputs with their candidates
+     * @param policy how the comparison matrix becomes scores
+     * @return one ranking per item
+     */
     public List<Ranking> rank(List<Item> items, Aggregation.Policy policy) {
         Candidates.checkSameCount(items);
         int[] sizes = items.stream().mapToInt(Item::size).toArray();
@@ -173,7 +226,16 @@ public final class PairRanker implements RankingModel {
         return strategy.selector(this, this, options.seed());
     }
 
-    /** Python's {@code compare(inputs, candidates_A, candidates_B, instructions, mode)} argument layout. */
+    /**
+     * Python's {@code compare(inputs, candidates_A, candidates_B, instructions, mode)} argument layout.
+     *
+     * @param instructions one instruction per input, or null for none
+     * @param inputs the inputs
+     * @param candidatesA candidate A of each input
+     * @param candidatesB candidate B of each input
+     * @param mode which orders are scored
+     * @return one verdict per input
+     */
     public List<Comparison> compare(
             List<String> instructions,
             List<String> inputs,
@@ -200,12 +262,22 @@ public final class PairRanker implements RankingModel {
      * Bubble best-of-n for many inputs, each from its own explicit starting permutation (spec §3.5–3.6; Python
      * {@code get_best_of_n}, whose permutation is unseeded). The result holds the winner, the elimination order
      * (not a ranking) and every step's verdicts. For a seeded start, use {@code selector(Strategy.BUBBLE)}.
+     *
+     * @param items the inputs with their candidates
+     * @param startPermutations one starting permutation per item
+     * @return one bubble result per item
      */
     public List<BubbleSelection.Result> bestOfN(List<Item> items, List<int[]> startPermutations) {
         return bubble(items, startPermutations, true);
     }
 
-    /** Mirror of {@link #bestOfN}: the worst candidate of each input (Python {@code get_worst_of_n}). */
+    /**
+     * Mirror of {@link #bestOfN}: the worst candidate of each input (Python {@code get_worst_of_n}).
+     *
+     * @param items the inputs with their candidates
+     * @param startPermutations one starting permutation per item
+     * @return one bubble result per item; its winner is the worst candidate
+     */
     public List<BubbleSelection.Result> worstOfN(List<Item> items, List<int[]> startPermutations) {
         return bubble(items, startPermutations, false);
     }
@@ -230,12 +302,22 @@ public final class PairRanker implements RankingModel {
     /**
      * Rewards against a reference picked among each input's candidates (Python {@code rank_with_ref(ref_mode=)});
      * see {@link ReferenceRewards}.
+     *
+     * @param items the inputs with their candidates
+     * @param mode how the reference is chosen among each item's candidates
+     * @return one ranking per item, by reward against the reference
      */
     public List<Ranking> rankWithReference(List<Item> items, ReferenceMode mode) {
         return ReferenceRewards.rank(this, items, mode);
     }
 
-    /** Rewards against an explicit reference per input (Python {@code rank_with_ref(ref_candidates=)}). */
+    /**
+     * Rewards against an explicit reference per input (Python {@code rank_with_ref(ref_candidates=)}).
+     *
+     * @param items the inputs with their candidates
+     * @param references one reference answer per item
+     * @return one ranking per item, by reward against its reference
+     */
     public List<Ranking> rankWithReference(List<Item> items, List<String> references) {
         return ReferenceRewards.rank(this, items, references);
     }
@@ -256,10 +338,20 @@ public final class PairRanker implements RankingModel {
         return model.logits(rows, options.batching(), options.progress());
     }
 
+    /**
+     * The encoder that lays out this ranker's pair sequences.
+     *
+     * @return the encoder
+     */
     public PairEncoder encoder() {
         return encoder;
     }
 
+    /**
+     * The model this ranker runs, for its configuration and usage counters.
+     *
+     * @return the model, owned by this ranker
+     */
     public PairRm model() {
         return model;
     }

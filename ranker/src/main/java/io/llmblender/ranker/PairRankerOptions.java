@@ -42,6 +42,10 @@ public record PairRankerOptions(
     /** The default start-order seed. */
     public static final long DEFAULT_SEED = 7;
 
+    /**
+     * The reference's settings: PairRM's limits, per-example budgets, batches of 8, {@link Batching#DEFAULT}, no
+     * progress, seed {@value #DEFAULT_SEED}, {@link PairRmOptions#DEFAULT}.
+     */
     public static final PairRankerOptions DEFAULT = new PairRankerOptions(
             Limits.PAIRRM,
             BudgetRule.PER_EXAMPLE,
@@ -51,6 +55,17 @@ public record PairRankerOptions(
             DEFAULT_SEED,
             PairRmOptions.DEFAULT);
 
+    /**
+     * Refuses null parts and a batch size below 1.
+     *
+     * @param limits token limits of source and candidates (PairRM: 1224 and 412)
+     * @param budgetRule whose source length sets the candidate budget
+     * @param budgetBatchSize inputs that share a budget under {@link BudgetRule#BATCH}, at least 1
+     * @param batching how pair rows are packed into forward passes
+     * @param progress told after each forward pass how many distinct pair rows are done
+     * @param seed the start-order seed of bubble selection and knockouts
+     * @param model load-time options
+     */
     public PairRankerOptions {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(budgetRule, "budgetRule");
@@ -62,7 +77,12 @@ public record PairRankerOptions(
         }
     }
 
-    /** Other token limits (Python's per-call {@code source_max_length}/{@code candidate_max_length}). */
+    /**
+     * Other token limits (Python's per-call {@code source_max_length}/{@code candidate_max_length}).
+     *
+     * @param newLimits the source and candidate token limits
+     * @return options with those limits
+     */
     public PairRankerOptions withLimits(Limits newLimits) {
         return new PairRankerOptions(newLimits, budgetRule, budgetBatchSize, batching, progress, seed, model);
     }
@@ -70,27 +90,51 @@ public record PairRankerOptions(
     /**
      * Another candidate-budget rule; with {@link BudgetRule#BATCH}, consecutive groups of {@code batchSize} inputs
      * share a budget as in {@code Blender.rank(..., batch_size=batchSize)}.
+     *
+     * @param rule whose source length sets the candidate budget
+     * @param batchSize inputs that share a budget under {@link BudgetRule#BATCH}, at least 1
+     * @return options with that rule
      */
     public PairRankerOptions withBudget(BudgetRule rule, int batchSize) {
         return new PairRankerOptions(limits, rule, batchSize, batching, progress, seed, model);
     }
 
-    /** Another packing of pair rows into forward passes. */
+    /**
+     * Another packing of pair rows into forward passes.
+     *
+     * @param newBatching how pair rows are packed into passes
+     * @return options with that batching
+     */
     public PairRankerOptions withBatching(Batching newBatching) {
         return new PairRankerOptions(limits, budgetRule, budgetBatchSize, newBatching, progress, seed, model);
     }
 
-    /** Progress reports (distinct pair rows scored, total) after each forward pass. */
+    /**
+     * Progress reports (distinct pair rows scored, total) after each forward pass.
+     *
+     * @param listener told after each forward pass; {@link PairRm.Progress#NONE} for silence
+     * @return options with that listener
+     */
     public PairRankerOptions withProgress(PairRm.Progress listener) {
         return new PairRankerOptions(limits, budgetRule, budgetBatchSize, batching, listener, seed, model);
     }
 
-    /** Another start-order seed for bubble selection and knockouts. */
+    /**
+     * Another start-order seed for bubble selection and knockouts.
+     *
+     * @param newSeed the start-order seed
+     * @return options with that seed
+     */
     public PairRankerOptions withSeed(long newSeed) {
         return new PairRankerOptions(limits, budgetRule, budgetBatchSize, batching, progress, newSeed, model);
     }
 
-    /** Other load-time options (used by {@code PairRanker.load}). */
+    /**
+     * Other load-time options (used by {@code PairRanker.load}).
+     *
+     * @param newModel load-time options
+     * @return options with those load-time options
+     */
     public PairRankerOptions withModel(PairRmOptions newModel) {
         return new PairRankerOptions(limits, budgetRule, budgetBatchSize, batching, progress, seed, newModel);
     }

@@ -17,6 +17,14 @@ import java.util.List;
 public interface PairScorer {
     /** {@code f(first, second)} of two candidate indices of {@code items.get(item)}. */
     record Pair(int item, int first, int second) {
+        /**
+         * Refuses a pair of a candidate with itself.
+         *
+         * @param item the index of the input among the bound items
+         * @param first the candidate in slot 1
+         * @param second the candidate in slot 2, not {@code first}
+         * @throws IllegalArgumentException if {@code first == second}
+         */
         public Pair {
             if (first == second) {
                 throw new IllegalArgumentException("a pair compares two different candidates; both are " + first);
@@ -24,12 +32,21 @@ public interface PairScorer {
         }
     }
 
-    /** The logit of each pair, in order. */
+    /**
+     * The logit of each pair, in order.
+     *
+     * @param items the inputs the pairs refer to
+     * @param pairs the ordered pairs to score
+     * @return {@code f(first, second)} per pair; {@code > 0} means {@code first} is the better answer
+     */
     float[] logits(List<Item> items, List<Pair> pairs);
 
     /**
      * The scorer bound to fixed items, as the selection algorithms ask it step after step. Implementations that
      * encode their inputs override this to encode once.
+     *
+     * @param items the inputs every later call refers to
+     * @return a scorer of pairs of those items
      */
     default Bound bind(List<Item> items) {
         List<Item> fixed = List.copyOf(items);
@@ -39,15 +56,35 @@ public interface PairScorer {
     /** A scorer over fixed items: the view {@code FullPairwise}, {@code BubbleSelection} and friends use. */
     @FunctionalInterface
     interface Bound {
+        /**
+         * The logit of each pair, against the items this scorer was bound to.
+         *
+         * @param pairs the ordered pairs to score
+         * @return {@code f(first, second)} per pair, in order
+         */
         float[] logits(List<Pair> pairs);
     }
 
-    /** Candidate A ({@code candidates[0]}) against B ({@code candidates[1]}); see {@link CompareMode}. */
+    /**
+     * Candidate A ({@code candidates[0]}) against B ({@code candidates[1]}); see {@link CompareMode}.
+     *
+     * @param item an input with exactly two candidates, A and B
+     * @param mode which orders are scored
+     * @return the verdict
+     */
     default Comparison compare(Item item, CompareMode mode) {
         return compare(List.of(item), mode).get(0);
     }
 
-    /** {@link #compare(Item, CompareMode)} without instruction. */
+    /**
+     * {@link #compare(Item, CompareMode)} without instruction.
+     *
+     * @param input the prompt both answers respond to
+     * @param a answer A
+     * @param b answer B
+     * @param mode which orders are scored
+     * @return the verdict
+     */
     default Comparison compare(String input, String a, String b, CompareMode mode) {
         return compare(new Item(input, List.of(a, b)), mode);
     }
@@ -56,6 +93,10 @@ public interface PairScorer {
      * Many comparisons, each item's candidates exactly {@code [A, B]}, every pass they need in one call.
      * Python: {@code Blender.compare(inputs, candidates_A, candidates_B, instructions, mode)}; signs as the
      * reference's (spec §3.3).
+     *
+     * @param items inputs with exactly two candidates each
+     * @param mode which orders are scored
+     * @return one verdict per item, in order
      */
     default List<Comparison> compare(List<Item> items, CompareMode mode) {
         List<Pair> pairs = new ArrayList<>();
@@ -83,6 +124,11 @@ public interface PairScorer {
      * Compares two sets of multi-turn conversations that share their user turns (spec §2.8). Python:
      * {@code Blender.compare_conversations(conversations_a, conversations_b)}; validation and messages are the
      * reference's.
+     *
+     * @param conversationsA the first conversation of each pair
+     * @param conversationsB the second conversation of each pair, with the same user turns
+     * @param mode which orders are scored
+     * @return one verdict per pair; A is {@code conversationsA}'s
      */
     default List<Comparison> compareConversations(
             List<List<Turn>> conversationsA, List<List<Turn>> conversationsB, CompareMode mode) {

@@ -16,15 +16,31 @@ import java.util.List;
  * <p>Python: {@code Blender.rank(inputs, candidates, instructions, return_scores)}.
  */
 public interface Ranker {
-    /** The candidates of {@code item}, scored and ranked (1 = best). */
+    /**
+     * The candidates of {@code item}, scored and ranked (1 = best).
+     *
+     * @param item the input and its candidates
+     * @return the scores and ranks, in candidate order
+     */
     Ranking rank(Item item);
 
-    /** {@link #rank(Item)} of an input without instruction. */
+    /**
+     * {@link #rank(Item)} of an input without instruction.
+     *
+     * @param input the prompt the candidates answer
+     * @param candidates the answers to rank
+     * @return the scores and ranks, in candidate order
+     */
     default Ranking rank(String input, List<String> candidates) {
         return rank(new Item(input, candidates));
     }
 
-    /** Many inputs; implementations that batch across inputs override this. */
+    /**
+     * Many inputs; implementations that batch across inputs override this.
+     *
+     * @param items the inputs, each with its candidates
+     * @return one ranking per item, in order
+     */
     default List<Ranking> rank(List<Item> items) {
         List<Ranking> out = new ArrayList<>(items.size());
         for (Item item : items) {
@@ -37,12 +53,22 @@ public interface Ranker {
      * Orders multi-turn conversations that share their user turns and differ in the assistant's (spec §2.8), as
      * {@code compare_conversations} lays them out: the user turns become the input, each conversation's
      * assistant turns its candidate.
+     *
+     * @param conversations two or more conversations with the same user turns
+     * @return the ranking of the conversations, in their order
      */
     default Ranking rankConversations(List<List<Turn>> conversations) {
         return rank(Conversations.item(conversations));
     }
 
-    /** The best {@code k} candidates, best first. */
+    /**
+     * The best {@code k} candidates, best first.
+     *
+     * @param input the prompt the candidates answer
+     * @param candidates the answers
+     * @param k how many to keep
+     * @return at most {@code k} candidates, best first
+     */
     default List<String> topK(String input, List<String> candidates, int k) {
         return rank(input, candidates).best(k);
     }

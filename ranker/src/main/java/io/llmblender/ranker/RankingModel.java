@@ -8,7 +8,12 @@ package io.llmblender.ranker;
  * which model it is. Owns native memory: close it.
  */
 public interface RankingModel extends Ranker, PairScorer, RewardModel, AutoCloseable {
-    /** A selector following {@code strategy} over this model. */
+    /**
+     * A selector following {@code strategy} over this model.
+     *
+     * @param strategy the selection strategy
+     * @return a selector over this model
+     */
     Selector selector(Strategy strategy);
 
     /** Frees the model; idempotent. Passes in flight finish first. */

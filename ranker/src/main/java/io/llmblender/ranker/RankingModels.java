@@ -33,11 +33,21 @@ public final class RankingModels {
 
     /** The kinds this loader knows. */
     public enum Kind {
+        /** PairRM ({@code DebertaV2PairRM}), in the PairRM-hf or the original layout. */
         PAIRRM,
+        /**
+         * A {@code DebertaV2ForSequenceClassification} reward model, e.g. OpenAssistant's
+         * reward-model-deberta-v3-large-v2.
+         */
         DEBERTA_REWARD_MODEL
     }
 
-    /** With default options. */
+    /**
+     * With default options.
+     *
+     * @param folderOrHubId a folder, or a hub id
+     * @return the loaded model; the caller closes it
+     */
     public static RankingModel load(String folderOrHubId) {
         return load(folderOrHubId, PairRankerOptions.DEFAULT);
     }
@@ -45,6 +55,10 @@ public final class RankingModels {
     /**
      * A folder, or a hub id downloaded once into the Hugging Face cache. {@code options} configure PairRM fully;
      * a reward model takes their batching and concurrent passes.
+     *
+     * @param folderOrHubId a folder, or a hub id
+     * @param options PairRM's options; a reward model uses their batching and concurrent passes
+     * @return the loaded model; the caller closes it
      */
     public static RankingModel load(String folderOrHubId, PairRankerOptions options) {
         Path folder = Path.of(folderOrHubId);
@@ -54,7 +68,14 @@ public final class RankingModels {
         return fromHub(folderOrHubId, HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE), options);
     }
 
-    /** Downloads (once) what the model's kind needs, then loads it. */
+    /**
+     * Downloads (once) what the model's kind needs, then loads it.
+     *
+     * @param repoId the hub id
+     * @param hub the client to download with
+     * @param options the ranking options
+     * @return the loaded model; the caller closes it
+     */
     public static RankingModel fromHub(String repoId, HubClient hub, PairRankerOptions options) {
         Path config = hub.download(PairRmFolder.checkRepoId(repoId), "main", "config.json");
         Kind kind = kindOf(config);
@@ -70,7 +91,13 @@ public final class RankingModels {
         return load(folder, options);
     }
 
-    /** A model folder of either kind. */
+    /**
+     * A model folder of either kind.
+     *
+     * @param folder the model folder
+     * @param options the ranking options
+     * @return the loaded model; the caller closes it
+     */
     public static RankingModel load(Path folder, PairRankerOptions options) {
         Path config = folder.resolve("config.json");
         return switch (kindOf(config)) {
@@ -79,7 +106,12 @@ public final class RankingModels {
         };
     }
 
-    /** Which kind of model {@code config.json} describes; an unknown one is refused, naming the known ones. */
+    /**
+     * Which kind of model {@code config.json} describes; an unknown one is refused, naming the known ones.
+     *
+     * @param configJson the model's {@code config.json}
+     * @return the kind of model
+     */
     public static Kind kindOf(Path configJson) {
         JsonConfig json = JsonConfig.read(configJson);
         if (RankerConfig.isRankerConfig(json)) {

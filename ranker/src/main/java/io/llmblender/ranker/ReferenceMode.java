@@ -20,7 +20,12 @@ public enum ReferenceMode {
     /** The last candidate. */
     LAST;
 
-    /** Python's {@code ref_mode} string; an unknown one gets the reference's message. */
+    /**
+     * Python's {@code ref_mode} string; an unknown one gets the reference's message.
+     *
+     * @param mode Python's {@code ref_mode}
+     * @return the mode
+     */
     public static ReferenceMode fromPython(String mode) {
         return switch (mode) {
             case "longest" -> LONGEST;
@@ -32,12 +37,21 @@ public enum ReferenceMode {
         };
     }
 
-    /** Python's name of this mode. */
+    /**
+     * Python's name of this mode.
+     *
+     * @return the Python string
+     */
     public String python() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The index of the reference among {@code candidates}; lengths are Unicode code points, as Python's len. */
+    /**
+     * The index of the reference among {@code candidates}; lengths are Unicode code points, as Python's len.
+     *
+     * @param candidates the candidates of one input
+     * @return the index of the reference
+     */
     public int pick(List<String> candidates) {
         int c = candidates.size();
         int[] len = candidates.stream()

@@ -13,10 +13,21 @@ import java.util.List;
  * }</pre>
  */
 public interface RewardModel {
-    /** One reward per candidate of {@code item}, in candidate order. */
+    /**
+     * One reward per candidate of {@code item}, in candidate order.
+     *
+     * @param item the input and its candidates
+     * @return one reward per candidate; higher is better
+     */
     float[] rewards(Item item);
 
-    /** {@link #rewards(Item)} of an input without instruction. */
+    /**
+     * {@link #rewards(Item)} of an input without instruction.
+     *
+     * @param input the prompt the candidates answer
+     * @param candidates the answers
+     * @return one reward per candidate
+     */
     default float[] rewards(String input, List<String> candidates) {
         return rewards(new Item(input, candidates));
     }

@@ -13,6 +13,14 @@ import java.util.Optional;
  *     strategy, whose ranking holds the matrix)
  */
 public record Selection(Strategy strategy, List<Integer> best, Ranking ranking, List<Verdict> verdicts) {
+    /**
+     * Copies the lists.
+     *
+     * @param strategy the strategy that made the selection
+     * @param best candidate indices, best first
+     * @param ranking the full ranking, or null
+     * @param verdicts every ordered pair scored, in the order asked
+     */
     public Selection {
         best = List.copyOf(best);
         verdicts = List.copyOf(verdicts);
@@ -21,17 +29,31 @@ public record Selection(Strategy strategy, List<Integer> best, Ranking ranking, 
         }
     }
 
-    /** The best candidate's index. */
+    /**
+     * The best candidate's index.
+     *
+     * @return the index
+     */
     public int bestIndex() {
         return best.get(0);
     }
 
-    /** The full ranking, for strategies that compute one ({@link Strategy#ranksAll()}). */
+    /**
+     * The full ranking, for strategies that compute one ({@link Strategy#ranksAll()}).
+     *
+     * @return the ranking, or empty for strategies that find only the best
+     */
     public Optional<Ranking> rankingIfComputed() {
         return Optional.ofNullable(ranking);
     }
 
-    /** The verdict {@code f(first, second)} if this selection asked for it. */
+    /**
+     * The verdict {@code f(first, second)} if this selection asked for it.
+     *
+     * @param first the candidate in slot 1
+     * @param second the candidate in slot 2
+     * @return the verdict, or empty if it was not scored
+     */
     public Optional<Verdict> verdict(int first, int second) {
         return verdicts.stream()
                 .filter(v -> v.first() == first && v.second() == second)

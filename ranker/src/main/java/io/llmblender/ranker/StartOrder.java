@@ -15,12 +15,24 @@ import java.util.SplittableRandom;
 public final class StartOrder {
     private StartOrder() {}
 
-    /** The start permutation of {@code item}'s candidates under {@code seed}. */
+    /**
+     * The start permutation of {@code item}'s candidates under {@code seed}.
+     *
+     * @param seed the start-order seed
+     * @param item the input, whose content is mixed into the seed
+     * @return a permutation of the candidate indices
+     */
     public static int[] of(long seed, Item item) {
         return shuffled(item.size(), new SplittableRandom(seed ^ contentHash(item)));
     }
 
-    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates). */
+    /**
+     * A uniformly random permutation of {@code 0..n-1} (Fisher–Yates).
+     *
+     * @param n the permutation's length
+     * @param random the source of randomness
+     * @return a permutation of {@code 0..n-1}
+     */
     public static int[] shuffled(int n, SplittableRandom random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {

@@ -35,22 +35,39 @@ public enum Strategy {
         this.configName = configName;
     }
 
-    /** The name in configuration files and on the command line. */
+    /**
+     * The name in configuration files and on the command line.
+     *
+     * @return the name, e.g. {@code full}
+     */
     public String configName() {
         return configName;
     }
 
-    /** Whether the selection also orders every candidate (a {@link Ranking}), not only the best. */
+    /**
+     * Whether the selection also orders every candidate (a {@link Ranking}), not only the best.
+     *
+     * @return true if {@link Selection#rankingIfComputed()} is present
+     */
     public boolean ranksAll() {
         return this == FULL;
     }
 
-    /** Whether the strategy can return more than one best candidate. */
+    /**
+     * Whether the strategy can return more than one best candidate.
+     *
+     * @return true if {@code k > 1} is allowed
+     */
     public boolean selectsTopK() {
         return this == FULL || this == TOP_K;
     }
 
-    /** Parses a configuration name; a wrong one is refused with the allowed list. */
+    /**
+     * Parses a configuration name; a wrong one is refused with the allowed list.
+     *
+     * @param name a configuration name, e.g. {@code bubble}
+     * @return the strategy
+     */
     public static Strategy fromName(String name) {
         for (Strategy s : values()) {
             if (s.configName.equals(name.toLowerCase(Locale.ROOT))) {
@@ -64,6 +81,11 @@ public enum Strategy {
     /**
      * This strategy over {@code scorer}; for {@link #FULL} over {@code ranker}, whose ranking it keeps. Seeded
      * strategies take their start order from {@code seed} and the item's content ({@link StartOrder}).
+     *
+     * @param ranker the ranker {@link #FULL} uses
+     * @param scorer the scorer the pairwise strategies use
+     * @param seed the start-order seed
+     * @return the selector
      */
     public Selector selector(Ranker ranker, PairScorer scorer, long seed) {
         return switch (this) {

@@ -11,12 +11,21 @@ import java.util.stream.Collectors;
  * (see the README) and are not tested in this project's CI. Immutable.
  */
 public enum ComputeDevice {
+    /** The CPU, whatever else the machine has. */
     CPU,
+    /** The first GPU (CUDA device 0); refused by {@link #resolve()} when the engine sees none. */
     GPU,
     /** The first GPU if the engine sees one, else the CPU. */
     AUTO;
 
-    /** {@code cpu}, {@code gpu} or {@code auto}, in any case; {@code field} names the setting in the error. */
+    /**
+     * {@code cpu}, {@code gpu} or {@code auto}, in any case; {@code field} names the setting in the error.
+     *
+     * @param text the user's setting, e.g. {@code "GPU"}
+     * @param field the setting's name for the error, e.g. {@code ranker.device}
+     * @return the device named
+     * @throws ConfigException if {@code text} names no device; the message lists the valid ones
+     */
     public static ComputeDevice parse(String text, String field) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
@@ -31,7 +40,12 @@ public enum ComputeDevice {
         }
     }
 
-    /** The DJL device this resolves to on this machine; {@code GPU} without one is refused with the fix. */
+    /**
+     * The DJL device this resolves to on this machine; {@code GPU} without one is refused with the fix.
+     *
+     * @return {@link Device#cpu()} or {@link Device#gpu()}
+     * @throws ConfigException for {@code GPU} when the engine sees no GPU
+     */
     public Device resolve() {
         int gpus = DjlRuntime.engine().getGpuCount();
         return switch (this) {

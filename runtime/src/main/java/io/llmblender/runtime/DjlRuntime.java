@@ -47,7 +47,11 @@ public final class DjlRuntime {
         }
     }
 
-    /** The PyTorch engine, started offline on first use. */
+    /**
+     * The PyTorch engine, started offline on first use.
+     *
+     * @return the shared engine; offline, with gradients off
+     */
     public static Engine engine() {
         return Holder.ENGINE;
     }
@@ -62,23 +66,42 @@ public final class DjlRuntime {
         JniUtils.setGradMode(false);
     }
 
-    /** A new root manager on the CPU; the caller owns and closes it. */
+    /**
+     * A new root manager on the CPU; the caller owns and closes it.
+     *
+     * @return a new manager on the CPU
+     */
     public static NDManager newManager() {
         return engine().newBaseManager(ai.djl.Device.cpu());
     }
 
-    /** A new root manager on {@code device}; the caller owns and closes it. */
+    /**
+     * A new root manager on {@code device}; the caller owns and closes it.
+     *
+     * @param device where the manager's arrays live; {@code AUTO} resolves here
+     * @return a new manager on the resolved device
+     */
     public static NDManager newManager(ComputeDevice device) {
         return engine().newBaseManager(device.resolve());
     }
 
-    /** The number of intra-op threads PyTorch uses (after {@code ai.djl.pytorch.num_threads}, if set). */
+    /**
+     * The number of intra-op threads PyTorch uses (after {@code ai.djl.pytorch.num_threads}, if set).
+     *
+     * @return the intra-op thread count, at least 1
+     */
     public static int threads() {
         engine();
         return JniUtils.getNumThreads();
     }
 
-    /** The value of a system property, or a default; the one door through which the project reads them. */
+    /**
+     * The value of a system property, or a default; the one door through which the project reads them.
+     *
+     * @param name the property, e.g. {@code blender.precision}
+     * @param fallback returned when the property is unset
+     * @return the property's value, or {@code fallback}
+     */
     public static String property(String name, String fallback) {
         return System.getProperty(name, fallback);
     }
@@ -89,17 +112,29 @@ public final class DjlRuntime {
     /** Set to {@code true} to run bf16 on a CPU without bf16 units (slowly); for tests and benchmarks. */
     public static final String BF16_EMULATE_PROPERTY = "blender.bf16.emulate";
 
-    /** {@code -Dblender.precision}, or {@code auto} when the user chose nothing. */
+    /**
+     * {@code -Dblender.precision}, or {@code auto} when the user chose nothing.
+     *
+     * @return the raw setting, to be parsed by {@code Precision.parse}
+     */
     public static String precisionSetting() {
         return property(PRECISION_PROPERTY, "auto");
     }
 
-    /** {@code -Dblender.bf16.emulate=true}: grant bf16 even where the CPU would run it slowly. */
+    /**
+     * {@code -Dblender.bf16.emulate=true}: grant bf16 even where the CPU would run it slowly.
+     *
+     * @return true when the property is set to {@code true}
+     */
     public static boolean bf16Emulation() {
         return Boolean.parseBoolean(property(BF16_EMULATE_PROPERTY, "false"));
     }
 
-    /** The PyTorch version the engine reports, e.g. {@code 2.7.1}. */
+    /**
+     * The PyTorch version the engine reports, e.g. {@code 2.7.1}.
+     *
+     * @return the libtorch version string
+     */
     public static String engineVersion() {
         return engine().getVersion();
     }

@@ -19,6 +19,13 @@ public final class KernelProbe {
     /**
      * Median GFLOP/s of {@code reps} applications of an {@code in → out} layer with bias to {@code rows} rows
      * (PairRM's feed-forward at 512 tokens: 512, 1024, 4096). The layer is prepared once, outside the timing.
+     *
+     * @param kernel the kernel to measure
+     * @param rows rows of the input
+     * @param in the layer's input width
+     * @param out the layer's output width
+     * @param reps timed repetitions, after a warm-up
+     * @return the median throughput in GFLOP/s (2·rows·in·out flops per application)
      */
     public static double linearGflops(Kernel kernel, int rows, int in, int out, int reps) {
         DjlRuntime.enterInference();
@@ -29,7 +36,15 @@ public final class KernelProbe {
         }
     }
 
-    /** Median GFLOP/s of {@code reps} products {@code a × b}, e.g. attention's {@code [1,16,512,64] × [1,16,64,512]}. */
+    /**
+     * Median GFLOP/s of {@code reps} products {@code a × b}, e.g. attention's {@code [1,16,512,64] × [1,16,64,512]}.
+     *
+     * @param kernel the kernel to measure
+     * @param a the left operand's shape
+     * @param b the right operand's shape
+     * @param reps timed repetitions, after a warm-up
+     * @return the median throughput in GFLOP/s
+     */
     public static double matMulGflops(Kernel kernel, Shape a, Shape b, int reps) {
         DjlRuntime.enterInference();
         try (NDManager m = DjlRuntime.newManager()) {
@@ -41,7 +56,13 @@ public final class KernelProbe {
         }
     }
 
-    /** Median microseconds of a {@code [1,1] × [1,1]} product: the fixed cost of one kernel call. */
+    /**
+     * Median microseconds of a {@code [1,1] × [1,1]} product: the fixed cost of one kernel call.
+     *
+     * @param kernel the kernel to measure
+     * @param reps timed repetitions, after a warm-up
+     * @return the median time of one call in microseconds
+     */
     public static double callMicros(Kernel kernel, int reps) {
         DjlRuntime.enterInference();
         try (NDManager m = DjlRuntime.newManager()) {

@@ -14,7 +14,13 @@ import java.util.Arrays;
 public final class MatmulProbe {
     private MatmulProbe() {}
 
-    /** Median GFLOP/s of {@code reps} products of two {@code n×n} fp32 matrices, after one warm-up. */
+    /**
+     * Median GFLOP/s of {@code reps} products of two {@code n×n} fp32 matrices, after one warm-up.
+     *
+     * @param n the matrices' side
+     * @param reps timed repetitions
+     * @return the median throughput in GFLOP/s (2·n³ flops per product)
+     */
     public static double gflops(int n, int reps) {
         DjlRuntime.enterInference();
         try (NDManager m = DjlRuntime.newManager()) {

@@ -29,7 +29,16 @@ public final class PassGate {
         this.permits = new Semaphore(concurrentPasses, true);
     }
 
-    /** Runs one pass under a permit; waits for a permit if all are taken. */
+    /**
+     * Runs one pass under a permit; waits for a permit if all are taken.
+     *
+     * @param <T> what the pass returns
+     * @param body the pass
+     * @return what {@code body} returned
+     * @throws IllegalStateException if the gate is closed
+     * @throws java.util.concurrent.CancellationException if the caller is interrupted while it waits for a permit (the
+     *     interrupt flag is set again)
+     */
     public <T> T pass(Supplier<T> body) {
         life.readLock().lock();
         try {
@@ -59,6 +68,8 @@ public final class PassGate {
     /**
      * Refuses new passes, waits for those in flight, then runs {@code release} (freeing the weights) once.
      * Idempotent: later calls return at once.
+     *
+     * @param release frees the model's native memory; runs exactly once, with no pass in flight
      */
     public void close(Runnable release) {
         if (!closed.compareAndSet(false, true)) {
@@ -72,7 +83,11 @@ public final class PassGate {
         }
     }
 
-    /** Whether {@link #close} has been called. */
+    /**
+     * Whether {@link #close} has been called.
+     *
+     * @return true once closing has begun
+     */
     public boolean isClosed() {
         return closed.get();
     }

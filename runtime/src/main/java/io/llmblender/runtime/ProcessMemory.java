@@ -11,12 +11,20 @@ import java.nio.file.Path;
 public final class ProcessMemory {
     private ProcessMemory() {}
 
-    /** Current resident set size in bytes ({@code VmRSS}), or -1 where /proc is not available. */
+    /**
+     * Current resident set size in bytes ({@code VmRSS}), or -1 where /proc is not available.
+     *
+     * @return bytes resident now, or -1
+     */
     public static long residentBytes() {
         return field("VmRSS:");
     }
 
-    /** Peak resident set size in bytes ({@code VmHWM}), or -1 where /proc is not available. */
+    /**
+     * Peak resident set size in bytes ({@code VmHWM}), or -1 where /proc is not available.
+     *
+     * @return the most bytes resident at once so far, or -1
+     */
     public static long peakResidentBytes() {
         return field("VmHWM:");
     }

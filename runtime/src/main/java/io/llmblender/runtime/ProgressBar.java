@@ -22,7 +22,11 @@ public final class ProgressBar {
         /** a new line per drawing: for logs and pipes */
         LINES;
 
-        /** {@link #IN_PLACE} when the process's stderr is a terminal, else {@link #LINES}. */
+        /**
+         * {@link #IN_PLACE} when the process's stderr is a terminal, else {@link #LINES}.
+         *
+         * @return the mode that suits the process's stderr
+         */
         public static Mode forStderr() {
             return stderrIsTerminal() ? IN_PLACE : LINES;
         }
@@ -41,6 +45,15 @@ public final class ProgressBar {
     private boolean drawn;
     private int lastWidth;
 
+    /**
+     * A bar drawn in {@code mode}.
+     *
+     * @param out where the bar is drawn
+     * @param label what is counted, e.g. a file name
+     * @param bytes true to show sizes and rates in bytes (KiB, MiB), false for plain counts
+     * @param nanoClock the time source, in nanoseconds ({@code System::nanoTime})
+     * @param mode in place (a terminal) or one line per drawing (logs)
+     */
     public ProgressBar(PrintWriter out, String label, boolean bytes, LongSupplier nanoClock, Mode mode) {
         this.out = out;
         this.label = label;
@@ -50,12 +63,25 @@ public final class ProgressBar {
         this.start = nanoClock.getAsLong();
     }
 
-    /** A bar drawn as {@link Mode#forStderr()} says. */
+    /**
+     * A bar drawn as {@link Mode#forStderr()} says.
+     *
+     * @param out where the bar is drawn
+     * @param label what is counted, e.g. a file name
+     * @param bytes true to show sizes and rates in bytes (KiB, MiB), false for plain counts
+     * @param nanoClock the time source, in nanoseconds ({@code System::nanoTime})
+     */
     public ProgressBar(PrintWriter out, String label, boolean bytes, LongSupplier nanoClock) {
         this(out, label, bytes, nanoClock, Mode.forStderr());
     }
 
-    /** A bar drawn as {@link Mode#forStderr()} says, on the system clock. */
+    /**
+     * A bar drawn as {@link Mode#forStderr()} says, on the system clock.
+     *
+     * @param out where the bar is drawn
+     * @param label what is counted, e.g. a file name
+     * @param bytes true to show sizes and rates in bytes, false for plain counts
+     */
     public ProgressBar(PrintWriter out, String label, boolean bytes) {
         this(out, label, bytes, System::nanoTime);
     }
@@ -63,6 +89,9 @@ public final class ProgressBar {
     /**
      * Draws {@code done} of {@code total} (total ≤ 0: unknown) if the last drawing is old enough; always draws
      * the final state ({@code done >= total}) and ends the line.
+     *
+     * @param done units done so far
+     * @param total units in all, or 0 or less if unknown
      */
     public void update(long done, long total) {
         long now = nanoClock.getAsLong();
@@ -87,7 +116,14 @@ public final class ProgressBar {
         out.flush();
     }
 
-    /** The text of the bar, e.g. {@code Downloading  [#####.....]  52.0 MiB / 104.0 MiB  12.5 MiB/s  ETA 4s}. */
+    /**
+     * The text of the bar, e.g. {@code Downloading  [#####.....]  52.0 MiB / 104.0 MiB  12.5 MiB/s  ETA 4s}.
+     *
+     * @param done units done so far
+     * @param total units in all, or 0 or less if unknown
+     * @param seconds time since the bar started, for rate and ETA
+     * @return one line of text without a line break
+     */
     public String line(long done, long total, double seconds) {
         StringBuilder sb = new StringBuilder(label).append(' ');
         if (total > 0) {

@@ -13,8 +13,10 @@ public final class Tokenizers {
      * The tokenizer in {@code fileOrFolder} (a {@code tokenizer.json}, or a folder holding one). Truncation and padding
      * stay off: the callers apply the reference's own budgets, which the library's options cannot express.
      *
+     * @param fileOrFolder a {@code tokenizer.json}, or the folder that holds one
      * @param addSpecialTokens whether {@code encode(text)} adds the model's special tokens (DeBERTa's [CLS]/[SEP])
      * @param whatIsNeeded the end of the error when the file is missing, naming the tokenizer the folder needs
+     * @return the tokenizer; the caller closes it
      */
     public static HuggingFaceTokenizer load(Path fileOrFolder, boolean addSpecialTokens, String whatIsNeeded) {
         Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve("tokenizer.json") : fileOrFolder;

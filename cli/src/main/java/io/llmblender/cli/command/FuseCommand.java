@@ -14,6 +14,7 @@ import io.llmblender.orchestrator.RankAndFuse;
 import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.pairrm.PairRmOptions;
+import io.llmblender.runtime.BlenderException;
 import io.llmblender.runtime.kernel.Precision;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -44,16 +45,16 @@ public final class FuseCommand implements Callable<Integer> {
     CandidatesOption candidates;
 
     @Option(
-            names = "--ranker",
+            names = {"--model", "--ranker"},
             paramLabel = "DIR_OR_HUB_ID",
-            description = "rank the candidates with this PairRM first")
+            description = "rank the candidates with this PairRM first (--ranker is the older name)")
     String ranker;
 
     @Option(
             names = "--ranker-precision",
             defaultValue = "auto",
             paramLabel = "P",
-            description = "--ranker matmul precision: fp32 (exact), bf16 (refused without bf16 matrix units), auto"
+            description = "the ranker's matmul precision: fp32 (exact), bf16 (refused without bf16 matrix units), auto"
                     + " (default: bf16 where the CPU has amx_bf16 or avx512_bf16, else fp32)")
     String rankerPrecision;
 
@@ -97,16 +98,23 @@ public final class FuseCommand implements Callable<Integer> {
         try {
             List<String> fused;
             FusionResult result;
-            if (ranker != null) {
-                try (PairRanker pairRm = PairRanker.load(ranker, rankerOptions)) {
-                    RankAndFuse.Result r =
-                            new RankAndFuse(pairRm, fuser, topK).rankAndFuse(prompt.instruction, prompt.input, texts);
-                    fused = r.fused();
-                    result = r.fusion();
+            try {
+                if (ranker != null) {
+                    try (PairRanker pairRm = PairRanker.load(ranker, rankerOptions)) {
+                        RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
+                                .rankAndFuse(prompt.instruction, prompt.input, texts);
+                        fused = r.fused();
+                        result = r.fusion();
+                    }
+                } else {
+                    fused = texts.subList(0, Math.min(topK, texts.size()));
+                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
                 }
-            } else {
-                fused = texts.subList(0, Math.min(topK, texts.size()));
-                result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
+            } catch (BlenderException | IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a provider's failure (HTTP 500, a refused connection): name the fuser; the handler adds the cause
+                throw new BlenderException("--fuser " + fuserOption.fuser + " failed", e);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -80,10 +80,17 @@ public final class FuserOption {
             baseUrl = model.substring(at + 1);
             model = model.substring(0, at);
         }
+        String key = System.getenv("OPENAI_API_KEY");
+        if (at < 0 && (key == null || key.isBlank())) {
+            // OpenAI itself answers 401 only after the request went out; say what is missing before that
+            throw new IllegalArgumentException(
+                    option + spec + " calls api.openai.com, which needs OPENAI_API_KEY; export it, or name a keyless"
+                            + " OpenAI-compatible server with @BASE_URL");
+        }
         return OpenAiChatModel.builder()
                 .baseUrl(baseUrl)
                 .modelName(model)
-                .apiKey(System.getenv("OPENAI_API_KEY"))
+                .apiKey(key)
                 .maxRetries(0)
                 .httpClientBuilder(JdkHttpClient.builder()
                         .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))

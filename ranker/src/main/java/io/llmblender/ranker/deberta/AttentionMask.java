@@ -16,7 +16,13 @@ public record AttentionMask(NDArray keys, NDArray queries, NDArray tokens) {
     /** A batch without padding. */
     public static final AttentionMask NONE = new AttentionMask(null, null, null);
 
-    /** From a {@code [B, L]} 0/1 mask, or {@link #NONE} if it has no zero. */
+    /**
+     * From a {@code [B, L]} 0/1 mask, or {@link #NONE} if it has no zero.
+     *
+     * @param mask {@code [B, L]}, 1 for tokens and 0 for padding
+     * @param hasPadding whether {@code mask} holds any zero (the caller knows without reading the array)
+     * @return the three broadcast forms of the mask, in {@code mask}'s manager, or {@link #NONE}
+     */
     public static AttentionMask of(NDArray mask, boolean hasPadding) {
         if (!hasPadding) {
             return NONE;
@@ -27,6 +33,11 @@ public record AttentionMask(NDArray keys, NDArray queries, NDArray tokens) {
                 keyFill.expandDims(1).expandDims(1), m.expandDims(1).expandDims(3), m.expandDims(2));
     }
 
+    /**
+     * Whether this is {@link #NONE}: the batch has no padding, so no masking is applied.
+     *
+     * @return true for a batch without padding
+     */
     public boolean isNone() {
         return keys == null;
     }

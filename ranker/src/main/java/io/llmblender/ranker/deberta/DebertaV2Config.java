@@ -34,15 +34,45 @@ public record DebertaV2Config(
         boolean shareAttKey,
         boolean normRelEmbeddings) {
 
+    /**
+     * Copies {@code posAttType}.
+     *
+     * @param vocabSize the number of token ids
+     * @param hiddenSize H, the width of every hidden state
+     * @param numHiddenLayers the number of encoder layers
+     * @param numAttentionHeads N, heads per layer
+     * @param attentionHeadSize d, the width of one head
+     * @param intermediateSize the feed-forward's inner width
+     * @param layerNormEps the epsilon of every LayerNorm
+     * @param maxPositionEmbeddings the longest sequence the config declares
+     * @param maxRelativePositions already resolved: transformers' {@code -1} means {@code max_position_embeddings}
+     * @param positionBuckets {@code <= 0} means no log-bucketing (linear relative positions)
+     * @param posAttType the position terms of the attention score, a subset of {@code {"c2p", "p2c"}}
+     * @param shareAttKey whether the relative embeddings go through the content key and query projections
+     * @param normRelEmbeddings whether {@code norm_rel_ebd} asks for the LayerNorm of the relative embeddings
+     */
     public DebertaV2Config {
         posAttType = Set.copyOf(posAttType);
     }
 
-    /** Reads and validates {@code config.json}. */
+    /**
+     * Reads and validates {@code config.json}.
+     *
+     * @param configJson the model's {@code config.json}
+     * @return the configuration
+     */
     public static DebertaV2Config read(Path configJson) {
         return from(JsonConfig.read(configJson));
     }
 
+    /**
+     * Reads a parsed {@code config.json}, with transformers' defaults for absent fields; an unsupported feature is
+     * refused by name.
+     *
+     * @param c the parsed config
+     * @return the configuration
+     * @throws io.llmblender.runtime.ConfigException for a bad value or an unsupported feature
+     */
     public static DebertaV2Config from(JsonConfig c) {
         Path f = c.file();
         int hidden = c.positiveInt("hidden_size");
@@ -119,25 +149,46 @@ public record DebertaV2Config(
     /**
      * Half the number of relative-embedding rows: {@code position_buckets} when bucketing, else
      * {@code max_relative_positions} (transformers' {@code pos_ebd_size}, the attention span k).
+     *
+     * @return k, the span of relative positions attended to
      */
     public int attentionSpan() {
         return positionBuckets > 0 ? positionBuckets : maxRelativePositions;
     }
 
+    /**
+     * Whether the score has the content-to-position term ({@code c2p} in {@code pos_att_type}).
+     *
+     * @return true if {@code c2p} is listed
+     */
     public boolean c2p() {
         return posAttType.contains("c2p");
     }
 
+    /**
+     * Whether the score has the position-to-content term ({@code p2c} in {@code pos_att_type}).
+     *
+     * @return true if {@code p2c} is listed
+     */
     public boolean p2c() {
         return posAttType.contains("p2c");
     }
 
-    /** {@code N · d}, the width of the query, key and value projections. */
+    /**
+     * {@code N · d}, the width of the query, key and value projections.
+     *
+     * @return {@code numAttentionHeads · attentionHeadSize}
+     */
     public int allHeadSize() {
         return numAttentionHeads * attentionHeadSize;
     }
 
-    /** The full PairRM backbone, microsoft/deberta-v3-large with PairRM's vocabulary (spec §1.4.3). */
+    /**
+     * The full PairRM backbone, microsoft/deberta-v3-large with PairRM's vocabulary (spec §1.4.3).
+     *
+     * @param vocabSize the vocabulary size (PairRM: 128005, with its four added prefixes)
+     * @return deberta-v3-large's configuration
+     */
     public static DebertaV2Config debertaV3Large(int vocabSize) {
         return new DebertaV2Config(
                 vocabSize, 1024, 24, 16, 64, 4096, 1e-7f, 512, 512, 256, Set.of("c2p", "p2c"), true, true);

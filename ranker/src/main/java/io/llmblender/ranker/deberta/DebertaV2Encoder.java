@@ -33,6 +33,12 @@ public final class DebertaV2Encoder {
      * Takes the encoder's weights under {@code prefix} (PairRM: {@code pretrained_model.}). The relative
      * embeddings are normalised once here and fed to every layer's position projections. Every linear layer and
      * attention product runs on {@code kernel}, whose precision was chosen when the model loaded.
+     *
+     * @param w the checkpoint's weights
+     * @param prefix the key prefix, e.g. {@code pretrained_model.} or {@code deberta.}
+     * @param c the architecture
+     * @param kernel computes the layers' matmuls (fp32 or bf16)
+     * @return the encoder, whose arrays belong to {@code w}'s manager
      */
     public static DebertaV2Encoder load(StateDict w, String prefix, DebertaV2Config c, Kernel kernel) {
         return load(w, prefix, c, kernel, DEFAULT_BLOCK_ELEMENTS);
@@ -44,7 +50,16 @@ public final class DebertaV2Encoder {
      */
     public static final long DEFAULT_BLOCK_ELEMENTS = 1L << 22;
 
-    /** As {@link #load(StateDict, String, DebertaV2Config, Kernel)} with another query block size. */
+    /**
+     * As {@link #load(StateDict, String, DebertaV2Config, Kernel)} with another query block size.
+     *
+     * @param w the checkpoint's weights
+     * @param prefix the key prefix
+     * @param c the architecture
+     * @param kernel computes the layers' matmuls
+     * @param blockElements elements of one query block's attention term, at least 1
+     * @return the encoder
+     */
     public static DebertaV2Encoder load(
             StateDict w, String prefix, DebertaV2Config c, Kernel kernel, long blockElements) {
         if (blockElements < 1) {
@@ -71,7 +86,9 @@ public final class DebertaV2Encoder {
     }
 
     /**
+     * @param manager owns every array of the pass
      * @param ids {@code [B, L]} int64 token ids, owned by the forward pass's {@code manager}
+     * @param mask the padding mask, or {@link AttentionMask#NONE}
      * @return {@code last_hidden_state}, {@code [B, L, H]}, in the same manager
      */
     public NDArray forward(NDManager manager, NDArray ids, AttentionMask mask) {
@@ -96,6 +113,11 @@ public final class DebertaV2Encoder {
         return x;
     }
 
+    /**
+     * The architecture this encoder was built for.
+     *
+     * @return the configuration
+     */
     public DebertaV2Config config() {
         return config;
     }

@@ -61,6 +61,13 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
      * Loads {@code config.json} and the weights (safetensors, a sharded index or {@code pytorch_model.bin}) of a
      * model folder; checkpoint keys are transformers' ({@code deberta.…}, {@code pooler.dense.…},
      * {@code classifier.…}).
+     *
+     * @param configJson the model's {@code config.json}
+     * @param weightFile the weights
+     * @param concurrentPasses forward passes that may run at once, at least 1
+     * @param precision the matmuls' number format ({@code AUTO} resolves on this machine)
+     * @param device where the weights and passes live
+     * @return the loaded model; the caller closes it
      */
     public static DebertaV2ForSequenceClassification load(
             Path configJson, Path weightFile, int concurrentPasses, Precision precision, ComputeDevice device) {
@@ -134,10 +141,20 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
         }
     }
 
+    /**
+     * The classifier's output width ({@code num_labels}, 1 for a reward model).
+     *
+     * @return the number of labels
+     */
     public int numLabels() {
         return numLabels;
     }
 
+    /**
+     * The encoder's architecture.
+     *
+     * @return the configuration
+     */
     public DebertaV2Config config() {
         return encoder.config();
     }

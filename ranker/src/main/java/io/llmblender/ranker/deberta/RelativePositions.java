@@ -16,6 +16,11 @@ public final class RelativePositions {
     private final int maxPosition;
     private final int span;
 
+    /**
+     * The relative positions of {@code config}'s encoder.
+     *
+     * @param config the architecture (span and buckets)
+     */
     public RelativePositions(DebertaV2Config config) {
         this(config.positionBuckets(), config.maxRelativePositions(), config.attentionSpan());
     }
@@ -32,6 +37,9 @@ public final class RelativePositions {
      *
      * <p>Parity: evaluated in float32 step by step as torch does (spec App. A); every step below is one
      * correctly rounded float operation, so the buckets match the reference's table exactly.
+     *
+     * @param delta {@code i − j}, the query's position minus the key's
+     * @return the bucketed distance
      */
     public int bucket(int delta) {
         if (buckets <= 0 || maxPosition <= 0) {
@@ -54,12 +62,22 @@ public final class RelativePositions {
      * Row of the relative-embedding table for query {@code i} and key {@code j}:
      * {@code clamp(bucket(i − j) + k, 0, 2k − 1)}. The same index serves c2p and p2c (spec App. A: the p2c
      * index {@code −bucket(j − i)} equals {@code bucket(i − j)} because the bucket function is odd).
+     *
+     * @param i the query's position
+     * @param j the key's position
+     * @return the table row
      */
     public int index(int i, int j) {
         return Math.max(0, Math.min(2 * span - 1, bucket(i - j) + span));
     }
 
-    /** The {@code [L, L]} int64 index for a sequence of {@code length} tokens, created in {@code manager}. */
+    /**
+     * The {@code [L, L]} int64 index for a sequence of {@code length} tokens, created in {@code manager}.
+     *
+     * @param manager owns the array
+     * @param length L
+     * @return the index matrix
+     */
     public NDArray indexMatrix(NDManager manager, int length) {
         // One table entry per distance, then table[(i − j) + (L − 1)] expanded to [L, L] by torch.
         long[] table = new long[2 * length - 1];
@@ -71,7 +89,11 @@ public final class RelativePositions {
         return manager.create(table).take(manager, distance);
     }
 
-    /** The attention span k: the table has 2k rows. */
+    /**
+     * The attention span k: the table has 2k rows.
+     *
+     * @return k
+     */
     public int span() {
         return span;
     }

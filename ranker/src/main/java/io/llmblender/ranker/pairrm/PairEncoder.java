@@ -36,8 +36,16 @@ public final class PairEncoder {
 
     /** The token limits: {@code S} for the source, {@code Cm} for a candidate (PairRM: 1224 and 412). */
     public record Limits(int sourceMaxLength, int candidateMaxLength) {
+        /** PairRM's own limits: 1224 source tokens, 412 per candidate (the reference's defaults). */
         public static final Limits PAIRRM = new Limits(1224, 412);
 
+        /**
+         * Checks that each limit fits at least {@code [CLS]}, a prefix and {@code [SEP]}.
+         *
+         * @param sourceMaxLength S, the source's token limit, at least 3
+         * @param candidateMaxLength Cm, a candidate's token limit, at least 3
+         * @throws IllegalArgumentException if a limit is below 3
+         */
         public Limits {
             if (sourceMaxLength < 3 || candidateMaxLength < 3) {
                 throw new IllegalArgumentException("source and candidate limits must be at least 3 tokens ([CLS],"
@@ -45,7 +53,11 @@ public final class PairEncoder {
             }
         }
 
-        /** The longest pair these limits allow, {@code S + 2·Cm}. */
+        /**
+         * The longest pair these limits allow, {@code S + 2·Cm}.
+         *
+         * @return {@code sourceMaxLength + 2 · candidateMaxLength}
+         */
         public int maxPairLength() {
             return sourceMaxLength + 2 * candidateMaxLength;
         }
@@ -53,20 +65,43 @@ public final class PairEncoder {
 
     /** One input encoded: its source ids and its candidates' ids (generic prefix), truncated to {@code budget}. */
     public record EncodedInput(long[] source, List<long[]> candidates, int budget) {
+        /**
+         * Copies the arrays.
+         *
+         * @param source the source's ids, {@code [CLS] <|source|> ... [SEP]}
+         * @param candidates each candidate's ids with the generic candidate prefix
+         * @param budget the candidate token budget they were truncated to
+         */
         public EncodedInput {
             source = source.clone();
             candidates = candidates.stream().map(long[]::clone).toList();
         }
 
+        /**
+         * The source's token ids.
+         *
+         * @return a copy
+         */
         @Override
         public long[] source() {
             return source.clone();
         }
 
+        /**
+         * One candidate's token ids, with the generic candidate prefix.
+         *
+         * @param i the candidate's index
+         * @return a copy
+         */
         public long[] candidate(int i) {
             return candidates.get(i).clone();
         }
 
+        /**
+         * The number of candidates.
+         *
+         * @return the candidate count
+         */
         public int size() {
             return candidates.size();
         }
@@ -79,12 +114,24 @@ public final class PairEncoder {
     private final PairRmTokenizer tokenizer;
     private final PairRmConfig ids;
 
+    /**
+     * An encoder over {@code tokenizer} that writes PairRM's prefix ids from {@code ids}.
+     *
+     * @param tokenizer the DeBERTa-v3 tokenizer with PairRM's added tokens
+     * @param ids the prefix token ids
+     */
     public PairEncoder(PairRmTokenizer tokenizer, PairRmConfig ids) {
         this.tokenizer = tokenizer;
         this.ids = ids;
     }
 
-    /** The ranker's source text: instruction and input concatenated with no separator (spec §2.1). */
+    /**
+     * The ranker's source text: instruction and input concatenated with no separator (spec §2.1).
+     *
+     * @param instruction the instruction, or null
+     * @param input the user's input
+     * @return {@code instruction + input}, or the input alone
+     */
     public static String source(String instruction, String input) {
         return (instruction == null ? "" : instruction) + input;
     }
@@ -92,6 +139,13 @@ public final class PairEncoder {
     /**
      * Encodes inputs together. With {@link BudgetRule#BATCH}, consecutive groups of {@code batchSize} inputs
      * share the budget of their longest source; with {@link BudgetRule#PER_EXAMPLE} the batch size is irrelevant.
+     *
+     * @param sources one source text per input
+     * @param candidates the candidates of each input
+     * @param limits the source and candidate token limits
+     * @param rule whose source length sets the candidate budget
+     * @param batchSize inputs that share a budget under {@link BudgetRule#BATCH}
+     * @return one encoded input per source
      */
     public List<EncodedInput> encode(
             List<String> sources, List<List<String>> candidates, Limits limits, BudgetRule rule, int batchSize) {
@@ -123,7 +177,14 @@ public final class PairEncoder {
         return out;
     }
 
-    /** One input with per-example budgets. */
+    /**
+     * One input with per-example budgets.
+     *
+     * @param source the source text
+     * @param candidates its candidates
+     * @param limits the token limits
+     * @return the encoded input
+     */
     public EncodedInput encode(String source, List<String> candidates, Limits limits) {
         return encode(List.of(source), List.of(candidates), limits, BudgetRule.PER_EXAMPLE, 1)
                 .get(0);
@@ -132,6 +193,11 @@ public final class PairEncoder {
     /**
      * The pair sequence with candidate {@code first} in slot 1 and {@code second} in slot 2: source ids, then
      * each candidate with its generic prefix rewritten to the slot's ({@code cat_ids}, spec §2.5), unpadded.
+     *
+     * @param input an encoded input
+     * @param first the candidate in slot 1
+     * @param second the candidate in slot 2
+     * @return the token ids of the pair row, unpadded
      */
     public long[] pair(EncodedInput input, int first, int second) {
         long[] s = input.source;
@@ -144,7 +210,14 @@ public final class PairEncoder {
         return row;
     }
 
-    /** Two separately encoded candidates (e.g. a reference against a candidate) for one source. */
+    /**
+     * Two separately encoded candidates (e.g. a reference against a candidate) for one source.
+     *
+     * @param source the encoded source
+     * @param first the candidate in slot 1 (generic prefix)
+     * @param second the candidate in slot 2 (generic prefix)
+     * @return the token ids of the pair row, unpadded
+     */
     public long[] pair(long[] source, long[] first, long[] second) {
         return pair(new EncodedInput(source, List.of(first, second), 0), 0, 1);
     }
@@ -166,6 +239,11 @@ public final class PairEncoder {
         return t;
     }
 
+    /**
+     * The tokenizer this encoder uses.
+     *
+     * @return the tokenizer (owned by whoever created the encoder)
+     */
     public PairRmTokenizer tokenizer() {
         return tokenizer;
     }

@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each forward pass runs in its own native-memory scope, so memory stays flat however many passes run;
  * the weights live until {@link #close()}. Thread-safe: concurrent passes share the read-only weights (torch
  * already spreads one pass over all cores, so concurrency rarely helps throughput).
+ *
+ * <p>A model file over 300 lines, as Hugging Face's {@code DebertaV2PairRM} wrapper is one class: loading (both
+ * layouts, config checks, precision), the pass (permit, column trimming, scope) and the row packing belong to one
+ * lifetime of the weights; the maths of each part lives in {@code deberta/} and {@link PairRmHead}.
  */
 public final class PairRm implements AutoCloseable {
     /** The HF wrapper's attribute names (spec §1.5): the original and the -hf checkpoints share them. */
@@ -84,17 +88,32 @@ public final class PairRm implements AutoCloseable {
      * {@code model.safetensors.index.json}, {@code pytorch_model.bin} that exists. (The Python loader prefers
      * the pickle when both exist; safetensors is preferred here because it needs no unpickling and maps
      * without a copy.)
+     *
+     * @param folder the model folder
+     * @return the loaded model; the caller closes it
      */
     public static PairRm load(Path folder) {
         return load(folder, PairRmOptions.DEFAULT);
     }
 
-    /** As {@link #load(Path)}, with load-time options. */
+    /**
+     * As {@link #load(Path)}, with load-time options.
+     *
+     * @param folder the model folder
+     * @param options load-time options
+     * @return the loaded model; the caller closes it
+     */
     public static PairRm load(Path folder, PairRmOptions options) {
         return load(folder.resolve("config.json"), weightFile(folder), options);
     }
 
-    /** The weight file of a model folder: the first of the three names above that exists. */
+    /**
+     * The weight file of a model folder: the first of the three names above that exists.
+     *
+     * @param folder the model folder
+     * @return the weight file
+     * @throws io.llmblender.runtime.checkpoint.CheckpointException if the folder holds none of them
+     */
     public static Path weightFile(Path folder) {
         for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
             Path candidate = folder.resolve(name);
@@ -114,12 +133,23 @@ public final class PairRm implements AutoCloseable {
      * Loads the architecture from {@code configJson} and the weights from {@code weightFile} (any format).
      * {@code configJson} is either a PairRM-hf model config or the original layout's {@code RankerConfig}; for
      * the latter the backbone is the one its {@code model_name} names (see {@link #backboneOf}).
+     *
+     * @param configJson a PairRM-hf model config or an original-layout ranker config
+     * @param weightFile the weights, in any supported format
+     * @return the loaded model; the caller closes it
      */
     public static PairRm load(Path configJson, Path weightFile) {
         return load(configJson, weightFile, PairRmOptions.DEFAULT);
     }
 
-    /** As {@link #load(Path, Path)}, with load-time options. */
+    /**
+     * As {@link #load(Path, Path)}, with load-time options.
+     *
+     * @param configJson a PairRM-hf model config or an original-layout ranker config
+     * @param weightFile the weights, in any supported format
+     * @param options load-time options
+     * @return the loaded model; the caller closes it
+     */
     public static PairRm load(Path configJson, Path weightFile, PairRmOptions options) {
         JsonConfig json = JsonConfig.read(configJson);
         if (RankerConfig.isRankerConfig(json)) {
@@ -133,6 +163,10 @@ public final class PairRm implements AutoCloseable {
      * The backbone of the original layout: its config names a Hugging Face model rather than describing it, and
      * the only one PairRM uses is microsoft/deberta-v3-large, with the embedding resized to the 128005 entries
      * of the tokenizer plus the four markers (spec §1.6 steps 4–6).
+     *
+     * @param ranker the original layout's ranker config
+     * @param configJson the file it came from, for messages
+     * @return deberta-v3-large's configuration with PairRM's vocabulary
      */
     public static DebertaV2Config backboneOf(RankerConfig ranker, Path configJson) {
         if (!ranker.modelName().equals("microsoft/deberta-v3-large")) {
@@ -146,7 +180,16 @@ public final class PairRm implements AutoCloseable {
         return DebertaV2Config.debertaV3Large(128005);
     }
 
-    /** Loads with explicit configurations (e.g. an original-layout folder whose backbone is not the standard one). */
+    /**
+     * Loads with explicit configurations (e.g. an original-layout folder whose backbone is not the standard one).
+     *
+     * @param deberta the backbone's architecture
+     * @param pairRm the prefix ids and task count
+     * @param weightFile the weights
+     * @param configJson the config file, named in messages
+     * @param options load-time options
+     * @return the loaded model; the caller closes it
+     */
     public static PairRm load(
             DebertaV2Config deberta, PairRmConfig pairRm, Path weightFile, Path configJson, PairRmOptions options) {
         DjlRuntime.enterInference();
@@ -167,6 +210,12 @@ public final class PairRm implements AutoCloseable {
 
     /**
      * A model of the given shapes with random weights (N(0, 0.02²)), for benchmarks: no download needed.
+     *
+     * @param deberta the backbone's architecture
+     * @param pairRm the prefix ids and task count
+     * @param seed the weights' seed
+     * @param options load-time options
+     * @return a model with random weights; the caller closes it
      */
     public static PairRm synthetic(DebertaV2Config deberta, PairRmConfig pairRm, long seed, PairRmOptions options) {
         DjlRuntime.enterInference();
@@ -215,6 +264,7 @@ public final class PairRm implements AutoCloseable {
      * @param inputIds {@code [rows][length]} token ids; every row holds each prefix id exactly once
      * @param attentionMask {@code [rows][length]}, 1 for tokens and 0 for padding
      * @param keepHiddenStates also copy out {@code last_hidden_state} (costly for long inputs; for parity checks)
+     * @return the logits, the head's scores and, if asked, the hidden states
      */
     public PairRmOutput forward(long[][] inputIds, long[][] attentionMask, boolean keepHiddenStates) {
         PairBatch batch = PairBatch.of(inputIds, attentionMask, encoder.config().vocabSize(), config);
@@ -265,7 +315,10 @@ public final class PairRm implements AutoCloseable {
      * once, so equal inputs always get bit-identical logits (the reference's exact ties depend on that, spec
      * §3.5).
      *
+     * @param rows the pair rows' token ids
+     * @param batching how rows are packed into passes
      * @param progress told the number of distinct rows done after each pass, and the total
+     * @return one logit per row, in order
      */
     public float[] logits(List<long[]> rows, Batching batching, Progress progress) {
         Map<LongBuffer, Integer> distinct = new HashMap<>();
@@ -308,52 +361,101 @@ public final class PairRm implements AutoCloseable {
     /** Told how far a long scoring job has come. */
     @FunctionalInterface
     public interface Progress {
+        /** Reports nothing. */
         Progress NONE = (done, total) -> {};
 
+        /**
+         * Called after each forward pass, from the scoring thread.
+         *
+         * @param done distinct pair rows scored so far
+         * @param total distinct pair rows in the job
+         */
         void done(int done, int total);
     }
 
-    /** The logits alone: {@code f(candidate1, candidate2)} per row. */
+    /**
+     * The logits alone: {@code f(candidate1, candidate2)} per row.
+     *
+     * @param inputIds {@code [rows][length]} token ids
+     * @param attentionMask {@code [rows][length]}, 1 for tokens and 0 for padding
+     * @return one logit per row
+     */
     public float[] logits(long[][] inputIds, long[][] attentionMask) {
         return forward(inputIds, attentionMask, false).logits();
     }
 
+    /**
+     * The backbone's architecture.
+     *
+     * @return the DeBERTa configuration
+     */
     public DebertaV2Config encoderConfig() {
         return encoder.config();
     }
 
+    /**
+     * The prefix ids and task count this model uses.
+     *
+     * @return the PairRM configuration
+     */
     public PairRmConfig config() {
         return config;
     }
 
-    /** The weight file this model was loaded from, or null for a synthetic one. */
+    /**
+     * The weight file this model was loaded from, or null for a synthetic one.
+     *
+     * @return the file, or null
+     */
     public Path source() {
         return source;
     }
 
     /** What this model has computed so far (for benchmarks and traces: read before and after, subtract). */
     public record Usage(long passes, long rows, long paddedTokens) {
+        /**
+         * The work done between {@code earlier} and this reading.
+         *
+         * @param earlier an earlier reading of the same model
+         * @return the differences of the three counters
+         */
         public Usage minus(Usage earlier) {
             return new Usage(passes - earlier.passes, rows - earlier.rows, paddedTokens - earlier.paddedTokens);
         }
     }
 
-    /** The forward passes, pair rows and padded tokens (rows × trimmed width) computed since loading. */
+    /**
+     * The forward passes, pair rows and padded tokens (rows × trimmed width) computed since loading.
+     *
+     * @return the counters so far
+     */
     public Usage usage() {
         return new Usage(passes.get(), rows.get(), paddedTokens.get());
     }
 
-    /** The precision its matmuls run in: {@code FP32} or {@code BF16} (never {@code AUTO}). */
+    /**
+     * The precision its matmuls run in: {@code FP32} or {@code BF16} (never {@code AUTO}).
+     *
+     * @return the resolved precision
+     */
     public Precision precision() {
         return kernel.precision();
     }
 
-    /** The options this model was loaded with. */
+    /**
+     * The options this model was loaded with.
+     *
+     * @return the options
+     */
     public PairRmOptions options() {
         return options;
     }
 
-    /** How many native arrays the model holds; constant across forward passes (tests check it). */
+    /**
+     * How many native arrays the model holds; constant across forward passes (tests check it).
+     *
+     * @return the number of live arrays the model's manager holds
+     */
     public int managedArrays() {
         return weights.getManagedArrays().size();
     }

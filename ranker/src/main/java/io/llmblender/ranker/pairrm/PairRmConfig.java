@@ -21,15 +21,31 @@ public record PairRmConfig(int nTasks, int sourcePrefixId, int cand1PrefixId, in
     /**
      * One task, with the four prefixes as the last four ids of a {@code vocabSize} vocabulary, where
      * {@code tokenizer.add_tokens} puts them (PairRM: 128005 → 128001–128004).
+     *
+     * @param vocabSize the tokenizer's vocabulary size, prefixes included
+     * @return the configuration
      */
     public static PairRmConfig forVocabulary(int vocabSize) {
         return new PairRmConfig(1, vocabSize - 4, vocabSize - 3, vocabSize - 2, vocabSize - 1);
     }
 
+    /**
+     * Reads the PairRM fields of a PairRM-hf {@code config.json}, with PairRM's values for absent ones.
+     *
+     * @param configJson the model's {@code config.json}
+     * @return the configuration
+     */
     public static PairRmConfig read(Path configJson) {
         return from(JsonConfig.read(configJson));
     }
 
+    /**
+     * Reads the PairRM fields ({@code n_tasks} and the prefix ids) of a parsed config, with PairRM's values for absent
+     * ones.
+     *
+     * @param c the parsed config
+     * @return the configuration
+     */
     public static PairRmConfig from(JsonConfig c) {
         return new PairRmConfig(
                 c.intValue("n_tasks", PAIRRM.nTasks()),

@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param device where weights and passes live: {@code CPU} (default), {@code GPU} or {@code AUTO}
  */
 public record PairRmOptions(int concurrentPasses, Precision precision, long attentionBlock, ComputeDevice device) {
+    /** One pass at a time, {@code AUTO} precision, 4 Mi-element attention blocks, on the CPU. */
     public static final PairRmOptions DEFAULT =
             new PairRmOptions(1, Precision.AUTO, DebertaV2Encoder.DEFAULT_BLOCK_ELEMENTS, ComputeDevice.CPU);
 
+    /**
+     * Refuses fewer than one pass, a block below one element, and null precision or device.
+     *
+     * @param concurrentPasses forward passes that may run at once, at least 1
+     * @param precision the number format of the matmuls
+     * @param attentionBlock elements of one query block's attention term
+     * @param device where weights and passes live
+     */
     public PairRmOptions {
         if (concurrentPasses < 1) {
             throw new IllegalArgumentException("concurrentPasses must be at least 1, was " + concurrentPasses);
@@ -32,18 +41,42 @@ public record PairRmOptions(int concurrentPasses, Precision precision, long atte
         }
     }
 
+    /**
+     * These options with another number of concurrent passes.
+     *
+     * @param passes forward passes that may run at once, at least 1
+     * @return new options
+     */
     public PairRmOptions withConcurrentPasses(int passes) {
         return new PairRmOptions(passes, precision, attentionBlock, device);
     }
 
+    /**
+     * These options with another matmul precision.
+     *
+     * @param newPrecision {@code FP32}, {@code BF16} or {@code AUTO}
+     * @return new options
+     */
     public PairRmOptions withPrecision(Precision newPrecision) {
         return new PairRmOptions(concurrentPasses, newPrecision, attentionBlock, device);
     }
 
+    /**
+     * These options with another attention block size.
+     *
+     * @param elements elements of one query block's attention term, at least 1
+     * @return new options
+     */
     public PairRmOptions withAttentionBlock(long elements) {
         return new PairRmOptions(concurrentPasses, precision, elements, device);
     }
 
+    /**
+     * These options with another device.
+     *
+     * @param newDevice {@code CPU}, {@code GPU} or {@code AUTO}
+     * @return new options
+     */
     public PairRmOptions withDevice(ComputeDevice newDevice) {
         return new PairRmOptions(concurrentPasses, precision, attentionBlock, newDevice);
     }

@@ -23,7 +23,12 @@ public final class PairRmTokenizer implements AutoCloseable {
         this.tokenizer = tokenizer;
     }
 
-    /** Loads {@code tokenizer.json}, or the one inside a folder. */
+    /**
+     * Loads {@code tokenizer.json}, or the one inside a folder.
+     *
+     * @param fileOrFolder a {@code tokenizer.json} or the folder that holds it
+     * @return the tokenizer; the caller closes it
+     */
     public static PairRmTokenizer load(Path fileOrFolder) {
         return new PairRmTokenizer(Tokenizers.load(
                 fileOrFolder,
@@ -32,17 +37,33 @@ public final class PairRmTokenizer implements AutoCloseable {
                         + " llm-blender/PairRM-hf (DeBERTa-v3 with the four PairRM marker tokens)"));
     }
 
-    /** {@code [CLS] body [SEP]}, however long. */
+    /**
+     * {@code [CLS] body [SEP]}, however long.
+     *
+     * @param text the text
+     * @return the token ids with {@code [CLS]} and {@code [SEP]}
+     */
     public long[] encode(String text) {
         return tokenizer.encode(text).getIds();
     }
 
-    /** The body ids alone ({@code add_special_tokens=False}). */
+    /**
+     * The body ids alone ({@code add_special_tokens=False}).
+     *
+     * @param text the text
+     * @return the token ids without special tokens
+     */
     public long[] encodeBody(String text) {
         return tokenizer.encode(text, false, false).getIds();
     }
 
-    /** HF's right truncation to {@code maxLength} ids, special tokens included. */
+    /**
+     * HF's right truncation to {@code maxLength} ids, special tokens included.
+     *
+     * @param text the text
+     * @param maxLength the most ids to return, special tokens included
+     * @return the token ids, ending in {@code [SEP]}
+     */
     public long[] encode(String text, int maxLength) {
         long[] ids = encode(text);
         if (ids.length <= maxLength) {
@@ -56,7 +77,12 @@ public final class PairRmTokenizer implements AutoCloseable {
         return cut;
     }
 
-    /** The pieces of {@code ids}, for debugging and for showing users what was kept. */
+    /**
+     * The pieces of {@code ids}, for debugging and for showing users what was kept.
+     *
+     * @param ids token ids
+     * @return the decoded text
+     */
     public String decode(long[] ids) {
         return tokenizer.decode(ids, false);
     }

@@ -17,11 +17,23 @@ public record RankerConfig(
         int candidateMaxLength,
         int nTasks) {
 
-    /** Whether {@code configJson} is of this layout (it has {@code ranker_type}) rather than a HF model config. */
+    /**
+     * Whether {@code configJson} is of this layout (it has {@code ranker_type}) rather than a HF model config.
+     *
+     * @param configJson a parsed {@code config.json}
+     * @return true for the original layout
+     */
     public static boolean isRankerConfig(JsonConfig configJson) {
         return configJson.has("ranker_type");
     }
 
+    /**
+     * Reads the original layout's config; a {@code ranker_type} other than {@code pairranker} is refused with the
+     * reference's message.
+     *
+     * @param c the parsed config
+     * @return the configuration
+     */
     public static RankerConfig from(JsonConfig c) {
         Path f = c.file();
         String type = c.string("ranker_type").orElse("");
@@ -45,11 +57,20 @@ public record RankerConfig(
                 c.intValue("n_tasks", 1));
     }
 
-    /** PairRM's ids with this config's task count (the four markers follow DeBERTa-v3's 128001 ids, spec §1.2). */
+    /**
+     * PairRM's ids with this config's task count (the four markers follow DeBERTa-v3's 128001 ids, spec §1.2).
+     *
+     * @return the prefix ids and task count
+     */
     public PairRmConfig pairRm() {
         return new PairRmConfig(nTasks, 128001, 128002, 128003, 128004);
     }
 
+    /**
+     * The token limits the config declares ({@code source_maxlength}, {@code candidate_maxlength}).
+     *
+     * @return the limits
+     */
     public PairEncoder.Limits limits() {
         return new PairEncoder.Limits(sourceMaxLength, candidateMaxLength);
     }

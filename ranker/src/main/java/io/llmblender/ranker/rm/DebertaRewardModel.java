@@ -41,8 +41,11 @@ public final class DebertaRewardModel implements RankingModel {
     private final Batching batching;
 
     /**
+     * @param model the loaded classifier; the reward model owns it from now on
+     * @param tokenizer its tokenizer, opened by {@link #tokenizer}; owned from now on
      * @param maxLength the token limit of source and candidate each (the tokenizer's {@code model_max_length},
      *     512 for deberta-v3, unless configured)
+     * @param batching how (source, candidate) rows are packed into forward passes
      */
     public DebertaRewardModel(
             DebertaV2ForSequenceClassification model,
@@ -58,7 +61,12 @@ public final class DebertaRewardModel implements RankingModel {
         this.batching = batching;
     }
 
-    /** Opens the tokenizer of a model folder the way this model needs it (special tokens on, no cuts). */
+    /**
+     * Opens the tokenizer of a model folder the way this model needs it (special tokens on, no cuts).
+     *
+     * @param folder the model folder holding {@code tokenizer.json}
+     * @return the tokenizer; the caller closes it (or hands it to the constructor)
+     */
     public static HuggingFaceTokenizer tokenizer(java.nio.file.Path folder) {
         return Tokenizers.load(folder, true, "a DeBERTa reward model folder needs its tokenizer.json");
     }
@@ -171,6 +179,11 @@ public final class DebertaRewardModel implements RankingModel {
         return out;
     }
 
+    /**
+     * The classifier this reward model runs, for its configuration and usage.
+     *
+     * @return the model; closed with this reward model
+     */
     public DebertaV2ForSequenceClassification model() {
         return model;
     }

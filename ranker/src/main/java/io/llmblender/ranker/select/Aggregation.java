@@ -23,7 +23,13 @@ public final class Aggregation {
         MAX_WINS_CORRECTED
     }
 
-    /** Scores of one C×C matrix, in float32 as the reference computes them. */
+    /**
+     * Scores of one C×C matrix, in float32 as the reference computes them.
+     *
+     * @param m the C×C comparison matrix, {@code m[i][j] = f(i, j)}; the diagonal is ignored
+     * @param policy how a row and a column become one score (see {@link Policy})
+     * @return one score per candidate; higher is better
+     */
     public static float[] scores(float[][] m, Policy policy) {
         int c = m.length;
         float[] scores = new float[c];
@@ -62,6 +68,9 @@ public final class Aggregation {
     /**
      * Competition ranks, 1-based: a higher score gets a smaller rank, equal scores (exact equality) share the
      * best rank and the next rank is skipped ({@code [5, 5, 3] → [1, 1, 3]}).
+     *
+     * @param scores one score per candidate
+     * @return one rank per candidate, 1 = best
      */
     public static int[] ranks(float[] scores) {
         if (Float.isNaN(max(scores)) || hasNaN(scores)) {
@@ -84,6 +93,10 @@ public final class Aggregation {
     /**
      * The reference's {@code get_ranks_from_cmps}: sums instead of means (max_logits: {@code Σ_b (M[a,b] −
      * M[b,a])}; max_wins: {@code #{M[a,b] > 0} + #{M[b,a] < 0}}), then competition ranks.
+     *
+     * @param m the C×C comparison matrix
+     * @param policy max_logits or max_wins
+     * @return one competition rank per candidate, 1 = best
      */
     public static int[] ranksFromMatrixSums(float[][] m, Policy policy) {
         int c = m.length;
@@ -98,7 +111,12 @@ public final class Aggregation {
         return ranks(sums);
     }
 
-    /** Candidate indices by (rank, index): a stable best-first order, as the reference's argsort gives. */
+    /**
+     * Candidate indices by (rank, index): a stable best-first order, as the reference's argsort gives.
+     *
+     * @param ranks one rank per candidate, 1 = best
+     * @return the candidate indices, best first
+     */
     public static int[] orderBestFirst(int[] ranks) {
         return java.util.stream.IntStream.range(0, ranks.length)
                 .boxed()
@@ -107,7 +125,12 @@ public final class Aggregation {
                 .toArray();
     }
 
-    /** Candidate indices by (−rank, index): the worst first, ties in index order. */
+    /**
+     * Candidate indices by (−rank, index): the worst first, ties in index order.
+     *
+     * @param ranks one rank per candidate, 1 = best
+     * @return the candidate indices, worst first
+     */
     public static int[] orderWorstFirst(int[] ranks) {
         return java.util.stream.IntStream.range(0, ranks.length)
                 .boxed()

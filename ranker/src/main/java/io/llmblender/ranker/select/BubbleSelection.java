@@ -25,6 +25,13 @@ public final class BubbleSelection implements Selector {
     private final PairScorer scorer;
     private final long seed;
 
+    /**
+     * Bubble selection over {@code scorer}, each input starting from a permutation drawn from {@code seed} and its
+     * content (see {@link io.llmblender.ranker.StartOrder}).
+     *
+     * @param scorer gives the two ordered verdicts of each duel
+     * @param seed the start-order seed
+     */
     public BubbleSelection(PairScorer scorer, long seed) {
         this.scorer = scorer;
         this.seed = seed;
@@ -36,18 +43,35 @@ public final class BubbleSelection implements Selector {
 
     /** The outcome for one input. */
     public record Result(int winner, List<Integer> eliminatedInOrder, List<Step> steps, int[] startPermutation) {
+        /**
+         * Copies the lists and the permutation.
+         *
+         * @param winner the index of the surviving candidate
+         * @param eliminatedInOrder the other candidates, in the order they were eliminated
+         * @param steps every duel, in order
+         * @param startPermutation the order the candidates entered the bubble
+         */
         public Result {
             eliminatedInOrder = List.copyOf(eliminatedInOrder);
             steps = List.copyOf(steps);
             startPermutation = startPermutation.clone();
         }
 
+        /**
+         * The order the candidates entered the bubble, so a run can be replayed.
+         *
+         * @return a copy of the starting permutation
+         */
         @Override
         public int[] startPermutation() {
             return startPermutation.clone();
         }
 
-        /** {@code [winner] + eliminated in order}: what the reference's {@code return_all=True} gives. */
+        /**
+         * {@code [winner] + eliminated in order}: what the reference's {@code return_all=True} gives.
+         *
+         * @return the winner, then the eliminated candidates in order
+         */
         public List<Integer> returnAllOrder() {
             List<Integer> all = new ArrayList<>();
             all.add(winner);
@@ -55,7 +79,11 @@ public final class BubbleSelection implements Selector {
             return all;
         }
 
-        /** Every verdict of the run, two per step. */
+        /**
+         * Every verdict of the run, two per step.
+         *
+         * @return the verdicts {@code f(current, next)} and {@code f(next, current)} of every step, in order
+         */
         public List<Verdict> verdicts() {
             List<Verdict> v = new ArrayList<>();
             for (Step s : steps) {
@@ -109,7 +137,9 @@ public final class BubbleSelection implements Selector {
      * Runs every input's duels, step by step, asking the scorer for all inputs' two verdicts of a step at once.
      *
      * @param permutations one starting permutation per input (each a permutation of its candidates)
+     * @param scorer the scorer bound to the inputs, asked once per step for every input's two verdicts
      * @param best true for best-of-n, false for worst-of-n
+     * @return one result per input, in order
      */
     public static List<Result> run(int[][] permutations, PairScorer.Bound scorer, boolean best) {
         List<Plan> plans = new ArrayList<>();

@@ -12,7 +12,13 @@ import java.util.List;
 public final class FullPairwise {
     private FullPairwise() {}
 
-    /** {@code M[input][i][j] = f(i, j)}, zero diagonal; {@code sizes[input]} = C of that input. */
+    /**
+     * {@code M[input][i][j] = f(i, j)}, zero diagonal; {@code sizes[input]} = C of that input.
+     *
+     * @param sizes the candidate count C of each input
+     * @param scorer the scorer bound to the inputs, asked once for every ordered pair
+     * @return one C×C matrix per input
+     */
     public static float[][][] matrices(int[] sizes, PairScorer.Bound scorer) {
         List<PairScorer.Pair> pairs = new ArrayList<>();
         for (int n = 0; n < sizes.length; n++) {

@@ -22,6 +22,12 @@ public final class KnockoutTournament implements Selector {
     private final PairScorer scorer;
     private final long seed;
 
+    /**
+     * A knockout over {@code scorer}, each input's bracket order drawn from {@code seed} and its content.
+     *
+     * @param scorer gives the two ordered verdicts of each duel
+     * @param seed the bracket-order seed
+     */
     public KnockoutTournament(PairScorer scorer, long seed) {
         this.scorer = scorer;
         this.seed = seed;
@@ -29,10 +35,21 @@ public final class KnockoutTournament implements Selector {
 
     /** The outcome for one input: the winner and every duel, in the order fought. */
     public record Result(int winner, List<Duel> duels) {
+        /**
+         * Copies the duels.
+         *
+         * @param winner the index of the last candidate standing
+         * @param duels every duel, in the order fought
+         */
         public Result {
             duels = List.copyOf(duels);
         }
 
+        /**
+         * The verdicts of every duel, two per duel, in the order fought.
+         *
+         * @return the verdicts
+         */
         public List<Verdict> verdicts() {
             return duels.stream().flatMap(d -> d.verdicts().stream()).toList();
         }
@@ -81,7 +98,9 @@ public final class KnockoutTournament implements Selector {
      * Runs every input's bracket, round by round, all inputs' duels of a round in one scorer call.
      *
      * @param orders one bracket order per input (a permutation of its candidates)
+     * @param scorer the scorer bound to the inputs, asked once per round
      * @param best true for the best, false for the worst
+     * @return one result per input, in order
      */
     public static List<Result> run(int[][] orders, PairScorer.Bound scorer, boolean best) {
         List<KnockoutPlan> plans = new ArrayList<>();

@@ -16,6 +16,11 @@ import java.util.List;
 public final class RankingSelector implements Selector {
     private final Ranker ranker;
 
+    /**
+     * The full strategy over {@code ranker}.
+     *
+     * @param ranker ranks every candidate
+     */
     public RankingSelector(Ranker ranker) {
         this.ranker = ranker;
     }

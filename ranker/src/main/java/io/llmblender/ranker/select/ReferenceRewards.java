@@ -15,7 +15,14 @@ import java.util.List;
 public final class ReferenceRewards {
     private ReferenceRewards() {}
 
-    /** Against the candidate {@code mode} picks in each item. */
+    /**
+     * Against the candidate {@code mode} picks in each item.
+     *
+     * @param scorer scores candidates against the reference
+     * @param items the inputs with their candidates
+     * @param mode how the reference is chosen
+     * @return one ranking per item
+     */
     public static List<Ranking> rank(PairScorer scorer, List<Item> items, ReferenceMode mode) {
         Candidates.checkSameCount(items);
         List<String> refs = new ArrayList<>();
@@ -25,7 +32,14 @@ public final class ReferenceRewards {
         return rank(scorer, items, refs);
     }
 
-    /** Against an explicit reference per item ({@code ref_candidates}), with the reference's checks. */
+    /**
+     * Against an explicit reference per item ({@code ref_candidates}), with the reference's checks.
+     *
+     * @param scorer scores candidates against the reference
+     * @param items the inputs with their candidates
+     * @param references one reference answer per item
+     * @return one ranking per item
+     */
     public static List<Ranking> rank(PairScorer scorer, List<Item> items, List<String> references) {
         if (references.size() != items.size()) {
             throw new IllegalArgumentException("Number of ref_candidates must be the same as inputs");

@@ -24,6 +24,12 @@ public final class TournamentTopK implements Selector {
     private final PairScorer scorer;
     private final long seed;
 
+    /**
+     * Tournament top-K over {@code scorer}, each input's first bracket drawn from {@code seed} and its content.
+     *
+     * @param scorer gives the two ordered verdicts of each duel
+     * @param seed the bracket-order seed
+     */
     public TournamentTopK(PairScorer scorer, long seed) {
         this.scorer = scorer;
         this.seed = seed;

@@ -12,14 +12,30 @@ public class CheckpointException extends BlenderException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** The tensor key at fault, or null when the whole file is. */
     private final String key;
 
+    /**
+     * A problem with {@code file}, or with one of its tensors when {@code key} is not null.
+     *
+     * @param file the checkpoint file (or shard index) at fault
+     * @param key the tensor key at fault, or null when the problem is with the whole file
+     * @param problem what is wrong, as the end of a sentence, e.g. {@code "has shape [3] but [4] is expected"}
+     */
     public CheckpointException(Path file, String key, String problem) {
         super(format(file, key, problem));
         this.file = file;
         this.key = key;
     }
 
+    /**
+     * As {@link #CheckpointException(Path, String, String)}, keeping the lower-level failure as the cause.
+     *
+     * @param file the checkpoint file (or shard index) at fault
+     * @param key the tensor key at fault, or null when the problem is with the whole file
+     * @param problem what is wrong, as the end of a sentence
+     * @param cause the underlying exception, e.g. an {@code IOException} while reading
+     */
     public CheckpointException(Path file, String key, String problem, Throwable cause) {
         super(format(file, key, problem), cause);
         this.file = file;
@@ -30,11 +46,20 @@ public class CheckpointException extends BlenderException {
         return key == null ? file + ": " + problem : file + ": tensor '" + key + "' " + problem;
     }
 
+    /**
+     * The checkpoint file at fault; null after deserialisation, since {@link Path} is not serialisable.
+     *
+     * @return the file named in the message
+     */
     public Path file() {
         return file;
     }
 
-    /** The tensor key at fault, if the problem is with one tensor rather than the whole file. */
+    /**
+     * The tensor key at fault, if the problem is with one tensor rather than the whole file.
+     *
+     * @return the key, e.g. {@code head_layer.1.weight}, or empty when the whole file is at fault
+     */
     public Optional<String> key() {
         return Optional.ofNullable(key);
     }

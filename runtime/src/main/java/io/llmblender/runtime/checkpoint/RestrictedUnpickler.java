@@ -48,6 +48,11 @@ import java.util.function.Function;
 public final class RestrictedUnpickler {
     /** A Python tuple; kept distinct from lists because persistent ids and call arguments are tuples. */
     public record Tuple(List<Object> items) {
+        /**
+         * Copies the items, standing a private marker in for Python's None (which {@link List#copyOf} refuses).
+         *
+         * @param items the tuple's items in order; null stands for None
+         */
         public Tuple {
             items = List.copyOf(items.stream().map(o -> o == null ? NONE : o).toList());
         }
@@ -125,6 +130,9 @@ public final class RestrictedUnpickler {
      * None as {@code null}.
      *
      * @param file named in error messages only
+     * @param pickle the pickle's bytes, e.g. a checkpoint's {@code data.pkl}
+     * @param persistentLoad resolves each persistent id to the object it stands for (a tensor's storage)
+     * @return the unpickled object graph
      * @throws CheckpointException for a refused global or opcode, or a malformed pickle
      */
     public static Object load(Path file, byte[] pickle, Function<Tuple, Object> persistentLoad) {

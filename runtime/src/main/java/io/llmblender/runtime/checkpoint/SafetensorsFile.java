@@ -66,7 +66,12 @@ public final class SafetensorsFile implements TensorSource {
         this.metadata = metadata;
     }
 
-    /** Opens and validates {@code file}; the caller closes it (tensors already loaded stay valid). */
+    /**
+     * Opens and validates {@code file}; the caller closes it (tensors already loaded stay valid).
+     *
+     * @param file the {@code .safetensors} file
+     * @return the open file
+     */
     public static SafetensorsFile open(Path file) {
         FileChannel channel;
         try {
@@ -306,7 +311,11 @@ public final class SafetensorsFile implements TensorSource {
         return tensors;
     }
 
-    /** The header's {@code __metadata__} strings (e.g. {@code format=pt}); empty if there are none. */
+    /**
+     * The header's {@code __metadata__} strings (e.g. {@code format=pt}); empty if there are none.
+     *
+     * @return the metadata, unmodifiable
+     */
     public Map<String, String> metadata() {
         return metadata;
     }

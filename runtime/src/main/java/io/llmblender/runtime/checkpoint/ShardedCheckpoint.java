@@ -36,7 +36,12 @@ public final class ShardedCheckpoint implements TensorSource {
         this.tensors = tensors;
     }
 
-    /** Opens the index and every shard it names (resolved beside the index). */
+    /**
+     * Opens the index and every shard it names (resolved beside the index).
+     *
+     * @param index the {@code *.safetensors.index.json} file
+     * @return the open checkpoint; the caller closes it, which closes every shard
+     */
     public static ShardedCheckpoint open(Path index) {
         JsonNode weightMap;
         try {

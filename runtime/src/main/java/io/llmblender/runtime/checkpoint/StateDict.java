@@ -42,6 +42,8 @@ public final class StateDict {
     private int wrongDtypes; // problems whose fix is a conversion, not another config
 
     /**
+     * @param source the checkpoint the weights are read from
+     * @param manager owns every array loaded
      * @param architecture names what the expected shapes come from, in messages (e.g. {@code "config.json"})
      */
     public StateDict(TensorSource source, NDManager manager, String architecture) {
@@ -53,6 +55,10 @@ public final class StateDict {
     /**
      * Weights drawn from N(0, 0.02²) for every key taken, for benchmarks of full-size shapes without a
      * download. Seeds the engine's global generator with {@code seed}.
+     *
+     * @param manager owns the random arrays
+     * @param seed the seed, so two runs draw the same weights
+     * @return a state dict with no file behind it
      */
     public static StateDict synthetic(NDManager manager, long seed) {
         manager.getEngine().setRandomSeed((int) seed);
@@ -64,6 +70,11 @@ public final class StateDict {
      * back as float32. F16 and BF16 are widened exactly; F64 is rounded to nearest, as PyTorch's
      * {@code load_state_dict} does when it copies a double tensor into a float32 parameter. An integer, boolean
      * or 8-bit-float tensor is a problem for {@link #finish()} and is never read.
+     *
+     * @param key the tensor's key in the checkpoint
+     * @param shape the shape the architecture expects
+     * @return the weight as float32, in this state dict's manager (a placeholder when the tensor is wrong; see {@link
+     *     #finish()})
      */
     public NDArray take(String key, long... shape) {
         Shape expected = new Shape(shape);
@@ -95,12 +106,21 @@ public final class StateDict {
         return manager.zeros(expected);
     }
 
-    /** Declares a key that may be present and is not needed (e.g. a legacy buffer); it is never loaded. */
+    /**
+     * Declares a key that may be present and is not needed (e.g. a legacy buffer); it is never loaded.
+     *
+     * @param key the tensor's key in the checkpoint
+     */
     public void ignore(String key) {
         ignored.add(key);
     }
 
-    /** Whether the checkpoint holds {@code key}; for optional tensors that change the architecture. */
+    /**
+     * Whether the checkpoint holds {@code key}; for optional tensors that change the architecture.
+     *
+     * @param key the tensor's key in the checkpoint
+     * @return true if the checkpoint declares it
+     */
     public boolean has(String key) {
         return source != null && source.tensors().containsKey(key);
     }

@@ -21,16 +21,27 @@ import java.util.Map;
  */
 public interface TensorSource extends AutoCloseable {
 
-    /** The file (or, for a sharded checkpoint, the index file) this source reads. */
+    /**
+     * The file (or, for a sharded checkpoint, the index file) this source reads.
+     *
+     * @return the file
+     */
     Path file();
 
-    /** Every tensor the file declares, by key, in the file's order. */
+    /**
+     * Every tensor the file declares, by key, in the file's order.
+     *
+     * @return the declared tensors, keyed by name; unmodifiable
+     */
     Map<String, TensorInfo> tensors();
 
     /**
      * Reads one tensor into {@code manager}. Floating-point tensors come back as float32; half-precision ones
      * are widened exactly on the way.
      *
+     * @param key the tensor's key, e.g. {@code pairrm.layers.0.weight}
+     * @param manager owns the array returned
+     * @return the tensor, in {@code manager}
      * @throws CheckpointException if the key is absent or the tensor cannot be read
      */
     NDArray load(String key, NDManager manager);
@@ -41,6 +52,9 @@ public interface TensorSource extends AutoCloseable {
     /**
      * Opens a checkpoint by its file name: {@code *.safetensors}, {@code *.safetensors.index.json} (shards),
      * or a PyTorch zip such as {@code pytorch_model.bin}.
+     *
+     * @param file the checkpoint file
+     * @return an open source; the caller closes it
      */
     static TensorSource open(Path file) {
         if (!Files.isRegularFile(file)) {

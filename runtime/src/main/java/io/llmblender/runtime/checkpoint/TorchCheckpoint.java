@@ -64,7 +64,12 @@ public final class TorchCheckpoint implements TensorSource {
         this.refs = refs;
     }
 
-    /** Opens {@code file}, reads and checks its pickle; the caller closes it. */
+    /**
+     * Opens {@code file}, reads and checks its pickle; the caller closes it.
+     *
+     * @param file the PyTorch zip, e.g. {@code pytorch_model.bin}
+     * @return the open checkpoint
+     */
     public static TorchCheckpoint open(Path file) {
         ZipFile zip;
         try {

@@ -28,7 +28,12 @@ public record HubCache(Path root) {
     /** A git commit hash, as the hub names snapshots. */
     static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
-    /** The cache root from an environment map ({@code System.getenv()} in production). */
+    /**
+     * The cache root from an environment map ({@code System.getenv()} in production).
+     *
+     * @param env the environment; {@code HF_HUB_CACHE} and {@code HF_HOME} are read
+     * @return the cache at {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}
+     */
     public static HubCache fromEnvironment(Map<String, String> env) {
         if (env.get("HF_HUB_CACHE") != null) {
             return new HubCache(Path.of(env.get("HF_HUB_CACHE")));
@@ -39,14 +44,37 @@ public record HubCache(Path root) {
         return new HubCache(Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub"));
     }
 
+    /**
+     * The folder of one model repository, {@code models--<org>--<name>}.
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/PairRM}
+     * @return the folder (it may not exist yet)
+     * @throws HubException if the id would lead outside the cache root
+     */
     public Path repo(String repoId) {
         return within(root, "models--" + repoId.replace("/", "--"));
     }
 
+    /**
+     * Where one file's content is stored once, named by its etag.
+     *
+     * @param repoId the hub id
+     * @param etag the file's etag (a git blob hash or an LFS sha256)
+     * @return the blob's path (it may not exist yet)
+     * @throws HubException if the etag would lead outside the repository's {@code blobs} folder
+     */
     public Path blob(String repoId, String etag) {
         return within(repo(repoId).resolve("blobs"), etag);
     }
 
+    /**
+     * The snapshot folder of one commit, holding links to the blobs by file name.
+     *
+     * @param repoId the hub id
+     * @param commit the 40-hex commit hash
+     * @return the folder (it may not exist yet)
+     * @throws HubException if the commit would lead outside the repository's {@code snapshots} folder
+     */
     public Path snapshot(String repoId, String commit) {
         return within(repo(repoId).resolve("snapshots"), commit);
     }
@@ -54,6 +82,9 @@ public record HubCache(Path root) {
     /**
      * The commit {@code revision} resolved to when it was last downloaded, if any.
      *
+     * @param repoId the hub id
+     * @param revision a branch, tag or commit, e.g. {@code main}
+     * @return the commit hash, or empty if the revision was never downloaded
      * @throws HubException if the ref file holds anything but a commit hash (it names a folder, so it is checked)
      */
     public Optional<String> commitOf(String repoId, String revision) {

@@ -53,8 +53,16 @@ public final class HubClient {
     /** Told the bytes done and the total (-1 if unknown) of the current file. */
     @FunctionalInterface
     public interface Progress {
+        /** Reports nothing. */
         Progress NONE = (file, done, total) -> {};
 
+        /**
+         * Called as a download proceeds, from the downloading thread.
+         *
+         * @param file the file being downloaded
+         * @param done bytes received so far
+         * @param total the file's size in bytes, or -1 if the server did not say
+         */
         void update(String file, long done, long total);
     }
 
@@ -75,14 +83,26 @@ public final class HubClient {
     private final Progress progress;
     private final Duration readTimeout;
 
-    /** A client with the {@link #DEFAULT_READ_TIMEOUT}. */
+    /**
+     * A client with the {@link #DEFAULT_READ_TIMEOUT}.
+     *
+     * @param endpoint the hub's base URI, e.g. {@code https://huggingface.co}
+     * @param cache where files are kept
+     * @param offline true to use the cache only and never connect ({@code HF_HUB_OFFLINE})
+     * @param token sent as {@code Authorization: Bearer} to {@code endpoint}'s scheme, host and port only; may be null
+     * @param progress told of each download's bytes; {@link Progress#NONE} for silence
+     */
     public HubClient(URI endpoint, HubCache cache, boolean offline, String token, Progress progress) {
         this(endpoint, cache, offline, token, progress, DEFAULT_READ_TIMEOUT);
     }
 
     /**
+     * @param endpoint the hub's base URI, e.g. {@code https://huggingface.co}
+     * @param cache where files are kept
+     * @param offline true to use the cache only and never connect ({@code HF_HUB_OFFLINE})
      * @param token sent as {@code Authorization: Bearer} to {@code endpoint}'s scheme, host and port only; may be
      *     null
+     * @param progress told of each download's bytes; {@link Progress#NONE} for silence
      * @param readTimeout how long any wait for data may last: for the response headers, and for each read of a
      *     body (the connection timeout is 20 s)
      */
@@ -108,6 +128,10 @@ public final class HubClient {
      * The client the environment asks for: {@code HF_ENDPOINT} (default https://huggingface.co),
      * {@code HF_HUB_OFFLINE}, {@code HF_TOKEN}, {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds, default 10), and the
      * cache of {@link HubCache#fromEnvironment}.
+     *
+     * @param env the environment ({@code System.getenv()} in production)
+     * @param progress told of each download's bytes
+     * @return the configured client
      */
     public static HubClient fromEnvironment(java.util.Map<String, String> env, Progress progress) {
         String offline = env.getOrDefault("HF_HUB_OFFLINE", "0").toLowerCase(Locale.ROOT);
@@ -140,6 +164,12 @@ public final class HubClient {
     /**
      * Makes {@code files} of {@code repoId} at {@code revision} available locally and returns the snapshot
      * folder that holds them (as {@code snapshots/<commit>}).
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/PairRM-hf}
+     * @param revision a branch, tag or commit, e.g. {@code main}
+     * @param files the file names within the repository, e.g. {@code config.json}
+     * @return the snapshot folder, {@code <cache>/models--<org>--<name>/snapshots/<commit>}
+     * @throws HubException if a file is missing, unreachable, offline and not cached, or corrupt
      */
     public Path snapshot(String repoId, String revision, List<String> files) {
         Path folder = null;
@@ -149,7 +179,15 @@ public final class HubClient {
         return folder;
     }
 
-    /** One file, from the cache or downloaded into it; returns its path in the snapshot folder. */
+    /**
+     * One file, from the cache or downloaded into it; returns its path in the snapshot folder.
+     *
+     * @param repoId the hub id
+     * @param revision a branch, tag or commit
+     * @param filename the file's name within the repository
+     * @return the file's path, a link into the cache's blobs
+     * @throws HubException if the file cannot be had
+     */
     public Path download(String repoId, String revision, String filename) {
         if (offline) {
             return cached(repoId, revision, filename)
@@ -186,6 +224,12 @@ public final class HubClient {
      * Downloads any public file (a dataset's raw URL) to {@code target}, with the same resume and verification as
      * model files: {@code digest} is the file's git blob sha1 (40 hex) or sha256 (64 hex), or null to check the
      * size only. Offline mode refuses, naming the file and its source.
+     *
+     * @param url the file's address (https)
+     * @param target where the file goes; its folder is created
+     * @param digest the expected git blob sha1 or sha256 in hex, or null to check the size only
+     * @return {@code target}, verified
+     * @throws HubException if the download fails or the digest does not match
      */
     public Path downloadUrl(URI url, Path target, String digest) {
         if (offline) {
@@ -211,7 +255,14 @@ public final class HubClient {
         }
     }
 
-    /** The cached copy of a file for the commit the revision last resolved to. */
+    /**
+     * The cached copy of a file for the commit the revision last resolved to.
+     *
+     * @param repoId the hub id
+     * @param revision a branch, tag or commit
+     * @param filename the file's name within the repository
+     * @return the cached file, or empty if it was never downloaded for that revision
+     */
     public Optional<Path> cached(String repoId, String revision, String filename) {
         Optional<String> commit = cache.commitOf(repoId, revision);
         if (commit.isEmpty()) {

@@ -26,11 +26,21 @@ public record CpuInfo(String model, Set<String> flags) {
 
     private static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
 
+    /**
+     * Copies {@code flags}, so the record stays immutable.
+     *
+     * @param model the CPU's model name, for messages
+     * @param flags the kernel's feature flags; copied
+     */
     public CpuInfo {
         flags = Set.copyOf(flags);
     }
 
-    /** This machine's CPU. */
+    /**
+     * This machine's CPU.
+     *
+     * @return the model and flags of {@code /proc/cpuinfo}, or an unknown CPU with no flags where it cannot be read
+     */
     public static CpuInfo detect() {
         if (!Files.isReadable(PROC_CPUINFO)) {
             return new CpuInfo("unknown CPU (no /proc/cpuinfo)", Set.of());
@@ -42,7 +52,12 @@ public record CpuInfo(String model, Set<String> flags) {
         }
     }
 
-    /** Parses the text of {@code /proc/cpuinfo}: the first processor's {@code model name} and {@code flags}. */
+    /**
+     * Parses the text of {@code /proc/cpuinfo}: the first processor's {@code model name} and {@code flags}.
+     *
+     * @param cpuinfo the file's text
+     * @return the first processor's model name and flags ({@code "unknown CPU"} and none if the text lacks them)
+     */
     public static CpuInfo parse(String cpuinfo) {
         String model = null;
         Set<String> flags = null;
@@ -62,7 +77,11 @@ public record CpuInfo(String model, Set<String> flags) {
         return new CpuInfo(model == null ? "unknown CPU" : model, flags == null ? Set.of() : flags);
     }
 
-    /** Whether the CPU has bf16 matrix units: any of {@link #BF16_FLAGS}. */
+    /**
+     * Whether the CPU has bf16 matrix units: any of {@link #BF16_FLAGS}.
+     *
+     * @return true if the CPU multiplies bf16 in hardware, so bf16 runs faster than fp32
+     */
     public boolean hasBf16() {
         return BF16_FLAGS.stream().anyMatch(flags::contains);
     }

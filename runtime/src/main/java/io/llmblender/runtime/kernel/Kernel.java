@@ -25,7 +25,11 @@ import io.llmblender.runtime.nn.Linear;
  * Implementations are thread-safe: one kernel serves every forward pass of its model at once.
  */
 public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Kernel {
-    /** {@code FP32} or {@code BF16}: what this kernel computes in. */
+    /**
+     * {@code FP32} or {@code BF16}: what this kernel computes in.
+     *
+     * @return the precision the kernel's products run in; never {@code AUTO}
+     */
     Precision precision();
 
     /**
@@ -33,12 +37,20 @@ public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Ker
      * fp32) and {@code bias} ({@code [out]}, fp32, or null): use them only through the returned layer from now
      * on. The fp32 kernel keeps them as they are, in their manager; the bf16 kernel converts them once and
      * closes them at once.
+     *
+     * @param weight the layer's fp32 weight, {@code [out, in]}; owned by the layer from now on
+     * @param bias the layer's fp32 bias, {@code [out]}, or null for a layer without bias
+     * @return the layer, which computes its product in this kernel's precision
      */
     Linear linear(NDArray weight, NDArray bias);
 
     /**
      * {@code torch.matmul(a, b)} of two fp32 arrays: batched over leading axes and broadcast like it (e.g.
      * {@code [B, N, L, d] × [B, N, d, L]}). The fp32 result belongs to {@code a}'s manager.
+     *
+     * @param a the left fp32 operand, e.g. {@code [B, N, L, d]}
+     * @param b the right fp32 operand, e.g. {@code [B, N, d, L]}
+     * @return the fp32 product, in {@code a}'s manager; the caller closes it (or its manager)
      */
     NDArray matMul(NDArray a, NDArray b);
 
@@ -46,12 +58,23 @@ public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Ker
     @Override
     void close();
 
-    /** A kernel for {@code requested}, resolved on this machine by {@link PrecisionPolicy#fromEnvironment()}. */
+    /**
+     * A kernel for {@code requested}, resolved on this machine by {@link PrecisionPolicy#fromEnvironment()}.
+     *
+     * @param requested {@code FP32}, {@code BF16} or {@code AUTO}
+     * @return a new kernel the caller closes
+     */
     static Kernel open(Precision requested) {
         return open(requested, PrecisionPolicy.fromEnvironment());
     }
 
-    /** A kernel for {@code requested} as {@code policy} resolves it. */
+    /**
+     * A kernel for {@code requested} as {@code policy} resolves it.
+     *
+     * @param requested {@code FP32}, {@code BF16} or {@code AUTO}
+     * @param policy decides what {@code requested} becomes on this machine (and refuses or warns)
+     * @return a new kernel the caller closes
+     */
     static Kernel open(Precision requested, PrecisionPolicy policy) {
         return policy.resolve(requested) == Precision.BF16 ? new Bf16Kernel() : new Fp32Kernel();
     }

@@ -22,7 +22,13 @@ public enum Precision {
     /** Not chosen: bf16 where the CPU has bf16 matrix units, otherwise fp32 after one warning. */
     AUTO;
 
-    /** {@code fp32}, {@code bf16} or {@code auto}, in any case; {@code field} names the setting in the error. */
+    /**
+     * {@code fp32}, {@code bf16} or {@code auto}, in any case; {@code field} names the setting in the error.
+     *
+     * @param text the user's setting, e.g. {@code "BF16"}
+     * @param field the setting's name for the error, e.g. {@code blender.precision}
+     * @return the precision named
+     */
     public static Precision parse(String text, String field) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -45,7 +45,11 @@ public final class PrecisionPolicy {
         this.warnings = warnings;
     }
 
-    /** This machine's CPU, the user's {@code -Dblender.*} settings, warnings to SLF4J. */
+    /**
+     * This machine's CPU, the user's {@code -Dblender.*} settings, warnings to SLF4J.
+     *
+     * @return the policy for this process
+     */
     public static PrecisionPolicy fromEnvironment() {
         return new PrecisionPolicy(
                 CpuInfo.detect(),
@@ -54,7 +58,12 @@ public final class PrecisionPolicy {
                 LOG::warn);
     }
 
-    /** The precision to run in: {@code FP32} or {@code BF16}, never {@code AUTO}. */
+    /**
+     * The precision to run in: {@code FP32} or {@code BF16}, never {@code AUTO}.
+     *
+     * @param requested what the user asked for
+     * @return {@code FP32} or {@code BF16}
+     */
     public Precision resolve(Precision requested) {
         Precision wanted = requested == Precision.AUTO ? configured : requested;
         boolean bf16Fast = cpu.hasBf16() || emulateBf16;

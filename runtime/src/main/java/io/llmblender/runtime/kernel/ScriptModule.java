@@ -67,7 +67,12 @@ public final class ScriptModule implements AutoCloseable {
         this.markers = markers;
     }
 
-    /** Compiles and loads the archive on the CPU; the module owns its own native memory until {@link #close()}. */
+    /**
+     * Compiles and loads the archive on the CPU; the module owns its own native memory until {@link #close()}.
+     *
+     * @param archive the module's source and attributes
+     * @return the loaded module; the caller closes it
+     */
     public static ScriptModule load(TorchScriptArchive archive) {
         DjlRuntime.engine(); // JniUtils needs the native library loaded
         NDManager owner = DjlRuntime.newManager();
@@ -90,7 +95,11 @@ public final class ScriptModule implements AutoCloseable {
         }
     }
 
-    /** The names of the module's methods, as libtorch compiled them. */
+    /**
+     * The names of the module's methods, as libtorch compiled them.
+     *
+     * @return the method names, e.g. {@code forward}
+     */
     public List<String> methods() {
         return List.copyOf(markers.keySet());
     }
@@ -98,6 +107,10 @@ public final class ScriptModule implements AutoCloseable {
     /**
      * Runs a method that returns a tensor. The arguments are tensors (an {@code int} argument is a
      * {@link #constant(long)}); the result belongs to {@code args[0]}'s manager.
+     *
+     * @param method the method's name
+     * @param args the method's tensor arguments, at least one
+     * @return the tensor the method returned, in {@code args[0]}'s manager
      */
     public NDArray call(String method, NDArray... args) {
         NDArray marker = marker(method);
@@ -131,6 +144,10 @@ public final class ScriptModule implements AutoCloseable {
      * Runs a method that changes the module's state and returns an {@code int}, alone: it waits for running
      * calls and holds off new ones. Tensor arguments it keeps must be copied by the method (a checkpoint's arrays
      * may be memory-mapped pages that go away with their file).
+     *
+     * @param method the method's name
+     * @param args the method's tensor arguments
+     * @return the {@code int} the method returned
      */
     public long update(String method, NDArray... args) {
         marker(method);
@@ -163,7 +180,12 @@ public final class ScriptModule implements AutoCloseable {
         }
     }
 
-    /** An int64 scalar owned by the module, to pass as an {@code int} argument of {@link #call}. */
+    /**
+     * An int64 scalar owned by the module, to pass as an {@code int} argument of {@link #call}.
+     *
+     * @param value the scalar's value
+     * @return a scalar array the module closes when it closes
+     */
     public NDArray constant(long value) {
         lock.writeLock().lock();
         try {

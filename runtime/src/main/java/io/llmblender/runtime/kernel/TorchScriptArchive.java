@@ -43,6 +43,14 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
     /** The archive format version written; libtorch 2.7.1 refuses anything newer ("maximum supported ... 10"). */
     static final int FORMAT_VERSION = 10;
 
+    /**
+     * Checks the class name and copies the attributes, keeping their order.
+     *
+     * @param className the module class the source defines; letters, digits and {@code _}
+     * @param source the TorchScript source
+     * @param attributes the module object's attributes in order; copied
+     * @throws IllegalArgumentException if {@code className} is not a valid class name
+     */
     public TorchScriptArchive {
         if (!className.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException(
@@ -57,6 +65,10 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
     /**
      * An archive of {@code className} compiled from {@code source}, in inference mode ({@code training} is
      * false, the attribute every module declares).
+     *
+     * @param className the module class, e.g. {@code Bf16Kernel}
+     * @param source the TorchScript source
+     * @return an archive with only the {@code training} attribute
      */
     public static TorchScriptArchive of(String className, String source) {
         Map<String, Object> attributes = new LinkedHashMap<>();
@@ -64,7 +76,14 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
         return new TorchScriptArchive(className, source, attributes);
     }
 
-    /** An archive whose source is the UTF-8 resource {@code resource} next to {@code anchor}'s class file. */
+    /**
+     * An archive whose source is the UTF-8 resource {@code resource} next to {@code anchor}'s class file.
+     *
+     * @param anchor the class whose package holds the resource
+     * @param resource the resource's name relative to {@code anchor}, e.g. {@code Bf16Kernel.py}
+     * @param className the module class the source defines
+     * @return an archive in inference mode
+     */
     public static TorchScriptArchive fromResource(Class<?> anchor, String resource, String className) {
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
@@ -77,23 +96,57 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
         }
     }
 
+    /**
+     * This archive with a {@code bool} attribute added (or replaced).
+     *
+     * @param name the attribute, as the source declares it
+     * @param value its value
+     * @return a new archive
+     */
     public TorchScriptArchive with(String name, boolean value) {
         return withAttribute(name, value);
     }
 
+    /**
+     * This archive with an {@code int} attribute added (or replaced).
+     *
+     * @param name the attribute, as the source declares it
+     * @param value its value
+     * @return a new archive
+     */
     public TorchScriptArchive with(String name, long value) {
         return withAttribute(name, value);
     }
 
+    /**
+     * This archive with a {@code float} attribute added (or replaced).
+     *
+     * @param name the attribute, as the source declares it
+     * @param value its value
+     * @return a new archive
+     */
     public TorchScriptArchive with(String name, double value) {
         return withAttribute(name, value);
     }
 
+    /**
+     * This archive with a {@code str} attribute added (or replaced).
+     *
+     * @param name the attribute, as the source declares it
+     * @param value its value
+     * @return a new archive
+     */
     public TorchScriptArchive with(String name, String value) {
         return withAttribute(name, value);
     }
 
-    /** An attribute that starts as an empty list of {@code type}, e.g. {@code List[Optional[Tensor]]}. */
+    /**
+     * An attribute that starts as an empty list of {@code type}, e.g. {@code List[Optional[Tensor]]}.
+     *
+     * @param name the attribute, as the source declares it
+     * @param type the TorchScript element type, e.g. {@code List[Tensor]}
+     * @return a new archive
+     */
     public TorchScriptArchive withEmptyList(String name, String type) {
         return withAttribute(name, new EmptyList(type));
     }
@@ -104,7 +157,11 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
         return new TorchScriptArchive(className, source, more);
     }
 
-    /** The archive's bytes, ready for {@code torch::jit::load}. */
+    /**
+     * The archive's bytes, ready for {@code torch::jit::load}.
+     *
+     * @return the zip archive's bytes
+     */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
