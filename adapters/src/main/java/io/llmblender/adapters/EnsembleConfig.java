@@ -80,10 +80,34 @@ public record EnsembleConfig(
     static final Set<String> RANKER_FIELDS = Set.of("type", "model", "strategy");
     static final Set<String> FUSER_FIELDS = Set.of("type", "model", "member");
 
+    /**
+     * Copies the member list.
+     *
+     * @param file the file read, named in errors
+     * @param name the model name clients ask the server for
+     * @param members the ensemble's members, in the file's order
+     * @param rankerType {@code pairrm} or {@code consensus}
+     * @param rankerModel the ranker's folder or hub id
+     * @param rankerStrategy {@code full} or {@code bubble}
+     * @param fuserType {@code none}, {@code genfuser} or {@code chat}
+     * @param fuserModel the GenFuser folder or hub id, for {@code genfuser}
+     * @param fuserMember the member that fuses, for {@code chat}
+     * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank}
+     * @param topK how many ranked answers the fuser reads
+     * @param quorum for {@code first-k-then-rank}: how many answers to wait for
+     * @param deadline how long one request may take in all
+     */
     public EnsembleConfig {
         members = List.copyOf(members);
     }
 
+    /**
+     * Reads and checks a configuration file; every problem is reported at once, each with its field.
+     *
+     * @param file the JSON file
+     * @return the configuration
+     * @throws io.llmblender.runtime.ConfigException naming the file and every field at fault
+     */
     public static EnsembleConfig read(Path file) {
         JsonNode root;
         try {

@@ -21,8 +21,10 @@ public final class Members {
     private Members() {}
 
     /**
+     * @param s the member's configuration
      * @param env where API keys are read ({@code System.getenv()} in production)
      * @param configFile named in errors
+     * @return the member as a langchain4j chat model, guarded
      * @throws ConfigException if a key is missing, the provider is unknown, or its langchain4j module is not on
      *     the classpath (the message names the artifact to add)
      */

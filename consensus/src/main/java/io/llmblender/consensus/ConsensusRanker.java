@@ -27,7 +27,11 @@ public final class ConsensusRanker implements Ranker {
         this(new AllMiniLmL6V2EmbeddingModel());
     }
 
-    /** With any langchain4j embedding model. */
+    /**
+     * With any langchain4j embedding model.
+     *
+     * @param embeddings embeds every candidate; e.g. langchain4j's in-process all-MiniLM-L6-v2
+     */
     public ConsensusRanker(EmbeddingModel embeddings) {
         this.embeddings = embeddings;
     }

@@ -38,11 +38,23 @@ public final class LlmJudge implements PairwiseJudge, Ranker {
 
     private final ChatModel model;
 
+    /**
+     * A judge that asks {@code model}, one chat request per verdict.
+     *
+     * @param model the judging chat model
+     */
     public LlmJudge(ChatModel model) {
         this.model = model;
     }
 
-    /** 0 = the first shown is better, 1 = the second, 2 = tie (also when the reply cannot be read). */
+    /**
+     * 0 = the first shown is better, 1 = the second, 2 = tie (also when the reply cannot be read).
+     *
+     * @param question the prompt both responses answer
+     * @param first the response shown first
+     * @param second the response shown second
+     * @return the verdict
+     */
     public int verdict(String question, String first, String second) {
         String prompt =
                 PROMPT.replace("{{question}}", question).replace("{{a}}", first).replace("{{b}}", second);

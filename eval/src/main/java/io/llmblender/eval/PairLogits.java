@@ -24,8 +24,13 @@ public final class PairLogits {
     /**
      * One logit per item: {@code ranker.compare} on (a, b), or on (b, a) when {@code swapped}.
      *
+     * @param ranker the pair scorer
      * @param model what identifies the ranker's weights (its folder or hub id); part of every key
+     * @param items the pairs
+     * @param mode which orders are scored
+     * @param swapped score each pair as (b, a)
      * @param cache where logits are kept between runs, or null to compute them all
+     * @return one logit per item
      */
     public static float[] compare(
             PairScorer ranker,

@@ -43,6 +43,12 @@ public final class ResultCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens (or creates) the cache file, reading every complete line an earlier run wrote.
+     *
+     * @param file the JSONL file; its folder is created
+     * @return the cache; the caller closes it
+     */
     public static ResultCache open(Path file) {
         try {
             return new ResultCache(file);
@@ -51,7 +57,13 @@ public final class ResultCache implements AutoCloseable {
         }
     }
 
-    /** The cached value, or the computed one (then stored and flushed). */
+    /**
+     * The cached value, or the computed one (then stored and flushed).
+     *
+     * @param key the ranker and item
+     * @param compute computes the value when none is cached
+     * @return the value, as an int
+     */
     public synchronized int get(String key, IntSupplier compute) {
         Double v = values.get(key);
         if (v != null) {
@@ -62,12 +74,22 @@ public final class ResultCache implements AutoCloseable {
         return computed;
     }
 
-    /** The cached value, or null when no earlier run stored one. */
+    /**
+     * The cached value, or null when no earlier run stored one.
+     *
+     * @param key the ranker and item
+     * @return the value, or null
+     */
     public synchronized Double find(String key) {
         return values.get(key);
     }
 
-    /** Stores and flushes {@code value}; a float survives the round trip exactly (it is written as a double). */
+    /**
+     * Stores and flushes {@code value}; a float survives the round trip exactly (it is written as a double).
+     *
+     * @param key the ranker and item
+     * @param value the value
+     */
     public synchronized void put(String key, double value) {
         values.put(key, value);
         try {
@@ -78,6 +100,11 @@ public final class ResultCache implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of values held.
+     *
+     * @return the count
+     */
     public synchronized int size() {
         return values.size();
     }

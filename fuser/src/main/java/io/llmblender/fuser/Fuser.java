@@ -13,12 +13,22 @@ import java.util.List;
  * }</pre>
  */
 public interface Fuser {
+    /**
+     * Fuses the candidates of {@code request} into one answer (Python {@code Blender.fuse}).
+     *
+     * @param request the instruction, input and ranked candidates, best first
+     * @return the fused answer
+     */
     FusionResult fuse(FusionRequest request);
 
     /**
      * Fuses and streams the text as it is generated: {@code tokens} receives consecutive pieces whose
      * concatenation is the result's text. This default hands over the whole text at once; fusers that generate
      * token by token (greedy GenFuser, a streaming chat model) override it.
+     *
+     * @param request the instruction, input and ranked candidates
+     * @param tokens receives the text piece by piece, in order
+     * @return the fused answer, whose text is the concatenation of the pieces
      */
     default FusionResult fuse(FusionRequest request, java.util.function.Consumer<String> tokens) {
         FusionResult r = fuse(request);
@@ -26,7 +36,12 @@ public interface Fuser {
         return r;
     }
 
-    /** Many requests; implementations may batch them. */
+    /**
+     * Many requests; implementations may batch them.
+     *
+     * @param requests the requests
+     * @return one result per request, in order
+     */
     default List<FusionResult> fuse(List<FusionRequest> requests) {
         List<FusionResult> out = new ArrayList<>();
         for (FusionRequest r : requests) {

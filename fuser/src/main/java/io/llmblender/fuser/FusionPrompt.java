@@ -21,6 +21,7 @@ public final class FusionPrompt {
     /** GenFuser's defaults (spec §4.1): 1024 input tokens, 128 tokens per candidate. */
     public static final int MAX_LENGTH = 1024;
 
+    /** GenFuser's default token budget of each candidate ({@code candidate_maxlength}). */
     public static final int CANDIDATE_MAX_LENGTH = 128;
 
     static final String EOS = "</s>";
@@ -28,7 +29,14 @@ public final class FusionPrompt {
 
     private FusionPrompt() {}
 
-    /** The candidates as they enter the text: cut ones end in {@code "..."}. */
+    /**
+     * The candidates as they enter the text: cut ones end in {@code "..."}.
+     *
+     * @param tokenizer counts the candidates' tokens
+     * @param candidates the candidates, best first
+     * @param candidateMaxLength the most tokens kept of each (GenFuser: 128)
+     * @return the candidates, each within its budget
+     */
     public static List<String> truncateCandidates(
             FlanT5Tokenizer tokenizer, List<String> candidates, int candidateMaxLength) {
         List<String> out = new ArrayList<>();
@@ -44,7 +52,14 @@ public final class FusionPrompt {
         return out;
     }
 
-    /** The fusion text from already truncated candidates; the instruction may be null. */
+    /**
+     * The fusion text from already truncated candidates; the instruction may be null.
+     *
+     * @param instruction the instruction, or null
+     * @param input the user's input
+     * @param candidates the truncated candidates
+     * @return the fusion text
+     */
     public static String text(String instruction, String input, List<String> candidates) {
         List<String> parts = new ArrayList<>();
         parts.add("Instruction: " + (instruction == null ? "" : instruction));
@@ -55,7 +70,17 @@ public final class FusionPrompt {
         return String.join(EOS, parts) + EOS + TASK;
     }
 
-    /** The fuser's input ids for one request: truncation, text, ids cut to {@code maxLength}. */
+    /**
+     * The fuser's input ids for one request: truncation, text, ids cut to {@code maxLength}.
+     *
+     * @param tokenizer the Flan-T5 tokenizer
+     * @param instruction the instruction, or null
+     * @param input the user's input
+     * @param candidates the candidates, best first
+     * @param candidateMaxLength the most tokens kept of each candidate
+     * @param maxLength the most ids in all
+     * @return the encoder's input ids
+     */
     public static long[] inputIds(
             FlanT5Tokenizer tokenizer,
             String instruction,

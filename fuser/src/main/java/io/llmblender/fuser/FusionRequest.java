@@ -6,6 +6,13 @@ import java.util.List;
  * What a fuser fuses: an optional instruction, the input, and the ranked top-K candidates, best first.
  */
 public record FusionRequest(String instruction, String input, List<String> candidates) {
+    /**
+     * Refuses a null input and a null or empty candidate list.
+     *
+     * @param instruction the instruction, or null
+     * @param input the user's input; may be empty, not null
+     * @param candidates the candidates to fuse, best first; at least one
+     */
     public FusionRequest {
         if (input == null) {
             throw new IllegalArgumentException("a fusion request needs an input (it may be empty, not null)");
@@ -16,6 +23,12 @@ public record FusionRequest(String instruction, String input, List<String> candi
         candidates = List.copyOf(candidates);
     }
 
+    /**
+     * A request without instruction.
+     *
+     * @param input the user's input
+     * @param candidates the candidates to fuse, best first
+     */
     public FusionRequest(String input, List<String> candidates) {
         this(null, input, candidates);
     }

@@ -28,17 +28,32 @@ import java.util.List;
 public final class BestOfNSampler implements ChatModel {
     /** The reference's sampling presets. */
     public enum Sampling {
+        /** Temperature 0.7 and top-p 1.0 where the request sets none. */
         TOP_P,
+        /** Temperature 0.7 and top-k 50 where the request sets none. */
         TOP_K,
+        /** Send the request as it is. */
         NONE
     }
 
     /** The samples and the index of the chosen one. */
     public record Result(List<String> samples, int best, TokenUsage usage) {
+        /**
+         * Copies the samples.
+         *
+         * @param samples the answers sampled, in order
+         * @param best the index of the chosen sample
+         * @param usage the tokens all samples used together
+         */
         public Result {
             samples = List.copyOf(samples);
         }
 
+        /**
+         * The chosen sample.
+         *
+         * @return {@code samples().get(best())}
+         */
         public String answer() {
             return samples.get(best);
         }
@@ -49,6 +64,16 @@ public final class BestOfNSampler implements ChatModel {
     private final int n;
     private final Sampling sampling;
 
+    /**
+     * Best-of-n over {@code model} (Python {@code best_of_n_generate}): each call samples {@code n} answers and returns
+     * the one {@code selector} picks.
+     *
+     * @param model the model that samples
+     * @param selector picks the best sample, e.g. {@code pairRanker.selector(Strategy.BUBBLE)}
+     * @param n samples per call, at least 1
+     * @param sampling the preset filled into requests that leave sampling open
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public BestOfNSampler(ChatModel model, Selector selector, int n, Sampling sampling) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, was " + n);
@@ -76,7 +101,12 @@ public final class BestOfNSampler implements ChatModel {
         return request.toBuilder().parameters(b.build()).build();
     }
 
-    /** Samples n answers and selects the best. */
+    /**
+     * Samples n answers and selects the best.
+     *
+     * @param request the chat request, sent n times with the sampling preset filled in
+     * @return the samples, the chosen index and the tokens all samples used
+     */
     public Result sample(ChatRequest request) {
         ChatRequest r = sampled(request);
         List<String> samples = new ArrayList<>();

@@ -47,7 +47,6 @@ public final class Blender implements AutoCloseable {
     private final FanOut fanOut;
     private final SelectionStep selection;
     private final FusionStep fusion; // null unless the policy fuses
-    private final int topK;
     private final ExecutorService stageThreads = Executors.newCachedThreadPool(FanOut.daemon("blender-stage"));
     private final ScheduledExecutorService timers; // null when the builder was given a scheduler
 
@@ -63,13 +62,25 @@ public final class Blender implements AutoCloseable {
         this.fusion = policy == BlendPolicy.RANK_AND_FUSE && b.fuser != null
                 ? new FusionStep(b.fuser, b.topK, stages, b.fuseBudget)
                 : null;
-        this.topK = b.topK;
     }
 
+    /**
+     * A builder with no members, no ranker and the defaults of {@link Builder}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Blends the answers to one user message: {@link #blend(ChatRequest)} of a request holding only that message.
+     *
+     * @param prompt the user's message
+     * @return the answer and the trace of what happened
+     * @throws IllegalArgumentException if {@code prompt} is blank
+     * @throws EnsembleException if no member answered
+     */
     public BlendResult blend(String prompt) {
         return blend(ChatRequest.builder().messages(UserMessage.from(prompt)).build());
     }
@@ -77,6 +88,8 @@ public final class Blender implements AutoCloseable {
     /**
      * Sends {@code request} to every member and blends their answers.
      *
+     * @param request the chat request every member receives
+     * @return the answer and the trace of what happened
      * @throws IllegalArgumentException if the request holds no user text (no member is called)
      * @throws EnsembleException if no member answered (its trace says why each failed)
      * @throws CancellationException if the calling thread was interrupted (every running member is cancelled)
@@ -87,7 +100,12 @@ public final class Blender implements AutoCloseable {
 
     /**
      * As {@link #blend(ChatRequest)}, streaming the answer to {@code tokens} (if not null): a fusion as the fuser
-     * generates it, a chosen answer at once. The pieces concatenate to the result's answer.
+     * generates it, a chosen answer at once. The pieces concatenate to the result's answer, or the call throws
+     * {@link StreamFailedException} if fusion failed after part of it was streamed (no fallback follows it).
+     *
+     * @param request the chat request every member receives
+     * @param tokens receives the answer piece by piece, or null for no streaming
+     * @return the answer and the trace of what happened
      */
     public BlendResult blend(ChatRequest request, Consumer<String> tokens) {
         Prompt prompt = Prompt.from(request); // a request the ranker cannot read is refused before any member is called
@@ -95,10 +113,7 @@ public final class Blender implements AutoCloseable {
         List<MemberOutcome> outcomes = fanOut.collect(request);
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("members", FanOut.since(start));
-        List<MemberOutcome.Answered> answers = outcomes.stream()
-                .filter(o -> o instanceof MemberOutcome.Answered)
-                .map(o -> (MemberOutcome.Answered) o)
-                .toList();
+        List<MemberOutcome.Answered> answers = Trace.answered(outcomes);
         List<String> notes = new ArrayList<>();
         try {
             if (Thread.interrupted()) {
@@ -106,22 +121,22 @@ public final class Blender implements AutoCloseable {
             }
             if (answers.isEmpty()) {
                 Trace trace = new Trace(outcomes, Map.of(), Map.of(), Optional.empty(), List.of(), stages, notes);
-                throw new EnsembleException(
-                        "no member answered: "
-                                + outcomes.stream().map(MemberOutcome::describe).toList(),
-                        trace);
+                List<String> why =
+                        outcomes.stream().map(MemberOutcome::describe).toList();
+                throw new EnsembleException("no member answered: " + why, trace);
             }
             long rankStart = System.nanoTime();
-            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? topK : 1);
+            SelectionStep.Result selected = selection.select(prompt, answers, fusion != null ? fusion.topK() : 1);
             selected.note().ifPresent(notes::add);
             stages.put("rank", FanOut.since(rankStart));
             String answer = selected.ordered().get(0).text();
             Optional<String> chosen = Optional.of(selected.ordered().get(0).member());
             List<String> fusedFrom = List.of();
+            boolean cut = false;
             if (fusion != null && notes.isEmpty()) {
                 long fuseStart = System.nanoTime();
                 FusionStep.Result fused = fusion.fuse(prompt, selected.ordered(), tokens);
-                if (fused.fused()) {
+                if (fused.text() != null) { // the fusion, or the part of it streamed before it stopped
                     answer = fused.text();
                     fusedFrom = fused.fusedFrom();
                     chosen = Optional.empty();
@@ -130,11 +145,15 @@ public final class Blender implements AutoCloseable {
                     notes.add(fused.note());
                 }
                 stages.put("fuse", FanOut.since(fuseStart));
+                cut = fused.cut();
+            }
+            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
+            if (cut) { // part of a fusion was streamed before it failed: no fallback may follow it
+                throw new StreamFailedException(notes.get(notes.size() - 1), answer, trace);
             }
             if (tokens != null && fusedFrom.isEmpty()) {
                 tokens.accept(answer); // a chosen answer exists whole
             }
-            Trace trace = new Trace(outcomes, selected.scores(), selected.ranks(), chosen, fusedFrom, stages, notes);
             return new BlendResult(answer, trace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,11 +161,20 @@ public final class Blender implements AutoCloseable {
         }
     }
 
-    /** The guarded members, by name, so their resilience4j events can be observed. */
+    /**
+     * The guarded members, by name, so their resilience4j events can be observed.
+     *
+     * @return the members, in the order they were added
+     */
     public Map<String, GuardedChatModel> members() {
         return fanOut.members();
     }
 
+    /**
+     * What this ensemble does with the answers.
+     *
+     * @return the policy, resolved at build time
+     */
     public BlendPolicy policy() {
         return policy;
     }
@@ -182,6 +210,10 @@ public final class Blender implements AutoCloseable {
          * A member; any langchain4j {@link ChatModel}. Its guard does the retrying, so build it with its own retries
          * off (e.g. {@code OpenAiChatModel.builder().maxRetries(0)}; langchain4j's default of 2 turns each guarded
          * attempt into up to three HTTP calls that the trace cannot see).
+         *
+         * @param name the member's name, unique in the ensemble
+         * @param model the member
+         * @return this builder
          */
         public Builder member(String name, ChatModel model) {
             if (members.putIfAbsent(name, model) != null) {
@@ -191,19 +223,36 @@ public final class Blender implements AutoCloseable {
             return this;
         }
 
-        /** A member with its own guard configuration. */
+        /**
+         * A member with its own guard configuration.
+         *
+         * @param name the member's name, unique in the ensemble
+         * @param model the member
+         * @param memberGuard this member's time limit, retries, breaker and bulkhead
+         * @return this builder
+         */
         public Builder member(String name, ChatModel model, GuardConfig memberGuard) {
             guards.put(name, memberGuard);
             return member(name, model);
         }
 
-        /** The guard of every member that has none of its own. */
+        /**
+         * The guard of every member that has none of its own.
+         *
+         * @param config the default guard
+         * @return this builder
+         */
         public Builder guard(GuardConfig config) {
             this.guard = config;
             return this;
         }
 
-        /** Ranks the answers fully with {@code r} (the full strategy); the trace gets every score and rank. */
+        /**
+         * Ranks the answers fully with {@code r} (the full strategy); the trace gets every score and rank.
+         *
+         * @param r ranks every answer, e.g. a {@code PairRanker}
+         * @return this builder
+         */
         public Builder ranker(Ranker r) {
             this.selector = r == null ? null : new RankingSelector(r);
             return this;
@@ -212,57 +261,111 @@ public final class Blender implements AutoCloseable {
         /**
          * Picks the best answer (or the top-K to fuse) with {@code s}, e.g. {@code pairRm.selector(Strategy.BUBBLE)}:
          * 2·(n−1) comparisons instead of n·(n−1). Replaces {@link #ranker}.
+         *
+         * @param s the selection strategy over the answers
+         * @return this builder
          */
         public Builder selector(Selector s) {
             this.selector = s;
             return this;
         }
 
+        /**
+         * Fuses the top-K answers with {@code f}; with no policy set, a fuser makes it {@link
+         * BlendPolicy#RANK_AND_FUSE}.
+         *
+         * @param f the fuser, e.g. a {@code GenFuser} or a {@code ChatModelFuser}
+         * @return this builder
+         */
         public Builder fuser(Fuser f) {
             this.fuser = f;
             return this;
         }
 
+        /**
+         * How many of the best answers the fuser reads (default 3, as {@code rank_and_fuse(top_k=3)}).
+         *
+         * @param k at least 1
+         * @return this builder
+         */
         public Builder topK(int k) {
             this.topK = k;
             return this;
         }
 
+        /**
+         * What to do with the answers; by default rank-and-fuse with a fuser, else rank-only.
+         *
+         * @param p the policy
+         * @return this builder
+         */
         public Builder policy(BlendPolicy p) {
             this.policy = p;
             return this;
         }
 
-        /** With {@link BlendPolicy#FIRST_K_THEN_RANK}: how many answers to wait for. */
+        /**
+         * With {@link BlendPolicy#FIRST_K_THEN_RANK}: how many answers to wait for.
+         *
+         * @param k answers to wait for, at least 1
+         * @return this builder
+         */
         public Builder quorum(int k) {
             this.quorum = k;
             return this;
         }
 
-        /** The longest the ensemble waits for members; the rest are abandoned (and their calls cancelled). */
+        /**
+         * The longest the ensemble waits for members; the rest are abandoned (and their calls cancelled).
+         *
+         * @param d the members' budget; positive
+         * @return this builder
+         */
         public Builder deadline(Duration d) {
             this.deadline = d;
             return this;
         }
 
-        /** The longest ranking may take; past it the call returns the first answer and says so in the trace. */
+        /**
+         * The longest ranking may take; past it the call returns the first answer and says so in the trace.
+         *
+         * @param d the ranking budget; positive
+         * @return this builder
+         */
         public Builder rankBudget(Duration d) {
             this.rankBudget = d;
             return this;
         }
 
-        /** The longest fusion may take; past it the call returns the top-ranked answer (or the fusion so far). */
+        /**
+         * The longest fusion may take; past it the call returns the top-ranked answer (or the fusion so far).
+         *
+         * @param d the fusion budget; positive
+         * @return this builder
+         */
         public Builder fuseBudget(Duration d) {
             this.fuseBudget = d;
             return this;
         }
 
-        /** When deadlines pass; a daemon timer thread by default. Tests pass one they fire by hand. */
+        /**
+         * When deadlines pass; a daemon timer thread by default. Tests pass one they fire by hand.
+         *
+         * @param s the scheduler of the budgets
+         * @return this builder
+         */
         public Builder scheduler(Scheduler s) {
             this.scheduler = s;
             return this;
         }
 
+        /**
+         * The ensemble; every problem of the configuration is reported at once.
+         *
+         * @return the ensemble; the caller closes it
+         * @throws IllegalStateException naming each problem and its fix (no members, no ranker, a fuser missing for
+         *     rank-and-fuse, a top-K the selector cannot give, a non-positive budget)
+         */
         public Blender build() {
             List<String> problems = new ArrayList<>();
             boolean fusing = policy == BlendPolicy.RANK_AND_FUSE || (policy == null && fuser != null);

@@ -7,11 +7,22 @@ public class EnsembleException extends BlenderException {
     private static final long serialVersionUID = 1L;
     private final transient Trace trace;
 
+    /**
+     * No member answered.
+     *
+     * @param message what happened and what to check
+     * @param trace every member's outcome
+     */
     public EnsembleException(String message, Trace trace) {
         super(message);
         this.trace = trace;
     }
 
+    /**
+     * What happened to each member.
+     *
+     * @return the trace; null after deserialisation
+     */
     public Trace trace() {
         return trace;
     }

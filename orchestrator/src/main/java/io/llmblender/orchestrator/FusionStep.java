@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fusion stage: fuses the best {@code topK} answers into one (LLM-Blender's GenFuser step, spec §4) within its
  * budget, streaming the fusion if asked. If the fuser fails or the budget is spent the result carries a note: the
- * caller then keeps the top-ranked answer, unless part of the fusion was already streamed, in which case that
- * part is the answer, so the streamed pieces always concatenate to the answer. Thread-safe if the fuser is.
+ * caller then keeps the top-ranked answer, unless part of the fusion was already streamed; then the result is
+ * {@link Result#cut() cut} and the caller ends the stream with an error, since a fallback sent after a partial
+ * fusion would read as one answer glued to another. Thread-safe if the fuser is.
  */
 final class FusionStep {
     private static final Logger LOG = LoggerFactory.getLogger(FusionStep.class);
@@ -23,12 +24,9 @@ final class FusionStep {
      * @param text the fusion (or the part streamed before it stopped), or null if there is none
      * @param fusedFrom the members whose answers were fused, best first
      * @param note what went wrong, or null
+     * @param cut whether the fusion failed after part of it was streamed ({@code text} is that part)
      */
-    record Result(String text, List<String> fusedFrom, String note) {
-        boolean fused() {
-            return text != null;
-        }
-    }
+    record Result(String text, List<String> fusedFrom, String note, boolean cut) {}
 
     private final Fuser fuser;
     private final int topK;
@@ -40,6 +38,10 @@ final class FusionStep {
         this.topK = topK;
         this.runner = runner;
         this.budget = budget;
+    }
+
+    int topK() {
+        return topK;
     }
 
     /**
@@ -63,7 +65,7 @@ final class FusionStep {
                         }
                     });
             if (text.isPresent()) {
-                return new Result(text.get(), members, null);
+                return new Result(text.get(), members, null, false);
             }
             problem = "fusion did not finish within its budget of " + budget;
         } catch (RuntimeException e) {
@@ -72,8 +74,8 @@ final class FusionStep {
         }
         String sent = stream == null ? "" : stream.close();
         return sent.isEmpty()
-                ? new Result(null, List.of(), problem + "; returned the top-ranked answer")
-                : new Result(sent, members, problem + "; the answer is the fusion streamed so far");
+                ? new Result(null, List.of(), problem + "; returned the top-ranked answer", false)
+                : new Result(sent, members, problem + " after part of it was streamed", true);
     }
 
     /** The caller's consumer until the stage is over; nothing reaches it afterwards. */

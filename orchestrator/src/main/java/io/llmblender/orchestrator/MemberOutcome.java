@@ -4,13 +4,33 @@ import java.time.Duration;
 
 /** What happened to one ensemble member; failures are data, so no answer is ever lost. */
 public sealed interface MemberOutcome permits MemberOutcome.Answered, MemberOutcome.Failed, MemberOutcome.Abandoned {
+    /**
+     * The member's name.
+     *
+     * @return the name
+     */
     String member();
 
+    /**
+     * How long the member took, from the start of the fan-out to its outcome (an answer, a failure, or being
+     * abandoned).
+     *
+     * @return the wall time
+     */
     Duration latency();
 
+    /**
+     * The attempts made, retries included (0 when none ran, e.g. an open breaker).
+     *
+     * @return the attempt count
+     */
     int attempts();
 
-    /** The member and what happened, for messages: {@code gpt answered}, {@code gpt failed: Type: reason}. */
+    /**
+     * The member and what happened, for messages: {@code gpt answered}, {@code gpt failed: Type: reason}.
+     *
+     * @return one line about the member
+     */
     default String describe() {
         if (this instanceof Failed f) {
             return member() + " failed: " + f.errorType() + ": " + f.reason();

@@ -30,6 +30,13 @@ import java.util.List;
  *     (consecutive messages of one role are joined by a blank line); empty for a single question
  */
 public record Prompt(String instruction, String input, List<Turn> history) {
+    /**
+     * Copies the history.
+     *
+     * @param instruction the first system message's text, or null
+     * @param input the last user message's text
+     * @param history the turns before {@code input}, alternating and starting with a user turn
+     */
     public Prompt {
         history = List.copyOf(history);
     }
@@ -37,6 +44,8 @@ public record Prompt(String instruction, String input, List<Turn> history) {
     /**
      * Reads a request; tool calls and results are not part of the text the ranker compares, so they are skipped.
      *
+     * @param request the chat request
+     * @return the prompt
      * @throws IllegalArgumentException if no user message carries text (blank text counts as none): there is
      *     nothing to rank answers against
      */
@@ -70,12 +79,22 @@ public record Prompt(String instruction, String input, List<Turn> history) {
         return new Prompt(instruction, input, turns);
     }
 
-    /** A single-question prompt. */
+    /**
+     * A single-question prompt.
+     *
+     * @param instruction the instruction, or null
+     * @param input the user's message
+     * @return a prompt without history
+     */
     public static Prompt of(String instruction, String input) {
         return new Prompt(instruction, input, List.of());
     }
 
-    /** Whether earlier turns precede the input. */
+    /**
+     * Whether earlier turns precede the input.
+     *
+     * @return true for a multi-turn conversation
+     */
     public boolean isConversation() {
         return !history.isEmpty();
     }
@@ -83,6 +102,9 @@ public record Prompt(String instruction, String input, List<Turn> history) {
     /**
      * What a selector orders: the answers to a single question as they are, or for a conversation each answer
      * appended to the shared history, laid out as {@code compare_conversations} does.
+     *
+     * @param answers the members' answers
+     * @return the item to rank
      */
     public Item item(List<String> answers) {
         if (!isConversation()) {
@@ -98,7 +120,12 @@ public record Prompt(String instruction, String input, List<Turn> history) {
         return Conversations.item(conversations);
     }
 
-    /** What a fuser fuses: the answers themselves (best first) to the last user text, with the instruction. */
+    /**
+     * What a fuser fuses: the answers themselves (best first) to the last user text, with the instruction.
+     *
+     * @param best the answers to fuse, best first
+     * @return the fusion request
+     */
     public FusionRequest fusion(List<String> best) {
         return new FusionRequest(instruction, input, best);
     }

@@ -25,6 +25,13 @@ public final class RankAndFuse {
 
     /** The ranking, the candidates that were fused (best first) and the fusion. */
     public record Result(Ranking ranking, List<String> fused, FusionResult fusion) {
+        /**
+         * Copies the fused list.
+         *
+         * @param ranking the ranking of every candidate
+         * @param fused the candidates that were fused, best first
+         * @param fusion the fused answer
+         */
         public Result {
             fused = List.copyOf(fused);
         }
@@ -34,6 +41,14 @@ public final class RankAndFuse {
     private final Fuser fuser;
     private final int topK;
 
+    /**
+     * Python's {@code Blender.rank_and_fuse(inputs, candidates, top_k=topK)} over a ranker and a fuser.
+     *
+     * @param ranker ranks the candidates, e.g. a {@code PairRanker}
+     * @param fuser fuses the best, e.g. a {@code GenFuser}
+     * @param topK how many of the best are fused, at least 1
+     * @throws IllegalArgumentException if {@code topK} is below 1
+     */
     public RankAndFuse(Ranker ranker, Fuser fuser, int topK) {
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be at least 1, was " + topK);
@@ -43,6 +58,12 @@ public final class RankAndFuse {
         this.topK = topK;
     }
 
+    /**
+     * Rank-and-fuse with the reference's top-K of {@value #DEFAULT_TOP_K}.
+     *
+     * @param ranker ranks the candidates, e.g. a {@code PairRanker}
+     * @param fuser fuses the best, e.g. a {@code GenFuser}
+     */
     public RankAndFuse(Ranker ranker, Fuser fuser) {
         this(ranker, fuser, DEFAULT_TOP_K);
     }
@@ -50,6 +71,11 @@ public final class RankAndFuse {
     /**
      * Ranks {@code candidates} for the input (the ranker sees instruction + input, joined with no separator as
      * the reference does), then fuses the best {@code topK} with the instruction and input kept apart.
+     *
+     * @param instruction the instruction, or null
+     * @param input the user's input
+     * @param candidates the answers to rank and fuse
+     * @return the ranking, the fused candidates and the fusion
      */
     public Result rankAndFuse(String instruction, String input, List<String> candidates) {
         Ranking ranking = ranker.rank((instruction == null ? "" : instruction) + input, candidates);

@@ -12,16 +12,28 @@ import java.util.concurrent.TimeUnit;
  */
 @FunctionalInterface
 public interface Scheduler {
-    /** Runs {@code task} once, {@code delay} from now; the handle cancels it if it has not run yet. */
+    /**
+     * Runs {@code task} once, {@code delay} from now; the handle cancels it if it has not run yet.
+     *
+     * @param delay how long from now
+     * @param task what to run
+     * @return the handle that calls it off
+     */
     Cancellable schedule(Duration delay, Runnable task);
 
     /** A scheduled task that can still be called off. */
     @FunctionalInterface
     interface Cancellable {
+        /** Calls the task off if it has not started; does nothing otherwise. */
         void cancel();
     }
 
-    /** Tasks on {@code executor}, which the caller owns. */
+    /**
+     * Tasks on {@code executor}, which the caller owns.
+     *
+     * @param executor runs the tasks
+     * @return a scheduler over it
+     */
     static Scheduler of(ScheduledExecutorService executor) {
         return (delay, task) -> {
             ScheduledFuture<?> f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

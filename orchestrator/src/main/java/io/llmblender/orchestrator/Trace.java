@@ -28,6 +28,17 @@ public record Trace(
         List<String> fusedFrom,
         Map<String, Duration> stages,
         List<String> notes) {
+    /**
+     * Copies every list and map, keeping their order.
+     *
+     * @param outcomes every member's outcome, in member order
+     * @param scores ranking score per answering member
+     * @param ranks competition rank per answering member
+     * @param chosen the member whose answer was returned
+     * @param fusedFrom the members whose answers were fused, best first
+     * @param stages wall time of each stage
+     * @param notes what went wrong but did not stop the call
+     */
     public Trace {
         outcomes = List.copyOf(outcomes);
         scores = ordered(scores);
@@ -37,20 +48,36 @@ public record Trace(
         notes = List.copyOf(notes);
     }
 
-    /** The members that answered, in member order. */
+    /**
+     * The members that answered, in member order.
+     *
+     * @return the answers
+     */
     public List<MemberOutcome.Answered> answers() {
+        return answered(outcomes);
+    }
+
+    static List<MemberOutcome.Answered> answered(List<MemberOutcome> outcomes) {
         return outcomes.stream()
                 .filter(o -> o instanceof MemberOutcome.Answered)
                 .map(o -> (MemberOutcome.Answered) o)
                 .toList();
     }
 
-    /** Whether the answer is a fallback because ranking or fusion failed. */
+    /**
+     * Whether the answer is a fallback because ranking or fusion failed.
+     *
+     * @return true if a fallback answer was returned
+     */
     public boolean degraded() {
         return !notes.isEmpty();
     }
 
-    /** Tokens reported by all answering members together; a member that reported none adds nothing. */
+    /**
+     * Tokens reported by all answering members together; a member that reported none adds nothing.
+     *
+     * @return the summed input and output tokens
+     */
     public TokenUsage tokenUsage() {
         int in = 0;
         int out = 0;

@@ -300,7 +300,8 @@ class BlenderTest {
     }
 
     @Test
-    void a_streamed_fusion_past_its_budget_ends_with_what_was_streamed() throws Exception {
+    void a_streamed_fusion_past_its_budget_fails_the_call_after_what_was_streamed_and_sends_no_fallback()
+            throws Exception {
         providers.script("a", Reply.answer("aa"));
         providers.script("b", Reply.answer("bbbb"));
         CountDownLatch streamed = new CountDownLatch(1);
@@ -337,14 +338,17 @@ class BlenderTest {
             CompletableFuture<BlendResult> result = CompletableFuture.supplyAsync(() -> blender.blend(q, pieces::add));
             assertThat(streamed.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(clock.fire(budget)).isEqualTo(1);
-            BlendResult r = result.get(30, TimeUnit.SECONDS);
-            // the streamed pieces concatenate to the answer; nothing after the budget reached the client
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOfSatisfying(StreamFailedException.class, e -> {
+                        assertThat(e.streamed()).isEqualTo("partial");
+                        assertThat(e.trace().fusedFrom()).containsExactly("b", "a");
+                        assertThat(e.trace().notes())
+                                .containsExactly(
+                                        "fusion did not finish within its budget of PT13S after part of it was streamed");
+                    });
+            // nothing after the budget, and no fallback answer ("bbbb") after the partial fusion, reached the client
             assertThat(pieces).containsExactly("par", "tial");
-            assertThat(r.answer()).isEqualTo("partial");
-            assertThat(r.trace().fusedFrom()).containsExactly("b", "a");
-            assertThat(r.trace().notes())
-                    .containsExactly("fusion did not finish within its budget of PT13S; the answer is the fusion"
-                            + " streamed so far");
         }
     }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -37,6 +39,20 @@ final class OpenAiLoopback implements AutoCloseable {
         static Reply status(int status) {
             return new Reply(
                     status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"x\"}}", false, Map.of());
+        }
+
+        /** OpenAI's streaming reply: one server-sent {@code chat.completion.chunk} event per piece, then [DONE]. */
+        static Reply stream(String... pieces) {
+            StringBuilder sse = new StringBuilder();
+            for (String piece : pieces) {
+                sse.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":")
+                        .append(quote(piece))
+                        .append("},\"finish_reason\":null}]}\n\n");
+            }
+            sse.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+            return new Reply(200, sse.toString(), false, Map.of("Content-Type", "text/event-stream"));
         }
 
         /** A member that never answers while the test runs. */
@@ -79,17 +95,30 @@ final class OpenAiLoopback implements AutoCloseable {
         return model(member, "http://127.0.0.1:" + server.getAddress().getPort() + "/" + member + "/v1");
     }
 
+    /** The member's streaming model, for a reply scripted with {@link Reply#stream}. */
+    OpenAiStreamingChatModel streamingModel(String member) {
+        return OpenAiStreamingChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/" + member + "/v1")
+                .modelName(member)
+                .httpClientBuilder(http())
+                .build();
+    }
+
     static OpenAiChatModel model(String member, String baseUrl) {
         return OpenAiChatModel.builder()
                 .baseUrl(baseUrl)
                 .modelName(member)
                 .maxRetries(0)
-                .httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(java.net.http.HttpClient.newBuilder()
-                                .version(java.net.http.HttpClient.Version.HTTP_1_1))
-                        .connectTimeout(Duration.ofSeconds(2))
-                        .readTimeout(Duration.ofSeconds(30)))
+                .httpClientBuilder(http())
                 .build();
+    }
+
+    private static JdkHttpClientBuilder http() {
+        return JdkHttpClient.builder()
+                .httpClientBuilder(
+                        java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1))
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(30));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -107,8 +136,12 @@ final class OpenAiLoopback implements AutoCloseable {
             }
         }
         byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.getResponseHeaders().add("Content-Type", r.headers().getOrDefault("Content-Type", "application/json"));
+        r.headers().forEach((k, v) -> {
+            if (!k.equals("Content-Type")) {
+                ex.getResponseHeaders().add(k, v);
+            }
+        });
         try {
             ex.sendResponseHeaders(r.status(), body.length);
             try (OutputStream out = ex.getResponseBody()) {

@@ -2,6 +2,7 @@ package io.llmblender.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,6 +16,20 @@ public final class OpenAiLoopbackAccess implements AutoCloseable {
 
     public void answer(String member, String text) {
         loopback.script(member, OpenAiLoopback.Reply.answer(text));
+    }
+
+    /** A member that streams its answer in {@code pieces} (OpenAI's server-sent chunks). */
+    public void stream(String member, String... pieces) {
+        loopback.script(member, OpenAiLoopback.Reply.stream(pieces));
+    }
+
+    /** A member that fails with HTTP {@code status}. */
+    public void fail(String member, int status) {
+        loopback.script(member, OpenAiLoopback.Reply.status(status));
+    }
+
+    public OpenAiStreamingChatModel streamingModel(String member) {
+        return loopback.streamingModel(member);
     }
 
     /** A member that never answers while the test runs. */

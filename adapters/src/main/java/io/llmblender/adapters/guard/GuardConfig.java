@@ -22,6 +22,19 @@ public record GuardConfig(
         Duration openDuration,
         int maxConcurrentCalls) {
 
+    /**
+     * Refuses a non-positive timeout, fewer than one attempt, call or concurrent call, and a failure rate outside (0,
+     * 100].
+     *
+     * @param timeout the time limit of one attempt
+     * @param maxAttempts attempts in all (1 = no retry)
+     * @param initialBackoff the wait before the first retry, doubled for each further one
+     * @param failureRateThreshold percentage of failed calls that opens the circuit breaker
+     * @param minimumCalls calls the breaker needs before it judges the failure rate
+     * @param openDuration how long an open breaker rejects calls
+     * @param maxConcurrentCalls calls to this member at once
+     * @throws IllegalArgumentException for a value out of range
+     */
     public GuardConfig {
         if (timeout.isNegative()
                 || timeout.isZero()
@@ -36,21 +49,46 @@ public record GuardConfig(
         }
     }
 
-    /** 60 s per attempt, 3 attempts from 500 ms backoff, breaker at 50% of 10 calls open for 30 s, 4 at once. */
+    /**
+     * 60 s per attempt, 3 attempts from 500 ms backoff, breaker at 50% of 10 calls open for 30 s, 4 at once.
+     *
+     * @return the default guard
+     */
     public static GuardConfig defaults() {
         return new GuardConfig(Duration.ofSeconds(60), 3, Duration.ofMillis(500), 50f, 10, Duration.ofSeconds(30), 4);
     }
 
+    /**
+     * This guard with another time limit per attempt.
+     *
+     * @param t the time limit of one attempt; positive
+     * @return a new guard
+     */
     public GuardConfig withTimeout(Duration t) {
         return new GuardConfig(
                 t, maxAttempts, initialBackoff, failureRateThreshold, minimumCalls, openDuration, maxConcurrentCalls);
     }
 
+    /**
+     * This guard with other retries.
+     *
+     * @param attempts attempts in all (1 = no retry)
+     * @param backoff the wait before the first retry, doubled for each further one
+     * @return a new guard
+     */
     public GuardConfig withRetries(int attempts, Duration backoff) {
         return new GuardConfig(
                 timeout, attempts, backoff, failureRateThreshold, minimumCalls, openDuration, maxConcurrentCalls);
     }
 
+    /**
+     * This guard with another circuit breaker.
+     *
+     * @param rate percentage of failed calls that opens the breaker, in (0, 100]
+     * @param minimum calls the breaker needs before it judges the failure rate
+     * @param open how long an open breaker rejects calls before a trial call
+     * @return a new guard
+     */
     public GuardConfig withBreaker(float rate, int minimum, Duration open) {
         return new GuardConfig(timeout, maxAttempts, initialBackoff, rate, minimum, open, maxConcurrentCalls);
     }

@@ -51,6 +51,7 @@ public final class GuardedChatModel implements ChatModel {
     /** A failure after {@code attempts} attempts; the cause is the last attempt's. */
     public static final class GuardedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** How many attempts were made. */
         private final int attempts;
 
         GuardedException(Throwable cause, int attempts) {
@@ -58,6 +59,11 @@ public final class GuardedChatModel implements ChatModel {
             this.attempts = attempts;
         }
 
+        /**
+         * How many attempts were made before giving up.
+         *
+         * @return at least 1, or 0 when no attempt ran (the breaker or bulkhead refused)
+         */
         public int attempts() {
             return attempts;
         }
@@ -71,7 +77,14 @@ public final class GuardedChatModel implements ChatModel {
     private final TimeLimiter limiter;
     private final Bulkhead bulkhead;
 
-    /** Guards {@code member}; attempts run on {@code pool} (which the caller owns and shuts down). */
+    /**
+     * Guards {@code member}; attempts run on {@code pool} (which the caller owns and shuts down).
+     *
+     * @param name the member's name, in errors and in the resilience4j instances' names
+     * @param member the model to guard; its own retries should be off
+     * @param config time limit, retries, breaker and bulkhead
+     * @param pool runs the attempts, so a timed-out one can be interrupted
+     */
     public GuardedChatModel(String name, ChatModel member, GuardConfig config, ExecutorService pool) {
         this.name = name;
         this.member = member;
@@ -122,7 +135,13 @@ public final class GuardedChatModel implements ChatModel {
                 && (t instanceof RetriableException || t instanceof TimeoutException);
     }
 
-    /** Calls the member under every guard; the attempts count travels with the response or the failure. */
+    /**
+     * Calls the member under every guard; the attempts count travels with the response or the failure.
+     *
+     * @param request the chat request
+     * @return the member's response and the attempts it took
+     * @throws GuardedException when every attempt failed or the breaker or bulkhead refused the call
+     */
     public Attempted call(ChatRequest request) {
         AtomicInteger attempts = new AtomicInteger();
         Callable<ChatResponse> attempt = () -> {
@@ -163,22 +182,47 @@ public final class GuardedChatModel implements ChatModel {
         return member.provider();
     }
 
+    /**
+     * The member's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The retry of this member's attempts, for its events.
+     *
+     * @return the retry
+     */
     public Retry retry() {
         return retry;
     }
 
+    /**
+     * The member's circuit breaker, for its state and events.
+     *
+     * @return the breaker
+     */
     public CircuitBreaker circuitBreaker() {
         return breaker;
     }
 
+    /**
+     * The time limit of one attempt, for its events.
+     *
+     * @return the time limiter
+     */
     public TimeLimiter timeLimiter() {
         return limiter;
     }
 
+    /**
+     * The bulkhead that bounds the calls to this member at once, for its metrics and events.
+     *
+     * @return the bulkhead
+     */
     public Bulkhead bulkhead() {
         return bulkhead;
     }

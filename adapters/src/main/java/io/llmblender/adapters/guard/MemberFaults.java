@@ -23,7 +23,13 @@ public final class MemberFaults {
 
     private MemberFaults() {}
 
-    /** Whether {@code failure} should count against the member's circuit breaker. */
+    /**
+     * Whether {@code failure} should count against the member's circuit breaker.
+     *
+     * @param failure what a call threw
+     * @return true for the member's fault (a server error, 429, a wrong key or model, a timeout, a refused connection),
+     *     false for the request's (400, 413, 422, a content filter), a cancellation or the guard's own refusals
+     */
     public static boolean isMemberFault(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CancellationException

@@ -41,6 +41,11 @@ public final class RetryAfterHttpClient implements HttpClient {
                 .build();
     }
 
+    /**
+     * A builder for this client, as langchain4j's provider builders take one ({@code httpClientBuilder(...)}).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }

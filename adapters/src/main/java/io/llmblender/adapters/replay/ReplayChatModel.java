@@ -30,12 +30,24 @@ public final class ReplayChatModel implements ChatModel {
     private final String name;
     private final Map<String, String> answers;
 
+    /**
+     * A member answering from {@code answers}.
+     *
+     * @param name the member's name
+     * @param answers prompt → answer; copied
+     */
     public ReplayChatModel(String name, Map<String, String> answers) {
         this.name = name;
         this.answers = Collections.unmodifiableMap(new LinkedHashMap<>(answers));
     }
 
-    /** MT-bench: each turn of each question in {@code questions} maps to that turn of the model's answer. */
+    /**
+     * MT-bench: each turn of each question in {@code questions} maps to that turn of the model's answer.
+     *
+     * @param questions MT-bench's {@code question.jsonl}
+     * @param modelAnswers the model's {@code model_answer/<model>.jsonl}
+     * @return the member
+     */
     public static ReplayChatModel fromMtBench(Path questions, Path modelAnswers) {
         Map<Long, List<String>> turns = new LinkedHashMap<>();
         for (JsonNode q : lines(questions)) {
@@ -60,7 +72,13 @@ public final class ReplayChatModel implements ChatModel {
         return new ReplayChatModel(model == null ? modelAnswers.getFileName().toString() : model, table);
     }
 
-    /** A JSONL of {@code {"prompt": …, "answer": …}} lines. */
+    /**
+     * A JSONL of {@code {"prompt": …, "answer": …}} lines.
+     *
+     * @param name the member's name
+     * @param file the JSONL file
+     * @return the member
+     */
     public static ReplayChatModel fromJsonl(String name, Path file) {
         Map<String, String> table = new LinkedHashMap<>();
         int line = 0;
@@ -89,11 +107,20 @@ public final class ReplayChatModel implements ChatModel {
                 .build();
     }
 
-    /** The prompts this member can answer, in file order. */
+    /**
+     * The prompts this member can answer, in file order.
+     *
+     * @return the prompts
+     */
     public List<String> prompts() {
         return List.copyOf(answers.keySet());
     }
 
+    /**
+     * The member's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }

@@ -22,7 +22,9 @@ import java.util.Map;
 public final class AlpacaEval {
     /** The two judges: AlpacaEval 1.0 (GPT-4 vs text-davinci-003) and 2.0 (GPT-4-turbo, weighted, vs GPT-4-turbo). */
     public enum Judge {
+        /** AlpacaEval 1.0: GPT-4 judges each output against text-davinci-003's. */
         AE1("preferences_alpaca_eval_gpt4.csv", "ae1_win_rate"),
+        /** AlpacaEval 2.0: GPT-4-turbo judges (weighted) each output against GPT-4-turbo's. */
         AE2("preferences_weighted_alpaca_eval_gpt4_turbo.csv", "ae2_win_rate");
 
         final String file;
@@ -34,6 +36,7 @@ public final class AlpacaEval {
         }
     }
 
+    /** The number of AlpacaEval instructions. */
     public static final int INSTRUCTIONS = 805;
 
     private final DataDirectory data;
@@ -51,6 +54,10 @@ public final class AlpacaEval {
     /**
      * Reads the judge's preference CSV (columns {@code instruction_index}, {@code model}, {@code preference}, found
      * by name, so a copy with only these columns loads too) and the 805 instructions; either may be gzipped.
+     *
+     * @param data the data folder holding {@code alpaca_eval/}
+     * @param judge whose preferences to read
+     * @return the loaded preferences and instructions
      */
     public static AlpacaEval load(DataDirectory data, Judge judge) {
         Path csv = data.root().resolve("alpaca_eval/" + judge.file);
@@ -97,12 +104,21 @@ public final class AlpacaEval {
         return at;
     }
 
-    /** The models this judge scored. */
+    /**
+     * The models this judge scored.
+     *
+     * @return the model names, in the CSV's order
+     */
     public List<String> models() {
         return List.copyOf(preferences.keySet());
     }
 
-    /** Model → preference per instruction (NaN where missing). */
+    /**
+     * Model → preference per instruction (NaN where missing).
+     *
+     * @param model a model of {@link #models()}
+     * @return one preference on 1..2 per instruction (NaN where missing); a copy
+     */
     public double[] preferences(String model) {
         double[] p = preferences.get(model);
         if (p == null) {
@@ -112,15 +128,30 @@ public final class AlpacaEval {
         return p.clone();
     }
 
+    /**
+     * The instructions, by index.
+     *
+     * @return the 805 instructions
+     */
     public List<String> instructions() {
         return instructions;
     }
 
+    /**
+     * The judge whose preferences these are.
+     *
+     * @return the judge
+     */
     public Judge judge() {
         return judge;
     }
 
-    /** The model's outputs, by instruction index (null where it has none). */
+    /**
+     * The model's outputs, by instruction index (null where it has none).
+     *
+     * @param model a model of {@link #models()}
+     * @return one output per instruction index
+     */
     public String[] outputs(String model) {
         Path file = data.require("alpaca_eval/model_outputs/" + model + ".json");
         Map<String, Integer> indexOf = new HashMap<>();
@@ -141,7 +172,12 @@ public final class AlpacaEval {
         return out;
     }
 
-    /** The leaderboard win rate of {@code model} for this judge ({@code selected_models.csv}), or NaN. */
+    /**
+     * The leaderboard win rate of {@code model} for this judge ({@code selected_models.csv}), or NaN.
+     *
+     * @param model a model of {@link #models()}
+     * @return the win rate in percent, or NaN if the leaderboard does not list it
+     */
     public double leaderboardWinRate(String model) {
         Path csv = data.root().resolve("alpaca_eval/selected_models.csv");
         List<String> lines = data.lines("alpaca_eval/selected_models.csv");

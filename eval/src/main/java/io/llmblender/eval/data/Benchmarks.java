@@ -43,7 +43,12 @@ public final class Benchmarks {
     public static final Map<String, String> HHH_COLUMNS =
             linked("helpful", "Help.", "harmless", "Harm.", "honest", "Hon.", "other", "Other");
 
-    /** Auto-J's 1,392 pairs, each with its group ({@code autoj_pairwise/}). */
+    /**
+     * Auto-J's 1,392 pairs, each with its group ({@code autoj_pairwise/}).
+     *
+     * @param data the data folder
+     * @return the pairs, in file order
+     */
     public static List<PairwiseItem> autoJ(DataDirectory data) {
         Map<String, String> groupOf = new HashMap<>();
         JsonNode groups = read(data.require("autoj_pairwise/scenario_groups.json"));
@@ -72,7 +77,12 @@ public final class Benchmarks {
         return items;
     }
 
-    /** Auto-J-13B's recorded verdicts in the original and the swapped order (0 = the response shown first). */
+    /**
+     * Auto-J-13B's recorded verdicts in the original and the swapped order (0 = the response shown first).
+     *
+     * @param data the data folder
+     * @return two arrays of verdicts: {@code [0]} on (a, b), {@code [1]} on (b, a)
+     */
     public static int[][] autoJRecordedVerdicts(DataDirectory data) {
         List<JsonNode> original = lines(data, "autoj_pairwise/autoj13b_pred_pairwise_example_output.jsonl");
         List<JsonNode> swapped = lines(data, "autoj_pairwise/autoj13b_pred_pairwise_exchange_example_output.jsonl");
@@ -84,7 +94,12 @@ public final class Benchmarks {
         return out;
     }
 
-    /** HHH alignment's 221 pairs: {@code chosen} is response a, so every label is {@link PairwiseItem#FIRST}. */
+    /**
+     * HHH alignment's 221 pairs: {@code chosen} is response a, so every label is {@link PairwiseItem#FIRST}.
+     *
+     * @param data the data folder
+     * @return the pairs, in file order
+     */
     public static List<PairwiseItem> hhh(DataDirectory data) {
         List<PairwiseItem> items = new ArrayList<>();
         for (JsonNode n : lines(data, "hhh_alignment/hhh_alignment_pairs.jsonl")) {
@@ -103,6 +118,9 @@ public final class Benchmarks {
      * HH-RLHF (harmless-base test): each line's {@code chosen} and {@code rejected} dialogues share every turn but
      * the last assistant turn; the shared dialogue is the prompt, the two last turns the responses (chosen first).
      * Reads {@code test.jsonl}, or the upstream {@code test.jsonl.gz} as Anthropic ships it.
+     *
+     * @param data the data folder
+     * @return the pairs, in file order
      */
     public static List<PairwiseItem> hhRlhf(DataDirectory data) {
         String relative = "hh_rlhf_harmless_base_test/test.jsonl";
@@ -130,7 +148,12 @@ public final class Benchmarks {
         return items;
     }
 
-    /** MT-bench: question id → the two user turns ({@code mt_bench/question.jsonl}). */
+    /**
+     * MT-bench: question id → the two user turns ({@code mt_bench/question.jsonl}).
+     *
+     * @param data the data folder
+     * @return the questions' user turns, by question id
+     */
     public static Map<Integer, List<String>> mtBenchQuestions(DataDirectory data) {
         Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
         for (JsonNode n : lines(data, "mt_bench/question.jsonl")) {
@@ -141,7 +164,13 @@ public final class Benchmarks {
         return out;
     }
 
-    /** MT-bench: question id → a model's two answer turns ({@code mt_bench/model_answer/<model>.jsonl}). */
+    /**
+     * MT-bench: question id → a model's two answer turns ({@code mt_bench/model_answer/<model>.jsonl}).
+     *
+     * @param data the data folder
+     * @param model the model's answer file name, without {@code .jsonl}
+     * @return the model's answer turns, by question id
+     */
     public static Map<Integer, List<String>> mtBenchAnswers(DataDirectory data, String model) {
         Map<Integer, List<String>> out = new java.util.LinkedHashMap<>();
         for (JsonNode n : lines(data, "mt_bench/model_answer/" + model + ".jsonl")) {
@@ -152,7 +181,12 @@ public final class Benchmarks {
         return out;
     }
 
-    /** A JSONL of {@code {"prompt", "response_a", "response_b", "label": "a" | "b" | "tie", "group"?}}. */
+    /**
+     * A JSONL of {@code {"prompt", "response_a", "response_b", "label": "a" | "b" | "tie", "group"?}}.
+     *
+     * @param file the JSONL file
+     * @return the pairs, in file order
+     */
     public static List<PairwiseItem> pairwiseJsonl(Path file) {
         List<PairwiseItem> items = new ArrayList<>();
         int line = 0;

@@ -40,11 +40,21 @@ public record DataDirectory(Path root, HubClient downloader) {
                         "464e2c22f7a021a0f9a584d232338a9a17c40066"
                     });
 
+    /**
+     * A folder that never downloads: a missing file is an error saying how to get it.
+     *
+     * @param root the data folder
+     */
     public DataDirectory(Path root) {
         this(root, null);
     }
 
-    /** The file {@code relative} of a benchmark: present, or downloaded from its public source, or an error. */
+    /**
+     * The file {@code relative} of a benchmark: present, or downloaded from its public source, or an error.
+     *
+     * @param relative the file's path under the folder, e.g. {@code mt_bench/question.jsonl}
+     * @return the file's path
+     */
     public Path require(String relative) {
         Path file = root.resolve(relative);
         if (Files.isRegularFile(file)) {
@@ -64,6 +74,12 @@ public record DataDirectory(Path root, HubClient downloader) {
                                 : ", or let it download once from " + source[0] + " (--download)"));
     }
 
+    /**
+     * Whether the file {@code relative} is present in the folder (no download is tried).
+     *
+     * @param relative the file's path under the folder
+     * @return true if it is a regular file
+     */
     public boolean has(String relative) {
         return Files.isRegularFile(root.resolve(relative));
     }
@@ -71,13 +87,21 @@ public record DataDirectory(Path root, HubClient downloader) {
     /**
      * The lines of the text file {@code relative}: the file itself, else its gzipped copy {@code relative.gz},
      * else whatever {@link #require} finds (a download, or the error saying how to get it).
+     *
+     * @param relative the file's path under the folder
+     * @return the file's lines
      */
     public List<String> lines(String relative) {
         Path gzipped = root.resolve(relative + ".gz");
         return readLines(!has(relative) && Files.isRegularFile(gzipped) ? gzipped : require(relative));
     }
 
-    /** The UTF-8 lines of {@code file}, decompressed first when its name ends in {@code .gz}. */
+    /**
+     * The UTF-8 lines of {@code file}, decompressed first when its name ends in {@code .gz}.
+     *
+     * @param file a text file, or its gzipped copy
+     * @return the file's lines
+     */
     public static List<String> readLines(Path file) {
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {

@@ -29,7 +29,14 @@ public final class Agreement {
             Map<String, Double> consistencyByGroup,
             double threshold) {}
 
-    /** Both orders: {@code swapped[i]} is the verdict on (b, a), where 0 means b. */
+    /**
+     * Both orders: {@code swapped[i]} is the verdict on (b, a), where 0 means b.
+     *
+     * @param items the labelled pairs
+     * @param original the verdict on each pair shown as (a, b): 0 = a, 1 = b, 2 = tie
+     * @param swapped the verdict on each pair shown as (b, a): 0 = b, 1 = a, 2 = tie
+     * @return agreement and consistency, overall and per group, in percent
+     */
     public static Result bothOrders(List<PairwiseItem> items, int[] original, int[] swapped) {
         check(items, original);
         check(items, swapped);
@@ -51,7 +58,13 @@ public final class Agreement {
         return result(items.size(), agree, consistent, groups, Double.NaN);
     }
 
-    /** One pass: {@code verdicts[i]} on (a, b). Consistency is not defined and reported as NaN. */
+    /**
+     * One pass: {@code verdicts[i]} on (a, b). Consistency is not defined and reported as NaN.
+     *
+     * @param items the labelled pairs
+     * @param verdicts the verdict on each pair shown as (a, b): 0 = a, 1 = b, 2 = tie
+     * @return agreement overall and per group, in percent; consistency is NaN
+     */
     public static Result onePass(List<PairwiseItem> items, int[] verdicts) {
         check(items, verdicts);
         Map<String, int[]> groups = new LinkedHashMap<>();
@@ -71,6 +84,11 @@ public final class Agreement {
      * Scalar rewards: the best threshold t in {0, 0.01, …, 2.0} for "tie if |Δ| &lt; t" (the first best, so ties in
      * agreement keep the smallest t). The threshold is tuned on the very items it is scored on; say so when
      * reporting it.
+     *
+     * @param items the labelled pairs
+     * @param scoreA the reward of each pair's response a
+     * @param scoreB the reward of each pair's response b
+     * @return the agreement at the best threshold, which {@link Result#threshold()} reports
      */
     public static Result scalarThreshold(List<PairwiseItem> items, double[] scoreA, double[] scoreB) {
         Result best = null;

@@ -19,6 +19,12 @@ public final class EnsembleGain {
     /**
      * The win rate of per-instruction scores (already the picked preference, NaN = no score), with a bootstrap
      * 95% confidence interval over instructions ({@code resamples} draws, fixed seed).
+     *
+     * @param selector the selector's name, for the report
+     * @param picked the preference (1..2) of each instruction's pick, or NaN
+     * @param resamples bootstrap draws
+     * @param seed the bootstrap's seed
+     * @return the win rate in percent, {@code 100 · (mean − 1)}, with its interval
      */
     public static Score score(String selector, double[] picked, int resamples, long seed) {
         double[] valid = Arrays.stream(picked).filter(v -> !Double.isNaN(v)).toArray();
@@ -37,17 +43,33 @@ public final class EnsembleGain {
                 selector, rate, boots[(int) (0.025 * resamples)], boots[(int) (0.975 * resamples) - 1], valid.length);
     }
 
-    /** The oracle: the best pool member's preference per instruction. */
+    /**
+     * The oracle: the best pool member's preference per instruction.
+     *
+     * @param pool one preference array per member
+     * @return the highest preference of any member, per instruction
+     */
     public static double[] oracle(List<double[]> pool) {
         return reduce(pool, true);
     }
 
-    /** Random picks, in expectation: the mean preference of the pool members that have one, per instruction. */
+    /**
+     * Random picks, in expectation: the mean preference of the pool members that have one, per instruction.
+     *
+     * @param pool one preference array per member
+     * @return the mean preference per instruction (NaN where no member has one)
+     */
     public static double[] randomExpectation(List<double[]> pool) {
         return reduce(pool, false);
     }
 
-    /** The preference of the member {@code choice[i]} picks on instruction i (NaN if it has none). */
+    /**
+     * The preference of the member {@code choice[i]} picks on instruction i (NaN if it has none).
+     *
+     * @param pool one preference array per member
+     * @param choice the member picked on each instruction
+     * @return the picked member's preference per instruction
+     */
     public static double[] picks(List<double[]> pool, int[] choice) {
         double[] out = new double[choice.length];
         for (int i = 0; i < out.length; i++) {
@@ -56,7 +78,15 @@ public final class EnsembleGain {
         return out;
     }
 
-    /** The fraction of the gap between the best single model and the oracle that a selector closes. */
+    /**
+     * The fraction of the gap between the best single model and the oracle that a selector closes.
+     *
+     * @param selector the selector's win rate
+     * @param bestSingle the best single member's win rate
+     * @param oracle the oracle's win rate
+     * @return {@code (selector − bestSingle) / (oracle − bestSingle)}, or NaN when the oracle equals the best
+     *     single model
+     */
     public static double oracleGapClosed(double selector, double bestSingle, double oracle) {
         return oracle == bestSingle ? Double.NaN : (selector - bestSingle) / (oracle - bestSingle);
     }

@@ -27,8 +27,14 @@ public final class SelectorRun {
     private SelectorRun() {}
 
     /**
+     * @param ae the recorded outputs and preferences
+     * @param pool the models whose outputs are picked among
+     * @param rankers the selectors, by name
      * @param limit only the first {@code limit} instructions (0 = all 805)
+     * @param seed the bootstrap's seed
      * @param progress told (done, total) over instructions for each ranker
+     * @return every selector's score (with the oracle's and each single model's), the best single model and each
+     *     ranker's time and work
      */
     public static Result run(
             AlpacaEval ae,
@@ -43,6 +49,17 @@ public final class SelectorRun {
     /**
      * As above, taking each ranker's pick from {@code cache} when an earlier run already made it, and reading each
      * ranker's work (e.g. PairRM's forward-pass rows) from {@code counters} after it ran.
+     *
+     * @param ae the recorded outputs and preferences
+     * @param pool the models whose outputs are picked among
+     * @param rankers the selectors, by name
+     * @param limit only the first {@code limit} instructions (0 = all 805)
+     * @param seed the bootstrap's seed
+     * @param progress told (done, total) over instructions for each ranker
+     * @param cache the picks of earlier runs, or null
+     * @param counters each ranker's work counter, by ranker name, read after it ran
+     * @return every selector's score (with the oracle's and each single model's), the best single model and each
+     *     ranker's time and work
      */
     public static Result run(
             AlpacaEval ae,

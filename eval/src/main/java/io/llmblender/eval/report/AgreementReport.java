@@ -41,7 +41,15 @@ public final class AgreementReport {
     /**
      * Writes {@code report.md} and {@code report.json} to {@code out}.
      *
+     * @param out the report folder; created if missing
+     * @param benchmark the benchmark's name, the report's title
+     * @param judge the measured judge's name, its row in the table
+     * @param result the measured agreement
      * @param columns group name → column heading, in the card's order; the overall column comes last
+     * @param overallColumn the heading of the overall column, e.g. {@code Overall}
+     * @param published the published rows to compare with
+     * @param settings the run's settings (model, data, seed), recorded in {@code report.json}
+     * @throws java.io.IOException if a file cannot be written
      */
     public static void write(
             Path out,

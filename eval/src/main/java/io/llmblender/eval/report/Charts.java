@@ -22,7 +22,19 @@ import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 public final class Charts {
     private Charts() {}
 
-    /** Agreement by group as grouped bars: the measured judge beside each published row that has the column. */
+    /**
+     * Agreement by group as grouped bars: the measured judge beside each published row that has the column.
+     *
+     * @param png the image to write
+     * @param title the chart's title
+     * @param columns group name → column heading, in order
+     * @param overall the heading of the overall column
+     * @param judge the measured judge's name
+     * @param measuredByGroup the measured agreement per group, in percent
+     * @param measuredOverall the measured overall agreement, in percent
+     * @param published the published rows
+     * @throws java.io.IOException if the image cannot be written
+     */
     public static void agreement(
             Path png,
             String title,
@@ -53,6 +65,11 @@ public final class Charts {
     /**
      * Ensemble win rate per selector with error bars (half the width of the bootstrap 95% interval) and a dashed
      * line at the oracle.
+     *
+     * @param png the image to write
+     * @param title the chart's title
+     * @param scores the selectors' win rates with their intervals
+     * @throws java.io.IOException if the image cannot be written
      */
     public static void gains(Path png, String title, List<EnsembleGain.Score> scores) throws IOException {
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();

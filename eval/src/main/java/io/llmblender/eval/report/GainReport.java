@@ -23,6 +23,16 @@ public final class GainReport {
 
     private GainReport() {}
 
+    /**
+     * Writes {@code report.md} and {@code report.json} to {@code out}: each selector's win rate and interval beside the
+     * pool, the oracle and the published PairRM results, with the chart.
+     *
+     * @param out the report folder; created if missing
+     * @param judge the AlpacaEval judge, e.g. {@code AE2}
+     * @param pool the models whose outputs were picked among
+     * @param r the selectors' run
+     * @throws IOException if a file cannot be written
+     */
     public static void write(Path out, String judge, List<String> pool, SelectorRun.Result r) throws IOException {
         Files.createDirectories(out);
         double oracle = r.scores().get(0).winRate();

@@ -38,6 +38,11 @@ import java.util.List;
 public final class GenFuser implements Fuser, AutoCloseable {
     /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
+        /**
+         * The reference's settings: 128 tokens per candidate, 1024 in all, beam search with 4 beams and 128 new tokens.
+         *
+         * @return the options
+         */
         public static Options defaults() {
             return new Options(
                     FusionPrompt.CANDIDATE_MAX_LENGTH,
@@ -45,7 +50,11 @@ public final class GenFuser implements Fuser, AutoCloseable {
                     BeamSearch.Options.genFuser(FusionPrompt.CANDIDATE_MAX_LENGTH));
         }
 
-        /** Greedy decoding is beam search with one beam. */
+        /**
+         * Greedy decoding is beam search with one beam.
+         *
+         * @return true when {@code beam.numBeams()} is 1
+         */
         public boolean greedy() {
             return beam.numBeams() == 1;
         }
@@ -63,7 +72,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
         this.progress = progress;
     }
 
-    /** As {@link #load(Path, Precision)} in the machine's best precision ({@code AUTO}, as the reference's bf16). */
+    /**
+     * As {@link #load(Path, Precision)} in the machine's best precision ({@code AUTO}, as the reference's bf16).
+     *
+     * @param folder the GenFuser folder
+     * @return the loaded fuser; the caller closes it
+     */
     public static GenFuser load(Path folder) {
         return load(folder, Precision.AUTO);
     }
@@ -71,6 +85,10 @@ public final class GenFuser implements Fuser, AutoCloseable {
     /**
      * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json, with the
      * matmuls in {@code precision} ({@code FP32}, {@code BF16} or {@code AUTO}; see the class comment).
+     *
+     * @param folder the GenFuser folder
+     * @param precision the matmuls' precision
+     * @return the loaded fuser; the caller closes it
      */
     public static GenFuser load(Path folder, Precision precision) {
         Path weights = null;
@@ -105,12 +123,23 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
      * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}; in the machine's
      * best precision ({@code AUTO}).
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
+     * @param hub the client to download with
+     * @return the loaded fuser; the caller closes it
      */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
         return fromHub(repoId, hub, Precision.AUTO);
     }
 
-    /** As {@link #fromHub(String, io.llmblender.runtime.hub.HubClient)}, with the matmuls in {@code precision}. */
+    /**
+     * As {@link #fromHub(String, io.llmblender.runtime.hub.HubClient)}, with the matmuls in {@code precision}.
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
+     * @param hub the client to download with
+     * @param precision the matmuls' precision
+     * @return the loaded fuser; the caller closes it
+     */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub, Precision precision) {
         Path folder = hub.snapshot(repoId, "main", List.of("config.json", "tokenizer.json"));
         try {
@@ -133,12 +162,22 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return load(folder, precision);
     }
 
-    /** The same fuser with other options (shares the model). */
+    /**
+     * The same fuser with other options (shares the model).
+     *
+     * @param newOptions the decoding options
+     * @return a view sharing this fuser's model
+     */
     public GenFuser withOptions(Options newOptions) {
         return new GenFuser(model, tokenizer, newOptions, progress);
     }
 
-    /** The same fuser reporting each decoder step (greedy or beam) to {@code newProgress}. */
+    /**
+     * The same fuser reporting each decoder step (greedy or beam) to {@code newProgress}.
+     *
+     * @param newProgress told after each decoder step
+     * @return a view sharing this fuser's model
+     */
     public GenFuser withProgress(DecodingProgress newProgress) {
         return new GenFuser(model, tokenizer, options, newProgress);
     }
@@ -212,7 +251,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return new FusionResult(text, generated, Duration.ofNanos(System.nanoTime() - start), "GenFuser");
     }
 
-    /** The encoder input of one request (the fusion text's ids, truncated). */
+    /**
+     * The encoder input of one request (the fusion text's ids, truncated).
+     *
+     * @param r the request
+     * @return the encoder's input ids
+     */
     public long[] inputIds(FusionRequest r) {
         return FusionPrompt.inputIds(
                 tokenizer,
@@ -223,7 +267,12 @@ public final class GenFuser implements Fuser, AutoCloseable {
                 options.maxLength());
     }
 
-    /** Output ids (decoder start first) for each encoder input, greedy or beam per the options. */
+    /**
+     * Output ids (decoder start first) for each encoder input, greedy or beam per the options.
+     *
+     * @param inputIds one encoder input per request
+     * @return the generated ids of each, decoder start first
+     */
     public List<long[]> generate(List<long[]> inputIds) {
         int width = inputIds.stream().mapToInt(a -> a.length).max().orElse(0);
         long[][] ids = new long[inputIds.size()][width];
@@ -245,15 +294,29 @@ public final class GenFuser implements Fuser, AutoCloseable {
         return out;
     }
 
+    /**
+     * The Flan-T5 tokenizer this fuser encodes and decodes with.
+     *
+     * @return the tokenizer, owned by this fuser
+     */
     public FlanT5Tokenizer tokenizer() {
         return tokenizer;
     }
 
+    /**
+     * The T5 model this fuser runs.
+     *
+     * @return the model, owned by this fuser
+     */
     public T5Model model() {
         return model;
     }
 
-    /** The precision the fuser's matmuls run in: {@code FP32} or {@code BF16} (never {@code AUTO}). */
+    /**
+     * The precision the fuser's matmuls run in.
+     *
+     * @return {@code FP32} or {@code BF16} (never {@code AUTO})
+     */
     public Precision precision() {
         return model.precision();
     }

@@ -23,6 +23,16 @@ public final class BeamSearch {
     /** Search parameters; defaults are GenFuser's (num_beams 4, one sequence, length_penalty 1, no early stop). */
     public record Options(
             int numBeams, int numReturnSequences, double lengthPenalty, boolean earlyStopping, int maxNewTokens) {
+        /**
+         * Refuses fewer than one beam, sequence or new token, and more sequences than beams.
+         *
+         * @param numBeams beams per input ({@code num_beams})
+         * @param numReturnSequences sequences returned per input, at most {@code numBeams}
+         * @param lengthPenalty the exponent of the length a finished score is divided by ({@code length_penalty})
+         * @param earlyStopping HF's {@code early_stopping}: stop an input once it has {@code numBeams} hypotheses
+         * @param maxNewTokens the most tokens generated after the decoder start
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Options {
             if (numBeams < 1 || numReturnSequences < 1 || numReturnSequences > numBeams || maxNewTokens < 1) {
                 throw new IllegalArgumentException(
@@ -31,6 +41,12 @@ public final class BeamSearch {
             }
         }
 
+        /**
+         * GenFuser's decoding: 4 beams, one sequence, length penalty 1, no early stopping.
+         *
+         * @param maxNewTokens the most tokens generated (GenFuser: {@code candidate_maxlength}, 128)
+         * @return the options
+         */
         public static Options genFuser(int maxNewTokens) {
             return new Options(4, 1, 1.0, false, maxNewTokens);
         }
@@ -41,10 +57,22 @@ public final class BeamSearch {
      * sum of its token log-probabilities that the score normalises.
      */
     public record Sequence(long[] ids, double score, double sumLogprobs) {
+        /**
+         * Copies the ids.
+         *
+         * @param ids the tokens, decoder start first, EOS last if it fits
+         * @param score HF's {@code sequences_scores}: {@code sumLogprobs / length^lengthPenalty}
+         * @param sumLogprobs the sum of the tokens' log-probabilities
+         */
         public Sequence {
             ids = ids.clone();
         }
 
+        /**
+         * The tokens, decoder start first, EOS last if it fits.
+         *
+         * @return a copy
+         */
         @Override
         public long[] ids() {
             return ids.clone();
@@ -54,17 +82,38 @@ public final class BeamSearch {
     private final T5Model model;
     private final Options options;
 
+    /**
+     * A beam search over {@code model} with {@code options}; the model stays the caller's.
+     *
+     * @param model the T5 model
+     * @param options beams, returned sequences, length penalty, early stopping, new tokens
+     */
     public BeamSearch(T5Model model, Options options) {
         this.model = model;
         this.options = options;
     }
 
-    /** Best {@code numReturnSequences} sequences per input row, best first. */
+    /**
+     * Best {@code numReturnSequences} sequences per input row, best first.
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @param progress told after each decoder step
+     * @return per input row, its best sequences, best first
+     */
     public List<List<Sequence>> search(long[][] inputIds, long[][] attentionMask, DecodingProgress progress) {
         return search(inputIds, attentionMask, progress, BeamStep.Listener.NONE);
     }
 
-    /** As {@link #search(long[][], long[][], DecodingProgress)}, telling {@code trace} what each step decided. */
+    /**
+     * As {@link #search(long[][], long[][], DecodingProgress)}, telling {@code trace} what each step decided.
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @param progress told after each decoder step
+     * @param trace told every step's choices ({@link BeamStep.Listener#NONE} for none)
+     * @return per input row, its best sequences, best first
+     */
     public List<List<Sequence>> search(
             long[][] inputIds, long[][] attentionMask, DecodingProgress progress, BeamStep.Listener trace) {
         T5Config c = model.config();

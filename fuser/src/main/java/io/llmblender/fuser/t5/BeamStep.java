@@ -13,12 +13,20 @@ import java.util.Optional;
  * @param stop whether the search ends after this step, and why
  */
 public record BeamStep(int step, List<Row> rows, Stop stop) {
+    /**
+     * Copies the rows.
+     *
+     * @param step decoder steps done, from 1
+     * @param rows one per input, in input order
+     * @param stop whether the search ends after this step, and why
+     */
     public BeamStep {
         rows = List.copyOf(rows);
     }
 
     /** Why a search goes on or ends after a step (the fixture's {@code stopped_by}). */
     public enum Stop {
+        /** some input is not done and the length limit is not reached */
         CONTINUE,
         /** every input is done: no running beam can beat its finished hypotheses */
         IS_DONE,
@@ -34,6 +42,11 @@ public record BeamStep(int step, List<Row> rows, Stop stop) {
 
     /** HF {@code is_done}: the worst kept hypothesis against the best score still attainable at this length. */
     public record DoneCheck(double worstScore, double bestAttainable, boolean done) {
+        /**
+         * How far the worst kept hypothesis is above the best still attainable score; {@code >= 0} means done.
+         *
+         * @return {@code worstScore − bestAttainable}
+         */
         public double margin() {
             return worstScore - bestAttainable;
         }
@@ -55,6 +68,16 @@ public record BeamStep(int step, List<Row> rows, Stop stop) {
             List<Finished> finished,
             Optional<DoneCheck> doneCheck,
             List<Candidate> next) {
+        /**
+         * Copies the lists.
+         *
+         * @param idle the input was done before this step
+         * @param ranked the top {@code 2·num_beams} candidates, best first
+         * @param consumed how many of {@code ranked} the scorer walked
+         * @param finished the hypotheses this step finished
+         * @param doneCheck present once {@code num_beams} hypotheses are kept
+         * @param next the running beams after this step
+         */
         public Row {
             ranked = List.copyOf(ranked);
             finished = List.copyOf(finished);
@@ -69,8 +92,14 @@ public record BeamStep(int step, List<Row> rows, Stop stop) {
     /** Told every step of a search, after the step's choices and before the cache is reordered. */
     @FunctionalInterface
     public interface Listener {
+        /** Ignores every step. */
         Listener NONE = step -> {};
 
+        /**
+         * Called after each step, on the decoding thread.
+         *
+         * @param step what the step decided
+         */
         void step(BeamStep step);
     }
 }

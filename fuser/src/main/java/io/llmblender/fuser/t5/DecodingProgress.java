@@ -12,6 +12,7 @@ package io.llmblender.fuser.t5;
  */
 @FunctionalInterface
 public interface DecodingProgress {
+    /** Reports nothing. */
     DecodingProgress NONE = (step, max) -> {};
 
     /**

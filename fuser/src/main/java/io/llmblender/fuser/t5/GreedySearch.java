@@ -19,6 +19,13 @@ public final class GreedySearch {
     private final int maxNewTokens;
     private final boolean useCache;
 
+    /**
+     * A greedy search over {@code model}.
+     *
+     * @param model the T5 model; stays the caller's
+     * @param maxNewTokens the most tokens generated after the decoder start, at least 1
+     * @param useCache feed only the new token each step (false recomputes the prefix, to check the cache)
+     */
     public GreedySearch(T5Model model, int maxNewTokens, boolean useCache) {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max_new_tokens is " + maxNewTokens + "; greedy search needs >= 1");
@@ -28,11 +35,26 @@ public final class GreedySearch {
         this.useCache = useCache;
     }
 
+    /**
+     * Greedy decoding of each input row until EOS or {@code maxNewTokens}.
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @return the ids and each step's logits
+     */
     public Generation search(long[][] inputIds, long[][] attentionMask) {
         return search(inputIds, attentionMask, StreamedTokens.NONE, DecodingProgress.NONE);
     }
 
-    /** As {@link #search(long[][], long[][])}, telling {@code tokens} each row's ids after every step. */
+    /**
+     * As {@link #search(long[][], long[][])}, telling {@code tokens} each row's ids after every step.
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @param tokens told each row's ids after every step
+     * @param progress told after each decoder step
+     * @return the ids and each step's logits
+     */
     public Generation search(
             long[][] inputIds, long[][] attentionMask, StreamedTokens tokens, DecodingProgress progress) {
         T5Config c = model.config();

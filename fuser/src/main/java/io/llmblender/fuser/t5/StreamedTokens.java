@@ -6,6 +6,7 @@ package io.llmblender.fuser.t5;
  */
 @FunctionalInterface
 public interface StreamedTokens {
+    /** Ignores every step. */
     StreamedTokens NONE = (row, idsSoFar) -> {};
 
     /**

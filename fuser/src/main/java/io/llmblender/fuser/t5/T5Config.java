@@ -28,10 +28,23 @@ public record T5Config(
         int eosTokenId,
         int decoderStartTokenId) {
 
+    /**
+     * Reads and validates a T5 {@code config.json}.
+     *
+     * @param configJson the model's {@code config.json}
+     * @return the configuration
+     */
     public static T5Config read(Path configJson) {
         return from(JsonConfig.read(configJson));
     }
 
+    /**
+     * Reads a parsed T5 config, with transformers' defaults; a feed-forward other than {@code relu} or {@code
+     * gated-gelu} is refused.
+     *
+     * @param c the parsed config
+     * @return the configuration
+     */
     public static T5Config from(JsonConfig c) {
         String ff = c.string("feed_forward_proj").orElse("relu");
         if (!ff.equals("gated-gelu") && !ff.equals("relu")) {
@@ -59,7 +72,11 @@ public record T5Config(
                 c.intValue("decoder_start_token_id", 0));
     }
 
-    /** {@code heads · d_kv}, the width of q, k and v. */
+    /**
+     * {@code heads · d_kv}, the width of q, k and v.
+     *
+     * @return {@code numHeads · dKv}
+     */
     public int innerDim() {
         return numHeads * dKv;
     }

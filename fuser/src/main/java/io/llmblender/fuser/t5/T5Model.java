@@ -51,7 +51,13 @@ public final class T5Model implements AutoCloseable {
         this.decoder = decoder;
     }
 
-    /** As {@link #load(Path, Path, Precision)} in the machine's best precision ({@code AUTO}). */
+    /**
+     * As {@link #load(Path, Path, Precision)} in the machine's best precision ({@code AUTO}).
+     *
+     * @param configJson the model's {@code config.json}
+     * @param weightFile the weights
+     * @return the loaded model; the caller closes it
+     */
     public static T5Model load(Path configJson, Path weightFile) {
         return load(configJson, weightFile, Precision.AUTO);
     }
@@ -59,6 +65,11 @@ public final class T5Model implements AutoCloseable {
     /**
      * Loads the architecture from {@code configJson} and the weights (any format, shards included), with the
      * matmuls in {@code precision} as {@link io.llmblender.runtime.kernel.PrecisionPolicy} grants it here.
+     *
+     * @param configJson the model's {@code config.json}
+     * @param weightFile the weights
+     * @param precision {@code FP32} (exact), {@code BF16}, or {@code AUTO} (bf16 where the CPU has bf16 units)
+     * @return the loaded model; the caller closes it
      */
     public static T5Model load(Path configJson, Path weightFile, Precision precision) {
         T5Config c = T5Config.from(JsonConfig.read(configJson));
@@ -78,12 +89,25 @@ public final class T5Model implements AutoCloseable {
         }
     }
 
-    /** As {@link #synthetic(T5Config, long, Precision)} in fp32. */
+    /**
+     * As {@link #synthetic(T5Config, long, Precision)} in fp32.
+     *
+     * @param c the architecture
+     * @param seed the weights' seed
+     * @return a model with random weights; the caller closes it
+     */
     public static T5Model synthetic(T5Config c, long seed) {
         return synthetic(c, seed, Precision.FP32);
     }
 
-    /** A model of the given shapes with random weights (N(0, 0.02²)), for benchmarks without a download. */
+    /**
+     * A model of the given shapes with random weights (N(0, 0.02²)), for benchmarks without a download.
+     *
+     * @param c the architecture
+     * @param seed the weights' seed
+     * @param precision the matmuls' precision, as in {@link #load(Path, Path, Precision)}
+     * @return a model with random weights; the caller closes it
+     */
     public static T5Model synthetic(T5Config c, long seed, Precision precision) {
         DjlRuntime.enterInference();
         Kernel kernel = Kernel.open(precision);
@@ -127,6 +151,12 @@ public final class T5Model implements AutoCloseable {
     /**
      * Teacher-forced pass: encoder over {@code inputIds}, decoder over {@code decoderInputIds} with a causal
      * mask (and {@code decoderMask} if given, else none).
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @param decoderInputIds {@code [batch][target]} decoder token ids, start token first
+     * @param decoderMask {@code [batch][target]} decoder padding mask, or null
+     * @return the encoder and decoder hidden states and the logits, flattened
      */
     public Output forward(long[][] inputIds, long[][] attentionMask, long[][] decoderInputIds, long[][] decoderMask) {
         DjlRuntime.enterInference();
@@ -168,7 +198,12 @@ public final class T5Model implements AutoCloseable {
             scope = opened;
         }
 
-        /** Logits {@code [rows][vocab]} after feeding {@code tokens} (one per row) at the next position. */
+        /**
+         * Logits {@code [rows][vocab]} after feeding {@code tokens} (one per row) at the next position.
+         *
+         * @param tokens one token per row
+         * @return the next-token logits of every row
+         */
         public float[][] step(long[] tokens) {
             float[] flat;
             try (NDManager s = scope.newSubManager()) {
@@ -185,6 +220,8 @@ public final class T5Model implements AutoCloseable {
         /**
          * Row r of the cache becomes the old row {@code sources[r]} (beam search's reordering), which must be a
          * row of the same input.
+         *
+         * @param sources for each row, the old row it takes over
          */
         public void reorder(int[] sources) {
             cache.reorder(sources);
@@ -199,6 +236,11 @@ public final class T5Model implements AutoCloseable {
     /**
      * A decoder over {@code inputIds} with {@code beams} rows per input: {@link Decoder#step} takes one token per
      * row, input b's rows being b·beams … b·beams+beams−1.
+     *
+     * @param inputIds {@code [batch][length]} encoder token ids
+     * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
+     * @param beams rows per input
+     * @return an open decoder; the caller closes it
      */
     public Decoder decoder(long[][] inputIds, long[][] attentionMask, int beams) {
         if (beams < 1) {
@@ -207,16 +249,29 @@ public final class T5Model implements AutoCloseable {
         return new Decoder(inputIds, attentionMask, beams);
     }
 
-    /** How many native arrays the model holds, open decoders' caches included; tests check it stays flat. */
+    /**
+     * How many native arrays the model holds, open decoders' caches included; tests check it stays flat.
+     *
+     * @return the number of live arrays
+     */
     public int managedArrays() {
         return weights.getManagedArrays().size();
     }
 
+    /**
+     * The architecture this model was built for.
+     *
+     * @return the configuration
+     */
     public T5Config config() {
         return config;
     }
 
-    /** The precision the matmuls run in: {@code FP32} or {@code BF16}, never {@code AUTO}. */
+    /**
+     * The precision the matmuls run in.
+     *
+     * @return {@code FP32} or {@code BF16}, never {@code AUTO}
+     */
     public Precision precision() {
         return kernel.precision();
     }

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.llmblender.fuser.FusionRequest;
 import io.llmblender.fuser.FusionResult;
+import io.llmblender.runtime.BlenderException;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +52,7 @@ class ChatModelFuserTest {
                 out.write(body);
             }
         });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a held stream blocks no other
         server.start();
         openAi = OpenAiChatModel.builder()
                 .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
@@ -105,19 +114,102 @@ class ChatModelFuserTest {
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
-        dev.langchain4j.model.openai.OpenAiStreamingChatModel streaming =
-                dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
-                        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/v1")
-                        .modelName("m")
-                        .httpClientBuilder(JdkHttpClient.builder()
-                                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
-                        .build();
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/v1")
+                .modelName("m")
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
         List<String> pieces = new ArrayList<>();
         FusionResult r = new ChatModelFuser(openAi)
                 .withStreaming(streaming)
                 .fuse(new FusionRequest("Capital of France?", List.of("Paris", "Lyon")), pieces::add);
         assertThat(pieces).containsExactly("Paris ", "is the ", "capital.");
         assertThat(r.text()).isEqualTo("Paris is the capital.");
+    }
+
+    /** A streaming model at {@code /<path>/v1} whose server sends {@code pieces}, then does what {@code end} does. */
+    OpenAiStreamingChatModel streamingAt(String path, Runnable end, String... pieces) {
+        server.createContext("/" + path + "/v1/chat/completions", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (String piece : pieces) {
+                out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece
+                                + "\"},\"finish_reason\":null}]}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            end.run();
+            // leaving without closing the chunked body: the server drops the connection mid-stream
+            throw new IOException("the model's server broke the stream");
+        });
+        return OpenAiStreamingChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/" + path + "/v1")
+                .modelName("m")
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .build();
+    }
+
+    @Test
+    void a_stream_that_breaks_midway_fails_the_fusion_after_the_pieces_it_sent() {
+        List<String> pieces = new CopyOnWriteArrayList<>();
+        ChatModelFuser fuser =
+                new ChatModelFuser(openAi).withStreaming(streamingAt("broken", () -> {}, "Paris ", "is "));
+        assertThatThrownBy(() ->
+                        fuser.fuse(new FusionRequest("Capital of France?", List.of("Paris", "Lyon")), pieces::add))
+                .isInstanceOf(BlenderException.class)
+                .hasMessageStartingWith("the streamed fusion failed: ");
+        assertThat(pieces).containsExactly("Paris ", "is ");
+    }
+
+    @Test
+    void a_stream_that_never_ends_is_waited_for_until_the_timeout_or_until_the_caller_is_interrupted()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Runnable hold = () -> {
+            try {
+                release.await(); // a model that stops sending and never ends its answer, until the test is over
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        FusionRequest request = new FusionRequest("Capital of France?", List.of("Paris", "Lyon"));
+        try {
+            ChatModelFuser bounded = new ChatModelFuser(openAi)
+                    .withStreaming(streamingAt("bounded", hold, "Paris "))
+                    .withTimeout(Duration.ofMillis(200));
+            assertThatThrownBy(() -> bounded.fuse(request, piece -> {}))
+                    .isInstanceOf(BlenderException.class)
+                    .hasMessageContaining("did not finish within PT0.2S")
+                    .hasMessageContaining("withTimeout");
+
+            ChatModelFuser waiting = new ChatModelFuser(openAi).withStreaming(streamingAt("held", hold, "Paris "));
+            List<String> pieces = new CopyOnWriteArrayList<>();
+            CountDownLatch first = new CountDownLatch(1);
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    waiting.fuse(request, piece -> {
+                        pieces.add(piece);
+                        first.countDown();
+                    });
+                    ended.complete(null);
+                } catch (RuntimeException e) {
+                    ended.complete(e);
+                }
+            });
+            caller.start();
+            assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt(); // what a spent fusion budget does to the stage's thread
+            assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+            assertThat(pieces).containsExactly("Paris ");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

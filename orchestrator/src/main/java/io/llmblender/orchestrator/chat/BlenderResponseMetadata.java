@@ -12,6 +12,11 @@ public final class BlenderResponseMetadata extends ChatResponseMetadata {
         this.trace = builder.trace;
     }
 
+    /**
+     * The ensemble's trace of the call: every member's outcome, the ranking, what was chosen or fused.
+     *
+     * @return the trace; null after deserialisation
+     */
     public Trace trace() {
         return trace;
     }

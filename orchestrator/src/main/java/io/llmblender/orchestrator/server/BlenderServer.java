@@ -106,16 +106,29 @@ public final class BlenderServer implements AutoCloseable {
         server.setHandler(new JettyHandler(router, guard, b.maxBodyBytes, b.bodyTimeout, timers, threads));
     }
 
+    /**
+     * A builder with the defaults of {@link Builder}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The port it listens on (the one picked, for port 0). */
+    /**
+     * The port it listens on (the one picked, for port 0).
+     *
+     * @return the port
+     */
     public int port() {
         return connector.getLocalPort();
     }
 
-    /** Connections open now; what the connection limit counts. */
+    /**
+     * Connections open now; what the connection limit counts.
+     *
+     * @return the number of open connections
+     */
     public int openConnections() {
         return guard.open();
     }
@@ -165,90 +178,167 @@ public final class BlenderServer implements AutoCloseable {
 
         private Builder() {}
 
+        /**
+         * The address to listen on; {@code 127.0.0.1} by default, so nothing outside the machine reaches it unless
+         * asked.
+         *
+         * @param host a host name or IP address, e.g. {@code 0.0.0.0} for every interface
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** The port; 0 picks a free one ({@link BlenderServer#port()} tells which). */
+        /**
+         * The port; 0 picks a free one ({@link BlenderServer#port()} tells which).
+         *
+         * @param port the port, 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** The model name clients ask for, e.g. a named ensemble of a config file. */
+        /**
+         * The model name clients ask for, e.g. a named ensemble of a config file.
+         *
+         * @param model the model name
+         * @return this builder
+         */
         public Builder model(String model) {
             this.model = model;
             return this;
         }
 
-        /** Serves {@code /v1/chat/completions}; without one that endpoint answers 501. */
+        /**
+         * Serves {@code /v1/chat/completions}; without one that endpoint answers 501.
+         *
+         * @param blender the ensemble
+         * @return this builder
+         */
         public Builder blender(Blender blender) {
             this.blender = blender;
             return this;
         }
 
-        /** Serves {@code /v1/rank}; without one that endpoint answers 501. */
+        /**
+         * Serves {@code /v1/rank}; without one that endpoint answers 501.
+         *
+         * @param ranker the ranker
+         * @return this builder
+         */
         public Builder ranker(Ranker ranker) {
             this.ranker = ranker;
             return this;
         }
 
-        /** Serves {@code /v1/compare}; without one that endpoint answers 501. */
+        /**
+         * Serves {@code /v1/compare}; without one that endpoint answers 501.
+         *
+         * @param pairScorer the pair scorer
+         * @return this builder
+         */
         public Builder pairScorer(PairScorer pairScorer) {
             this.pairScorer = pairScorer;
             return this;
         }
 
-        /** Requests doing work at once; one more gets 429. */
+        /**
+         * Requests doing work at once; one more gets 429.
+         *
+         * @param n requests at once, at least 1
+         * @return this builder
+         */
         public Builder maxConcurrent(int n) {
             this.maxConcurrent = n;
             return this;
         }
 
-        /** The longest request body; a longer one gets 413. */
+        /**
+         * The longest request body; a longer one gets 413.
+         *
+         * @param n bytes
+         * @return this builder
+         */
         public Builder maxBodyBytes(int n) {
             this.maxBodyBytes = n;
             return this;
         }
 
-        /** The most candidates one /v1/rank request may hold (work grows with their square); more get 400. */
+        /**
+         * The most candidates one /v1/rank request may hold (work grows with their square); more get 400.
+         *
+         * @param n candidates
+         * @return this builder
+         */
         public Builder maxCandidates(int n) {
             this.maxCandidates = n;
             return this;
         }
 
-        /** Open connections served; past it a request gets 503, and past twice it a connection is closed at once. */
+        /**
+         * Open connections served; past it a request gets 503, and past twice it a connection is closed at once.
+         *
+         * @param n connections
+         * @return this builder
+         */
         public Builder maxConnections(int n) {
             this.maxConnections = n;
             return this;
         }
 
-        /** How long a connection may take to send each request's headers (and may stay idle between requests). */
+        /**
+         * How long a connection may take to send each request's headers (and may stay idle between requests).
+         *
+         * @param d the header timeout
+         * @return this builder
+         */
         public Builder headerTimeout(Duration d) {
             this.headerTimeout = d;
             return this;
         }
 
-        /** How long a request's body may take to arrive once its headers have; past it the answer is 408. */
+        /**
+         * How long a request's body may take to arrive once its headers have; past it the answer is 408.
+         *
+         * @param d the body timeout
+         * @return this builder
+         */
         public Builder bodyTimeout(Duration d) {
             this.bodyTimeout = d;
             return this;
         }
 
-        /** How long a read or write may stall in the middle of a request or a stream. */
+        /**
+         * How long a read or write may stall in the middle of a request or a stream.
+         *
+         * @param d the idle timeout
+         * @return this builder
+         */
         public Builder idleTimeout(Duration d) {
             this.idleTimeout = d;
             return this;
         }
 
-        /** How long {@link BlenderServer#close()} waits for running requests. */
+        /**
+         * How long {@link BlenderServer#close()} waits for running requests.
+         *
+         * @param grace how long to wait
+         * @return this builder
+         */
         public Builder grace(Duration grace) {
             this.grace = grace;
             return this;
         }
 
-        /** Starts listening; the server is ready when this returns. */
+        /**
+         * Starts listening; the server is ready when this returns.
+         *
+         * @return the running server; the caller closes it
+         * @throws IOException if the address cannot be bound
+         */
         public BlenderServer start() throws IOException {
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, Integer> n : Map.of(

@@ -1,16 +1,13 @@
 package io.llmblender.orchestrator.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import io.llmblender.orchestrator.BlendResult;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.EnsembleException;
 import io.llmblender.orchestrator.MemberOutcome;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,7 +29,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (req.stream()) {
-            stream(ex, id, created, req.chat());
+            new ChatStream(blender, id, created, model).send(ex, req.chat());
             return;
         }
         BlendResult result;
@@ -62,34 +59,5 @@ final class ChatCompletionsEndpoint implements Endpoint {
                 "no_member_answered",
                 "no member answered: " + String.join(", ", what)
                         + "; check the members' keys and endpoints, the server's log has each failure");
-    }
-
-    /**
-     * The role at once, then the answer as the ensemble produces it (a fuser that generates token by token streams
-     * as it generates; a chosen answer comes in word-sized pieces), then the finish and [DONE]. An error after the
-     * headers went out is sent as an {@code error} event.
-     */
-    private void stream(Exchange ex, String id, long created, ChatRequest request) throws IOException {
-        try (SseWriter sse =
-                new SseWriter(ex.stream(200, Map.of("Cache-Control", "no-cache"), SseWriter.CONTENT_TYPE))) {
-            sse.event(ChatCompletionChunk.of(id, created, model, new ChatCompletionChunk.Delta("assistant", ""), null));
-            try {
-                blender.blend(request, piece -> {
-                    try {
-                        for (String word : piece.split("(?<=\\s)")) {
-                            sse.event(ChatCompletionChunk.of(
-                                    id, created, model, new ChatCompletionChunk.Delta(null, word), null));
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                sse.event(
-                        ChatCompletionChunk.of(id, created, model, new ChatCompletionChunk.Delta(null, null), "stop"));
-            } catch (EnsembleException e) {
-                sse.event(noAnswer(e).body());
-            }
-            sse.done();
-        }
     }
 }

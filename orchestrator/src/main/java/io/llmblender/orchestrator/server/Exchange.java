@@ -28,4 +28,10 @@ interface Exchange {
 
     /** Starts a streamed response (server-sent events); the stream ends the response when closed. */
     OutputStream stream(int status, Map<String, String> headers, String contentType) throws IOException;
+
+    /**
+     * Marks a started stream as broken: closing it then drops the connection instead of ending the response, so a
+     * client that skips an error event (langchain4j's OpenAI client does) still sees the response fail.
+     */
+    void abort();
 }

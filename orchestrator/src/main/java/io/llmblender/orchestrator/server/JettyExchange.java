@@ -19,6 +19,7 @@ final class JettyExchange implements Exchange {
     private final Response response;
     private final byte[] body;
     private final Runnable finishing;
+    private volatile boolean aborted;
 
     JettyExchange(Request request, Response response, byte[] body, Runnable finishing) {
         this.request = request;
@@ -68,9 +69,23 @@ final class JettyExchange implements Exchange {
             @Override
             public void close() throws IOException {
                 finishing.run();
-                out.close();
+                if (aborted) {
+                    out.flush(); // what was written reaches the client; the response's end never does
+                } else {
+                    out.close();
+                }
             }
         };
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
+    }
+
+    /** Whether the response must end by dropping the connection (see {@link Exchange#abort()}). */
+    boolean aborted() {
+        return aborted;
     }
 
     private void head(int status, Map<String, String> headers, String contentType) {

@@ -1,5 +1,6 @@
 package io.llmblender.orchestrator.server;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -118,12 +119,13 @@ final class JettyHandler extends Handler.Abstract {
         };
         request.addFailureListener(f -> cancel.run());
         HangUpWatch watch = HangUpWatch.start(request, cancel);
+        JettyExchange exchange = new JettyExchange(request, response, bytes, () -> {
+            if (watch != null) {
+                watch.stop(); // the client may send its next request once it has the whole response
+            }
+        });
         try {
-            router.handle(new JettyExchange(request, response, bytes, () -> {
-                if (watch != null) {
-                    watch.stop(); // the client may send its next request once it has the whole response
-                }
-            }));
+            router.handle(exchange);
         } finally {
             synchronized (running) {
                 running[0] = false;
@@ -134,6 +136,8 @@ final class JettyHandler extends Handler.Abstract {
             boolean cancelled = Thread.interrupted(); // the pool's thread goes back clean
             if (cancelled && !response.isCommitted()) {
                 done.failed(new CancellationException("the client went away"));
+            } else if (exchange.aborted()) {
+                done.failed(new IOException("a stream ended by an error event")); // Jetty drops the connection
             } else {
                 done.succeeded();
             }

@@ -3,9 +3,12 @@ package io.llmblender.orchestrator.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
@@ -14,12 +17,17 @@ import dev.langchain4j.service.V;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.OpenAiLoopbackAccess;
+import io.llmblender.orchestrator.Trace;
 import io.llmblender.ranker.Conversations;
 import io.llmblender.ranker.Item;
+import io.llmblender.ranker.PairRanker;
 import io.llmblender.ranker.Ranker;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** The ensemble behind langchain4j's own API: a plain chat call and an unchanged {@code AiServices} interface. */
@@ -43,8 +51,9 @@ class BlenderChatModelTest {
                     .build();
             try (blender) {
                 BlenderChatModel model = new BlenderChatModel(blender);
-                // AiServices, untouched
-                Assistant assistant = AiServices.create(Assistant.class, model);
+                // AiServices, untouched (typed as a ChatModel: the class is also a StreamingChatModel)
+                ChatModel chatModel = model;
+                Assistant assistant = AiServices.create(Assistant.class, chatModel);
                 assertThat(assistant.capital("France")).isEqualTo("The capital of France is Paris.");
                 // every member received the system message and the rendered user message
                 for (JsonNode request : providers.requests()) {
@@ -107,6 +116,53 @@ class BlenderChatModelTest {
                                 "<Response 1>: hello!\n<Response 2>: fine, thanks",
                                 "<Response 1>: hello!\n<Response 2>: bad");
             });
+        }
+    }
+
+    @Test
+    void a_three_turn_chat_is_ranked_as_conversations_with_pairrm_s_own_verdict() throws Exception {
+        // given the fixture's three-turn HH-RLHF conversation pair (conversation_cases "conv_2turn_and_3turn",
+        // pair 1): the same two user turns and answers, then two different answers to the third user turn
+        Path fixture = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
+                .toAbsolutePath()
+                .normalize();
+        JsonNode pair = new ObjectMapper()
+                .readTree(fixture.resolve("cases.json").toFile())
+                .get("conversation_cases")
+                .get(0);
+        JsonNode a = pair.get("conversations_a").get(1);
+        JsonNode b = pair.get("conversations_b").get(1);
+        List<ChatMessage> chat = new ArrayList<>();
+        for (int t = 0; t < 5; t++) { // user, assistant, user, assistant, user
+            String text = a.get(t).get("content").asText();
+            chat.add(t % 2 == 0 ? UserMessage.from(text) : AiMessage.from(text));
+        }
+        try (OpenAiLoopbackAccess providers = new OpenAiLoopbackAccess();
+                PairRanker pairRm = PairRanker.load(fixture)) {
+            providers.answer("a", a.get(5).get("content").asText());
+            providers.answer("b", b.get(5).get("content").asText());
+            try (Blender blender = Blender.builder()
+                    .ranker(pairRm)
+                    .guard(GuardConfig.defaults().withTimeout(Duration.ofSeconds(60)))
+                    .member("a", providers.model("a"))
+                    .member("b", providers.model("b"))
+                    .build()) {
+                ChatResponse r = new BlenderChatModel(blender).chat(chat);
+                // then the scores are the reference's compare_conversations logits for that pair:
+                // max_logits over two candidates gives score(a) = (f(a,b) − f(b,a)) / 2 = −score(b)
+                double expected = pair.get("original_batched")
+                                .get("[A,B]+[B,A]")
+                                .get("logits")
+                                .get(1)
+                                .asDouble()
+                        / 2;
+                Trace trace = ((BlenderResponseMetadata) r.metadata()).trace();
+                assertThat((double) trace.scores().get("a")).isCloseTo(expected, Offset.offset(1e-5));
+                assertThat((double) trace.scores().get("b")).isCloseTo(-expected, Offset.offset(1e-5));
+                assertThat(trace.chosen()).contains("b"); // the fixture's result: conversation B is better
+                assertThat(r.aiMessage().text())
+                        .isEqualTo(b.get(5).get("content").asText());
+            }
         }
     }
 }

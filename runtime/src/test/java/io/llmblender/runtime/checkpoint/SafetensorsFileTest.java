@@ -143,7 +143,7 @@ class SafetensorsFileTest extends WithManager {
             Long.MAX_VALUE,
             original.length,
             original.length - 7,
-            SafetensorsFile.MAX_HEADER_BYTES + 1,
+            SafetensorsHeader.MAX_HEADER_BYTES + 1,
             headerEnd - 8 - 1,
             3
         }) {

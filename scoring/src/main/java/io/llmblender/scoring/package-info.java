@@ -1,0 +1,5 @@
+/**
+ * PairRM and reward models where langchain4j users look for rerankers: {@link io.llmblender.scoring.RewardScoringModel},
+ * a {@code ScoringModel} for {@code ReRankingContentAggregator}.
+ */
+package io.llmblender.scoring;
