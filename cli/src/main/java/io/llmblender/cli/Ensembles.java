@@ -80,14 +80,16 @@ public final class Ensembles implements AutoCloseable {
 
     /**
      * A server builder for this ensemble: its name, the blender, the ranker for /v1/rank and, when a model is
-     * loaded, the same model as the pair scorer for /v1/compare. The caller adds host, port and limits.
+     * loaded, the same model as the pair scorer for /v1/compare; for the demo, the questions its members can
+     * answer (a 502 lists them). The caller adds host, port and limits.
      */
     public BlenderServer.Builder server() {
         return BlenderServer.builder()
                 .model(name)
                 .blender(blender)
                 .ranker(ranker)
-                .pairScorer(model);
+                .pairScorer(model)
+                .answerable(prompts);
     }
 
     /** Prompts the members can answer (the demo's questions), or empty for a configured ensemble. */

@@ -1,11 +1,14 @@
 package io.llmblender.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.batch.CompareJob;
+import io.llmblender.cli.option.BatchOptions;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.Comparison;
 import io.llmblender.ranker.Item;
+import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.RankingModel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -33,16 +36,14 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(
             names = {"-a"},
-            required = true,
             paramLabel = "TEXT",
-            description = "answer A")
+            description = "answer A (required unless --batch)")
     String a;
 
     @Option(
             names = {"-b"},
-            required = true,
             paramLabel = "TEXT",
-            description = "answer B")
+            description = "answer B (required unless --batch)")
     String b;
 
     @Option(
@@ -55,12 +56,30 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @CommandLine.Mixin
+    BatchOptions batch;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         CompareMode m = CompareMode.fromPython(mode);
+        if (batch.active()) {
+            for (String[] given : new String[][] {
+                {"--input", prompt.input}, {"--instruction", prompt.instruction}, {"-a", a}, {"-b", b}
+            }) {
+                batch.refuseWith(given[0], given[1]);
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            try (RankingModel ranker = model.load(err, PairRankerOptions.DEFAULT_SEED, false)) {
+                return batch.run(new CompareJob(ranker, m), err);
+            }
+        }
+        if (a == null || b == null) {
+            throw new IllegalArgumentException("Missing required options: '-a=TEXT' and '-b=TEXT' (or --batch)");
+        }
+        String input = prompt.input();
         try (RankingModel ranker = model.load(spec.commandLine().getErr())) {
-            Comparison c = ranker.compare(new Item(prompt.instruction, prompt.input, List.of(a, b)), m);
+            Comparison c = ranker.compare(new Item(prompt.instruction, input, List.of(a, b)), m);
             float logit = c.logit();
             boolean aBetter = c.aBetter();
             if (json) {

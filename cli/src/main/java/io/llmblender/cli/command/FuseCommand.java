@@ -89,6 +89,7 @@ public final class FuseCommand implements Callable<Integer> {
         PairRankerOptions rankerOptions = PairRankerOptions.DEFAULT.withModel(
                 PairRmOptions.DEFAULT.withPrecision(Precision.parse(rankerPrecision, "--ranker-precision")));
         List<String> texts = candidates.read();
+        prompt.input(); // refused before the models load
         PrintWriter err = spec.commandLine().getErr();
         GenFuser.Options options = new GenFuser.Options(
                 FusionPrompt.CANDIDATE_MAX_LENGTH,
@@ -102,13 +103,13 @@ public final class FuseCommand implements Callable<Integer> {
                 if (ranker != null) {
                     try (PairRanker pairRm = PairRanker.load(ranker, rankerOptions)) {
                         RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
-                                .rankAndFuse(prompt.instruction, prompt.input, texts);
+                                .rankAndFuse(prompt.instruction, prompt.input(), texts);
                         fused = r.fused();
                         result = r.fusion();
                     }
                 } else {
                     fused = texts.subList(0, Math.min(topK, texts.size()));
-                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input, fused));
+                    result = fuser.fuse(new FusionRequest(prompt.instruction, prompt.input(), fused));
                 }
             } catch (BlenderException | IllegalArgumentException e) {
                 throw e;

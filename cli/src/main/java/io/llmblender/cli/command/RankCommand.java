@@ -1,6 +1,11 @@
 package io.llmblender.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmblender.batch.BatchFile;
+import io.llmblender.batch.BatchRanker;
+import io.llmblender.batch.RankJob;
+import io.llmblender.batch.RecordRules;
+import io.llmblender.cli.option.BatchOptions;
 import io.llmblender.cli.option.CandidatesOption;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
@@ -57,14 +62,28 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    @CommandLine.Mixin
+    BatchOptions batch;
+
+    @Option(
+            names = "--max-candidates",
+            defaultValue = "64",
+            paramLabel = "N",
+            description = "with --batch: refuse records with more than N candidates (default 64)")
+    int maxCandidates;
+
     @Override
     public Integer call() throws Exception {
+        if (batch.active()) {
+            return rankBatch();
+        }
         List<String> texts = candidates.read();
+        prompt.input(); // refused before the model loads
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
         Strategy chosen = Strategy.fromName(strategy);
         try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
-            Item item = new Item(prompt.instruction, prompt.input, texts);
+            Item item = new Item(prompt.instruction, prompt.input(), texts);
             if (!chosen.ranksAll()) {
                 int k = chosen.selectsTopK() && topK > 0 ? topK : 1;
                 Selection r = ranker.selector(chosen).select(item, k);
@@ -106,6 +125,21 @@ public final class RankCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** {@code --batch}: every record of the file, results as JSONL; see {@link BatchFile}. */
+    private int rankBatch() {
+        batch.refuseWith("--input", prompt.input);
+        batch.refuseWith("--instruction", prompt.instruction);
+        batch.refuseWith("--candidates", candidates.candidates);
+        batch.refuseWith("--json", json ? true : null);
+        batch.refuseWith("--top-k", topK != 0 ? topK : null);
+        Strategy chosen = Strategy.fromName(strategy);
+        PrintWriter err = spec.commandLine().getErr();
+        try (RankingModel ranker = model.load(err, seed, false)) {
+            BatchRanker batchRanker = new BatchRanker(ranker, chosen, seed, false, false);
+            return batch.run(new RankJob(batchRanker, new RecordRules(maxCandidates)), err);
+        }
     }
 
     private static String oneLine(String s) {

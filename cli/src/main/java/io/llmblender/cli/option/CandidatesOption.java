@@ -14,13 +14,17 @@ import picocli.CommandLine.Option;
 public final class CandidatesOption {
     @Option(
             names = "--candidates",
-            required = true,
             paramLabel = "FILE_OR_JSON",
-            description = "a JSON array of strings, or a file holding one (or one candidate per line)")
+            description = "a JSON array of strings, or a file holding one (or one candidate per line); required"
+                    + " unless --batch gives the candidates")
     public String candidates;
 
     /** The candidate answers; a one-line {@link IllegalArgumentException} for anything unusable. */
     public List<String> read() {
+        if (candidates == null) {
+            throw new IllegalArgumentException(
+                    "Missing required option: '--candidates=FILE_OR_JSON' (or --batch FILE.jsonl)");
+        }
         String text = candidates;
         String trimmed = text.strip();
         if (!trimmed.startsWith("[")) {

@@ -4,9 +4,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --input} and {@code --instruction}: what the candidate answers answer. */
 public final class InputOptions {
-    @Option(names = "--input", required = true, description = "the user's input (prompt)")
+    @Option(names = "--input", description = "the user's input (prompt); required unless --batch gives the inputs")
     public String input;
 
     @Option(names = "--instruction", description = "an instruction, joined before the input with no separator")
     public String instruction;
+
+    /** The input, refused with the fix when it was not given (it is optional only beside {@code --batch}). */
+    public String input() {
+        if (input == null) {
+            throw new IllegalArgumentException("Missing required option: '--input=<input>' (or --batch FILE.jsonl)");
+        }
+        return input;
+    }
 }

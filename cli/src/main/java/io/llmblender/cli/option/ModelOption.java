@@ -48,6 +48,11 @@ public final class ModelOption {
 
     /** As {@link #load(PrintWriter)}, with the seed of the bubble and knockout start orders. */
     public RankingModel load(PrintWriter err, long seed) {
+        return load(err, seed, true);
+    }
+
+    /** As {@link #load(PrintWriter, long)}; without the per-call progress bar where the caller draws its own. */
+    public RankingModel load(PrintWriter err, long seed, boolean progress) {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.
         PairRankerOptions options = PairRankerOptions.DEFAULT
@@ -56,7 +61,7 @@ public final class ModelOption {
                         .withDevice(ComputeDevice.parse(device, "--device")))
                 .withSeed(seed)
                 .withProgress((done, total) -> {
-                    if (total >= 16) {
+                    if (progress && total >= 16) {
                         bar.update(done, total);
                     }
                 });

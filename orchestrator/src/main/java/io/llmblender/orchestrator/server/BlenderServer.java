@@ -24,10 +24,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /v1/chat/completions} answers with the ensemble (model {@code blender}), streaming as
  *       server-sent events in OpenAI's chunk format when {@code stream} is true;</li>
- *   <li>{@code GET /v1/models};</li>
+ *   <li>{@code GET /v1/models} and {@code GET /v1/models/{id}};</li>
  *   <li>{@code POST /v1/rank} (a {@link Ranker}) and {@code POST /v1/compare} (a {@link PairScorer}): scores,
- *       e.g. as the reward of an RLHF loop in any language;</li>
- *   <li>{@code GET /health} and {@code GET /ready}.</li>
+ *       e.g. as the reward of an RLHF loop in any language; {@code GET /health} and {@code GET /ready}.</li>
  * </ul>
  *
  * <pre>{@code
@@ -67,22 +66,24 @@ public final class BlenderServer implements AutoCloseable {
     private BlenderServer(Builder b) {
         this.admission = new Admission(b.maxConcurrent);
         this.grace = b.grace;
-        Endpoint chat = b.blender == null
-                ? (ex, body) -> {
-                    throw ApiError.notSupported("this server has no ensemble; it serves /v1/rank and /v1/compare");
-                }
-                : new ChatCompletionsEndpoint(b.blender, b.model);
+        Endpoint chat = new ChatCompletionsEndpoint(b.blender, b.model, b.answerable);
         Router router = new Router(
                 Map.of(
-                        "/health", new Router.Route("GET", false, new HealthEndpoint()),
-                        "/ready", new Router.Route("GET", false, new ReadyEndpoint(admission)),
-                        "/v1/models", new Router.Route("GET", false, new ModelsEndpoint(b.model)),
-                        "/v1/chat/completions", new Router.Route("POST", true, chat),
-                        "/v1/rank", new Router.Route("POST", true, new RankEndpoint(b.ranker, b.maxCandidates)),
-                        "/v1/compare", new Router.Route("POST", true, new CompareEndpoint(b.pairScorer))),
+                        "/health",
+                        new Router.Route("GET", false, new HealthEndpoint()),
+                        "/ready",
+                        new Router.Route("GET", false, new ReadyEndpoint(admission)),
+                        ModelsEndpoint.PATH,
+                        new Router.Route("GET", false, new ModelsEndpoint(b.model)),
+                        "/v1/chat/completions",
+                        new Router.Route("POST", true, chat),
+                        "/v1/rank",
+                        new Router.Route("POST", true, new RankEndpoint(b.ranker, b.maxCandidates)),
+                        "/v1/compare",
+                        new Router.Route("POST", true, new CompareEndpoint(b.pairScorer))),
                 admission,
                 b.maxBodyBytes);
-        // enough threads for every admitted request, the cheap GETs beside them and Jetty's own acceptor and selector
+        // threads for every admitted request, the cheap GETs beside them, and Jetty's own acceptor and selector
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 2 * b.maxConcurrent + 8), 4);
         threads.setName("blender-http");
         threads.setDaemon(true);
@@ -167,6 +168,7 @@ public final class BlenderServer implements AutoCloseable {
         private Blender blender;
         private Ranker ranker;
         private PairScorer pairScorer;
+        private List<String> answerable = List.of();
         private int maxConcurrent = 8;
         private int maxBodyBytes = 1 << 20;
         private int maxCandidates = 32;
@@ -242,6 +244,17 @@ public final class BlenderServer implements AutoCloseable {
          */
         public Builder pairScorer(PairScorer pairScorer) {
             this.pairScorer = pairScorer;
+            return this;
+        }
+
+        /**
+         * The only prompts the members can answer (replayed ones, as the demo's); a 502 then lists them.
+         *
+         * @param prompts the prompts, word for word
+         * @return this builder
+         */
+        public Builder answerable(List<String> prompts) {
+            this.answerable = List.copyOf(prompts);
             return this;
         }
 

@@ -17,19 +17,29 @@ import java.util.UUID;
 final class ChatCompletionsEndpoint implements Endpoint {
     private final Blender blender;
     private final String model;
+    private final List<String> answerable;
 
-    ChatCompletionsEndpoint(Blender blender, String model) {
+    /**
+     * @param blender the ensemble, or null for a server without one (this endpoint then answers 501)
+     * @param answerable the only prompts the members can answer (replayed members), or empty when they answer any
+     */
+    ChatCompletionsEndpoint(Blender blender, String model, List<String> answerable) {
         this.blender = blender;
         this.model = model;
+        this.answerable = List.copyOf(answerable);
     }
 
     @Override
     public void handle(Exchange ex, JsonNode body) throws IOException {
-        ChatCompletionRequest req = ChatCompletionRequest.parse(body, model);
+        if (blender == null) {
+            throw ApiError.notSupported("this server has no ensemble; it serves /v1/rank and /v1/compare");
+        }
+        ChatCompletionRequest req =
+                ChatCompletionRequest.parse(body, model, blender.members().size());
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (req.stream()) {
-            new ChatStream(blender, id, created, model).send(ex, req.chat());
+            new ChatStream(blender, id, created, model, this::noAnswer).send(ex, req);
             return;
         }
         BlendResult result;
@@ -38,14 +48,15 @@ final class ChatCompletionsEndpoint implements Endpoint {
         } catch (EnsembleException e) {
             throw noAnswer(e);
         }
-        Endpoint.send(ex, 200, ChatCompletion.of(id, created, model, result));
+        Endpoint.send(ex, 200, ChatCompletion.of(id, created, model, result, req.n()));
     }
 
     /**
      * What a client may know of why no member answered: who failed and who was abandoned, not the members'
-     * exceptions (their class names and the providers' bodies stay in the server's log).
+     * exceptions (their class names and the providers' bodies stay in the server's log); for replayed members, the
+     * prompts they can answer, since any other prompt fails them all.
      */
-    static ApiError noAnswer(EnsembleException e) {
+    ApiError noAnswer(EnsembleException e) {
         List<String> what = new ArrayList<>();
         for (MemberOutcome o : e.trace().outcomes()) {
             what.add(
@@ -53,11 +64,14 @@ final class ChatCompletionsEndpoint implements Endpoint {
                             ? o.member() + " was abandoned (" + a.reason() + ")"
                             : o.member() + " failed");
         }
+        String fix = answerable.isEmpty()
+                ? "check the members' keys and endpoints, the server's log has each failure"
+                : "these members replay recorded answers; ask one of these " + answerable.size()
+                        + " questions word for word: " + Json.MAPPER.valueToTree(answerable);
         return new ApiError(
                 502,
                 "upstream_error",
                 "no_member_answered",
-                "no member answered: " + String.join(", ", what)
-                        + "; check the members' keys and endpoints, the server's log has each failure");
+                "no member answered: " + String.join(", ", what) + "; " + fix);
     }
 }

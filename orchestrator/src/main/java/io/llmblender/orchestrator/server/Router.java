@@ -32,6 +32,9 @@ final class Router {
     void handle(Exchange ex) {
         try {
             Route route = routes.get(ex.path());
+            if (route == null && ex.path().startsWith(ModelsEndpoint.PATH + "/")) {
+                route = routes.get(ModelsEndpoint.PATH); // GET /v1/models/{id}
+            }
             if (route == null) {
                 throw new ApiError(
                         404,
