@@ -1,6 +1,7 @@
 package io.llmblender.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmblender.runtime.DidYouMean;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -53,48 +54,8 @@ final class ConfigFields {
         return !value.matches("[A-Za-z_][A-Za-z0-9_]*") || value.matches("(sk|hf|xai|gsk|AIza)[-_A-Za-z0-9]{16,}");
     }
 
-    /** The known field nearest to {@code field}, if it is near enough to be a slip: a few edits, or a long prefix. */
+    /** The known field nearest to {@code field}, if it is near enough to be a slip. */
     static String nearest(String field, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(field, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        if (best == null) {
-            return null;
-        }
-        return bestDistance <= 3 || commonPrefix(field, best) >= 6 ? best : null;
-    }
-
-    /** Levenshtein distance (insertions, deletions, substitutions). */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    private static int commonPrefix(String a, String b) {
-        int n = 0;
-        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-            n++;
-        }
-        return n;
+        return DidYouMean.nearest(field, known).orElse(null);
     }
 }

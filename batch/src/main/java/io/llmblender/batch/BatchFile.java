@@ -29,33 +29,83 @@ public final class BatchFile {
 
     /** What one kind of batch does with its records. */
     public interface Job<R> {
-        /** The record of one line; {@link RecordException} says why a line is none. */
+        /**
+         * The record of one line; {@link RecordException} says why a line is none.
+         *
+         * @param line one line of the input, not blank
+         * @return the record
+         */
         R parse(String line);
 
+        /**
+         * The record's id, unique in the file: what resuming skips by.
+         *
+         * @param record a parsed record
+         * @return the id
+         */
         String id(R record);
 
-        /** Pair rows the record costs the model: what a chunk is sized by. */
+        /**
+         * Pair rows the record costs the model: what a chunk is sized by.
+         *
+         * @param record a parsed record
+         * @return the pair rows it costs
+         */
         int pairRows(R record);
 
-        /** One output JSON line per record, in order. */
+        /**
+         * One output JSON line per record, in order.
+         *
+         * @param chunk records to run together
+         * @return one output JSON line per record, in order
+         */
         List<String> run(List<R> chunk);
     }
 
-    /** A run's counts over the whole input: {@code read = ranked + refused}; {@code resumed} of ranked were done before. */
+    /**
+     * A run's counts over the whole input: {@code read = ranked + refused}; {@code resumed} of ranked were done before.
+     *
+     * @param read records read (blank lines not counted)
+     * @param ranked records with a result in the output, this run's and earlier runs'
+     * @param refused records written to the errors file
+     * @param resumed of {@code ranked}, those an earlier run had already written
+     */
     public record Summary(long read, long ranked, long refused, long resumed) {
-        /** The last line on stderr. */
+        /**
+         * The last line on stderr.
+         *
+         * @return {@code read N, ranked N, refused N}
+         */
         public String line() {
             return "read " + read + ", ranked " + ranked + ", refused " + refused;
         }
     }
 
-    /** {@code out.jsonl} → {@code out.errors.jsonl}; another name gets {@code .errors.jsonl} appended. */
+    /**
+     * {@code out.jsonl} → {@code out.errors.jsonl}; another name gets {@code .errors.jsonl} appended.
+     *
+     * @param output the results file
+     * @return the errors file beside it
+     */
     public static Path errorsFile(Path output) {
         String name = output.getFileName().toString();
         String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
         return output.resolveSibling(stem + ".errors.jsonl");
     }
 
+    /**
+     * Runs {@code job} over the records of {@code input}, appending results to {@code output}, as the class comment
+     * describes.
+     *
+     * @param <R> the job's record type
+     * @param input the JSONL file of records
+     * @param output the results file; ids already in it are skipped
+     * @param job parses, identifies, sizes and runs the records
+     * @param chunkPairRows about how many pair rows go to the job at once
+     * @param err where progress goes
+     * @return the run's counts
+     * @throws IllegalArgumentException if {@code input} is not a file
+     */
     public static <R> Summary run(Path input, Path output, Job<R> job, int chunkPairRows, PrintWriter err) {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException(

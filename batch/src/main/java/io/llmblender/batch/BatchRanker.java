@@ -22,6 +22,8 @@ import java.util.Map;
  * from the start order {@link StartOrder} derives from the seed and each record's content, so a record gets the
  * same result whatever else shares its chunk, on any machine. Thread-safe when the model is.
  *
+ * @param model the ranking model
+ * @param strategy full, bubble or knockout
  * @param seed must be the seed the model's selectors use (PairRankerOptions.seed), so that the best found here
  *     is the one {@code model.selector(strategy).best(item)} finds
  * @param withMatrix keep the full strategy's comparison matrix
@@ -29,6 +31,16 @@ import java.util.Map;
  *     compare them), the DPO margin
  */
 public record BatchRanker(RankingModel model, Strategy strategy, long seed, boolean withMatrix, boolean withMargin) {
+    /**
+     * Refuses the top-k strategy, which finds no worst candidate.
+     *
+     * @param model the ranking model
+     * @param strategy full, bubble or knockout
+     * @param seed the seed the model's selectors use
+     * @param withMatrix keep the full strategy's comparison matrix
+     * @param withMargin compute the best-versus-worst margin
+     * @throws IllegalArgumentException for {@link Strategy#TOP_K}
+     */
     public BatchRanker {
         if (strategy == Strategy.TOP_K) {
             throw new IllegalArgumentException(
@@ -36,7 +48,12 @@ public record BatchRanker(RankingModel model, Strategy strategy, long seed, bool
         }
     }
 
-    /** One result per record, in order. */
+    /**
+     * One result per record, in order.
+     *
+     * @param records the records to rank
+     * @return one result per record, in order
+     */
     public List<RankResult> rank(List<RankRecord> records) {
         Map<Integer, List<Integer>> bySize = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {

@@ -6,8 +6,24 @@ import java.util.List;
 /**
  * One line of a comparison batch file, {@code {"id", "input", "instruction"?, "a", "b"}}: what
  * {@code blender compare --batch} reads. Immutable.
+ *
+ * @param id the record's id, unique in the file
+ * @param instruction the instruction, or null
+ * @param input the prompt both answers answer
+ * @param a answer A
+ * @param b answer B
  */
 public record CompareRecord(String id, String instruction, String input, String a, String b) {
+    /**
+     * Refuses a record without id or input, or with a blank answer.
+     *
+     * @param id the record's id, unique in the file
+     * @param instruction the instruction, or null
+     * @param input the prompt both answers answer
+     * @param a answer A
+     * @param b answer B
+     * @throws RecordException naming the missing or blank field
+     */
     public CompareRecord {
         if (id == null || id.isBlank()) {
             throw new RecordException(null, "no \"id\"; every record needs a unique id (a string or a number)");
@@ -20,7 +36,11 @@ public record CompareRecord(String id, String instruction, String input, String 
         }
     }
 
-    /** What the ranker compares: candidates [A, B]. */
+    /**
+     * What the ranker compares: candidates [A, B].
+     *
+     * @return an item with candidates A and B
+     */
     public Item item() {
         return new Item(instruction, input, List.of(a, b));
     }

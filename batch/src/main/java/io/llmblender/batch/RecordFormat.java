@@ -17,7 +17,13 @@ public final class RecordFormat {
 
     private RecordFormat() {}
 
-    /** A ranking record from one line; a {@link RecordException} says why a line is not one. */
+    /**
+     * A ranking record from one line; a {@link RecordException} says why a line is not one.
+     *
+     * @param line one JSON line
+     * @return the record
+     * @throws RecordException if the line is not a valid ranking record
+     */
     public static RankRecord rankRecord(String line) {
         JsonNode n = object(line);
         String id = id(n);
@@ -35,7 +41,13 @@ public final class RecordFormat {
         return new RankRecord(id, text(n, "instruction", id), text(n, "input", id), texts);
     }
 
-    /** A comparison record from one line. */
+    /**
+     * A comparison record from one line.
+     *
+     * @param line one JSON line
+     * @return the record
+     * @throws RecordException if the line is not a valid comparison record
+     */
     public static CompareRecord compareRecord(String line) {
         JsonNode n = object(line);
         String id = id(n);
@@ -43,7 +55,12 @@ public final class RecordFormat {
                 id, text(n, "instruction", id), text(n, "input", id), text(n, "a", id), text(n, "b", id));
     }
 
-    /** The id of an output or input line, or null when the line is no JSON object with an id. */
+    /**
+     * The id of an output or input line, or null when the line is no JSON object with an id.
+     *
+     * @param line one line
+     * @return the id as text, or null
+     */
     public static String idOf(String line) {
         try {
             JsonNode n = JSON.readTree(line);
@@ -53,7 +70,12 @@ public final class RecordFormat {
         }
     }
 
-    /** The JSON object {@code {"id", "ranks", "scores", "best", "worst"}} (and "matrix" when computed). */
+    /**
+     * The JSON object {@code {"id", "ranks", "scores", "best", "worst"}} (and "matrix" when computed).
+     *
+     * @param r a ranking result
+     * @return the output object
+     */
     public static ObjectNode json(RankResult r) {
         ObjectNode o = JSON.createObjectNode().put("id", r.id());
         int[] ranks = r.ranks();
@@ -82,12 +104,26 @@ public final class RecordFormat {
         return o;
     }
 
-    /** The JSON object {@code {"id", "logit", "a_better"}}. */
+    /**
+     * The JSON object {@code {"id", "logit", "a_better"}}.
+     *
+     * @param id the record's id
+     * @param logit the comparison's logit
+     * @param aBetter whether A is the better answer
+     * @return the output object
+     */
     public static ObjectNode json(String id, float logit, boolean aBetter) {
         return JSON.createObjectNode().put("id", id).put("logit", logit).put("a_better", aBetter);
     }
 
-    /** An errors-file line, {@code {"line", "id", "reason"}}; id null when the line had none. */
+    /**
+     * An errors-file line, {@code {"line", "id", "reason"}}; id null when the line had none.
+     *
+     * @param line the input line's number, from 1
+     * @param id the record's id, or null
+     * @param reason why the line was refused
+     * @return one JSON line
+     */
     public static String errorLine(long line, String id, String reason) {
         ObjectNode o = JSON.createObjectNode().put("line", line);
         if (id == null) {

@@ -2,11 +2,14 @@ package io.llmblender.cli;
 
 import io.llmblender.cli.command.AskCommand;
 import io.llmblender.cli.command.BenchCommand;
+import io.llmblender.cli.command.BestOfNCommand;
 import io.llmblender.cli.command.CompareCommand;
+import io.llmblender.cli.command.CompareConversationsCommand;
 import io.llmblender.cli.command.DemoCommand;
 import io.llmblender.cli.command.EvalCommand;
 import io.llmblender.cli.command.FuseCommand;
 import io.llmblender.cli.command.RankCommand;
+import io.llmblender.cli.command.RankWithRefCommand;
 import io.llmblender.cli.command.ServeCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +33,9 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             RankCommand.class,
             CompareCommand.class,
+            RankWithRefCommand.class,
+            CompareConversationsCommand.class,
+            BestOfNCommand.class,
             FuseCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
@@ -49,13 +55,23 @@ public final class BlenderCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** A configured command line, shared by {@link #main} and the tests. */
+    /**
+     * A configured command line, shared by {@link #main} and the tests.
+     *
+     * @return the {@code blender} command line with every subcommand, its error handler and output streams
+     */
     public static CommandLine commandLine() {
         BlenderCommand root = new BlenderCommand();
         ErrorHandler errors = new ErrorHandler(() -> root.verbose);
         return new CommandLine(root).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
     }
 
+    /**
+     * Runs {@code blender} with {@code args} and exits with its status (0 on success, the error handler's code
+     * otherwise).
+     *
+     * @param args the command line, e.g. {@code rank -m llm-blender/PairRM-hf --input ... --candidates ...}
+     */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }

@@ -60,20 +60,38 @@ public final class Ensembles implements AutoCloseable {
         this.prompts = prompts;
     }
 
+    /**
+     * The ensemble.
+     *
+     * @return the blender, owned by this object
+     */
     public Blender blender() {
         return blender;
     }
 
-    /** The model name the ensemble is served under. */
+    /**
+     * The model name the ensemble is served under.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The ensemble's ranker, also served on {@code /v1/rank}.
+     *
+     * @return the ranker
+     */
     public Ranker ranker() {
         return ranker;
     }
 
-    /** The loaded model as a pair scorer (PairRM, the DeBERTa reward model), or empty for the consensus ranker. */
+    /**
+     * The loaded model as a pair scorer (PairRM, the DeBERTa reward model), or empty for the consensus ranker.
+     *
+     * @return the pair scorer, or empty
+     */
     public Optional<PairScorer> pairScorer() {
         return Optional.ofNullable(model);
     }
@@ -82,6 +100,8 @@ public final class Ensembles implements AutoCloseable {
      * A server builder for this ensemble: its name, the blender, the ranker for /v1/rank and, when a model is
      * loaded, the same model as the pair scorer for /v1/compare; for the demo, the questions its members can
      * answer (a 502 lists them). The caller adds host, port and limits.
+     *
+     * @return a builder the caller adds its port and limits to
      */
     public BlenderServer.Builder server() {
         return BlenderServer.builder()
@@ -92,12 +112,21 @@ public final class Ensembles implements AutoCloseable {
                 .answerable(prompts);
     }
 
-    /** Prompts the members can answer (the demo's questions), or empty for a configured ensemble. */
+    /**
+     * Prompts the members can answer (the demo's questions), or empty for a configured ensemble.
+     *
+     * @return the prompts, or empty
+     */
     public List<String> prompts() {
         return prompts;
     }
 
-    /** The ensemble a configuration file describes. */
+    /**
+     * The ensemble a configuration file describes.
+     *
+     * @param config the ensemble's JSON file
+     * @return the ensemble; the caller closes it
+     */
     public static Ensembles fromConfig(Path config) {
         EnsembleConfig c = EnsembleConfig.read(config);
         Map<String, ChatModel> members = new LinkedHashMap<>();
@@ -135,7 +164,13 @@ public final class Ensembles implements AutoCloseable {
         return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of());
     }
 
-    /** The embedded demo: replayed MT-bench answers, ranked by PairRM if {@code model} is given, else by consensus. */
+    /**
+     * The embedded demo: replayed MT-bench answers, ranked by PairRM if {@code model} is given, else by consensus.
+     *
+     * @param model a PairRM folder or hub id, or null for the consensus ranker
+     * @return the demo ensemble; the caller closes it
+     * @throws IOException if the demo data cannot be extracted
+     */
     public static Ensembles demo(String model) throws IOException {
         Path data = extractDemoData();
         List<String> prompts = new ArrayList<>();
@@ -160,7 +195,12 @@ public final class Ensembles implements AutoCloseable {
         return new Ensembles("blender", b.build(), ranker, loaded, owned, List.copyOf(prompts));
     }
 
-    /** Copies the bundled MT-bench subset out of the jar into a temporary folder. */
+    /**
+     * Copies the bundled MT-bench subset out of the jar into a temporary folder.
+     *
+     * @return the folder holding {@code question.jsonl} and {@code model_answer/}
+     * @throws IOException if the files cannot be written
+     */
     public static Path extractDemoData() throws IOException {
         Path dir = Files.createTempDirectory("blender-demo");
         dir.toFile().deleteOnExit();

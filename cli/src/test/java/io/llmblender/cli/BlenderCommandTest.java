@@ -154,7 +154,8 @@ class BlenderCommandTest {
     void a_mistyped_command_gets_a_did_you_mean_on_one_line_and_exit_1() {
         assertThat(run("rnk")).isEqualTo(1);
         assertThat(err.toString().strip())
-                .isEqualTo("blender: unknown command 'rnk'; did you mean rank? (see 'blender --help')");
+                .isEqualTo(
+                        "blender: unknown command 'rnk'; did you mean rank or rank-with-ref? (see 'blender --help')");
     }
 
     @Test
@@ -168,9 +169,9 @@ class BlenderCommandTest {
 
     @Test
     void a_missing_option_is_one_line_without_the_usage_page() {
-        assertThat(run("compare", "--input", "a", "-a", "x")).isEqualTo(1);
+        assertThat(run("compare-conversations", "-a", "x")).isEqualTo(1);
         assertThat(err.toString().strip().lines()).hasSize(1);
-        assertThat(err.toString()).startsWith("blender compare: Missing required option");
+        assertThat(err.toString()).startsWith("blender compare-conversations: Missing required option");
     }
 
     @Test

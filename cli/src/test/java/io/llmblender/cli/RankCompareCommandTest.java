@@ -174,4 +174,42 @@ class RankCompareCommandTest {
                 .contains("config.json")
                 .doesNotContain("\tat ");
     }
+
+    @Test
+    void compare_refuses_an_unknown_mode_with_the_allowed_list_before_loading_the_model() {
+        // the Java CompareMode.fromPython("[A,b]") would mean both orders, as the reference; the CLI says so instead
+        String noModel = tmp.resolve("never-loaded").toString();
+        assertThat(run("compare", "-m", noModel, "--input", "x", "-a", "a", "-b", "b", "--mode", "[A,b]"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("blender: --mode '[A,b]' is not one of [A,B], [B,A], [A,B]+[B,A]; did you mean [A,B]?\n");
+    }
+
+    @Test
+    void rank_refuses_top_k_zero_and_top_k_with_a_strategy_that_finds_only_the_best() {
+        String noModel = tmp.resolve("never-loaded").toString();
+        String[] base = {"rank", "-m", noModel, "--input", "x", "--candidates", "[\"a\", \"b\"]"};
+        assertThat(run(concat(base, "--top-k", "0"))).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("blender: --top-k 0 keeps no answer; give K >= 1, or leave --top-k out"
+                        + " to see every candidate\n");
+        err.getBuffer().setLength(0);
+        assertThat(run(concat(base, "--top-k", "2", "--strategy", "bubble"))).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("blender: --top-k does not go with --strategy bubble, which finds only the best; use"
+                        + " --strategy full or top-k for the best K\n");
+        err.getBuffer().setLength(0);
+        assertThat(run(concat(base, "--strategy", "top-k"))).isEqualTo(1);
+        assertThat(err.toString()).contains("--strategy top-k needs --top-k K");
+        err.getBuffer().setLength(0);
+        assertThat(run(concat(base, "--strategy", "buble"))).isEqualTo(1);
+        assertThat(err.toString())
+                .isEqualTo("blender: --strategy 'buble' is not one of full, bubble, knockout, top-k; did you mean"
+                        + " bubble?\n");
+    }
+
+    static String[] concat(String[] base, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
+    }
 }

@@ -123,6 +123,15 @@ class ReadmeServerExamplesTest {
         return (data == null ? b.GET() : b.POST(HttpRequest.BodyPublishers.ofString(data))).build();
     }
 
+    static HttpResponse<String> chat(String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void every_curl_example_gets_a_real_answer_from_the_demo_server() throws Exception {
         List<String> commands = new ArrayList<>();
@@ -179,24 +188,13 @@ class ReadmeServerExamplesTest {
         assertThat(base.group(1)).isEqualTo(README_ADDRESS + "/v1");
         assertThat(snippet).contains("stream=True");
         String body = "{\"model\":" + JSON.writeValueAsString(model.group(1)) + ",\"messages\":" + list;
-        URI chat = URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions");
-        HttpResponse<String> plain = HTTP.send(
-                HttpRequest.newBuilder(chat)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body + "}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> plain = chat(body + "}");
         assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
         String answer =
                 JSON.readTree(plain.body()).at("/choices/0/message/content").asText();
         assertThat(answer).isNotBlank();
 
-        HttpResponse<String> streamed = HTTP.send(
-                HttpRequest.newBuilder(chat)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body + ",\"stream\":true}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> streamed = chat(body + ",\"stream\":true}");
         assertThat(streamed.statusCode()).isEqualTo(200);
         StringBuilder pieces = new StringBuilder();
         for (String line : streamed.body().split("\n")) {
@@ -212,13 +210,8 @@ class ReadmeServerExamplesTest {
 
     @Test
     void a_question_the_demo_has_no_recording_for_gets_a_502_that_lists_the_questions_it_can_answer() throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"blender\",\"messages\":[{\"role\":"
-                                + "\"user\",\"content\":\"What is the capital of France?\"}]}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = chat("{\"model\":\"blender\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"What is the capital of France?\"}]}");
         assertThat(r.statusCode()).isEqualTo(502);
         String message = JSON.readTree(r.body()).at("/error/message").asText();
         assertThat(message)

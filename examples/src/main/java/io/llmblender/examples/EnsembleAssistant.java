@@ -22,6 +22,16 @@ public final class EnsembleAssistant {
                 .build();
     }
 
+    /**
+     * Asks {@code question} of a langchain4j AI service backed by the ensemble: both members answer, PairRM picks the
+     * better answer, which is returned.
+     *
+     * @param baseUrl the OpenAI-protocol endpoint both members call, e.g. {@code https://api.openai.com/v1}
+     * @param apiKey the endpoint's API key
+     * @param pairRm a PairRM folder or hub id, e.g. {@code llm-blender/PairRM-hf}
+     * @param question the user's question
+     * @return the chosen answer
+     */
     public static String ask(String baseUrl, String apiKey, String pairRm, String question) {
         try (PairRanker ranker = PairRanker.load(pairRm); // a folder or a hub id, downloaded once
                 Blender blender = Blender.builder()
@@ -35,6 +45,11 @@ public final class EnsembleAssistant {
         }
     }
 
+    /**
+     * Asks one question of the ensemble over OpenAI, with the key from {@code OPENAI_API_KEY}, and prints the answer.
+     *
+     * @param args optionally the question (default: the capital of France)
+     */
     public static void main(String[] args) {
         String question = args.length > 0 ? args[0] : "What is the capital of France?";
         System.out.println(

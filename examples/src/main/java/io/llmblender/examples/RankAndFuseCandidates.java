@@ -14,6 +14,12 @@ import java.util.List;
 public final class RankAndFuseCandidates {
     private RankAndFuseCandidates() {}
 
+    /**
+     * Ranks four answers to "What is the capital of France?" with PairRM and fuses the best three with GenFuser,
+     * printing which answers were fused and the fused text.
+     *
+     * @param args the PairRM folder or hub id, then the GenFuser folder
+     */
     public static void main(String[] args) {
         if (args.length < 2) {
             System.err.println("usage: RankAndFuseCandidates <PairRM folder or hub id> <GenFuser folder>");

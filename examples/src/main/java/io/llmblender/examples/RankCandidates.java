@@ -15,6 +15,11 @@ import java.util.List;
 public final class RankCandidates {
     private RankCandidates() {}
 
+    /**
+     * Ranks the README's answers with PairRM and compares two of them, printing the ranking and the verdict.
+     *
+     * @param args optionally the PairRM folder or hub id (default {@code llm-blender/PairRM-hf})
+     */
     public static void main(String[] args) {
         String model = args.length > 0 ? args[0] : "llm-blender/PairRM-hf";
         List<String> answers = List.of("get out!", "hi! I am fine, thanks!", "bye!");

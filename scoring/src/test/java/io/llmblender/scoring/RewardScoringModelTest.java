@@ -12,7 +12,10 @@ import dev.langchain4j.rag.content.aggregator.ContentAggregator;
 import dev.langchain4j.rag.content.aggregator.ReRankingContentAggregator;
 import dev.langchain4j.rag.query.Query;
 import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.RankingModel;
+import io.llmblender.ranker.RankingModels;
 import io.llmblender.ranker.RewardModel;
+import io.llmblender.ranker.rm.TinyRewardModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reward models as langchain4j's {@code ScoringModel}, exercised through {@code ReRankingContentAggregator}. */
 class RewardScoringModelTest {
@@ -75,6 +79,36 @@ class RewardScoringModelTest {
                     assertThat((Double) c.metadata().get(ContentMetadata.RERANKED_SCORE))
                             .isCloseTo(expected, Offset.offset(1e-5));
                 }
+            }
+        }
+    }
+
+    @Test
+    void the_deberta_reward_model_reranks_by_its_absolute_rewards_and_min_score_cuts_them(@TempDir Path tmp)
+            throws Exception {
+        // given a tiny DeBERTa reward model built from the e2e encoder with a random head, and its rewards computed
+        // independently of the model class (plain-Java head on each unpadded row's [CLS] state)
+        TinyRewardModel tiny = TinyRewardModel.build(PAIRRM, tmp, 1, 11);
+        String query = "What is the capital of France?";
+        List<String> segments =
+                List.of("Paris.", "It is Paris, a city on the Seine.", "Lyon, I think.", "I do not know.");
+        double[] expected = tiny.expectedRewards(query, segments);
+        List<Integer> best = new ArrayList<>(List.of(0, 1, 2, 3));
+        best.sort((x, y) -> Double.compare(expected[y], expected[x]));
+        // a threshold between the second and the third best reward keeps exactly two
+        double threshold = (expected[best.get(1)] + expected[best.get(2)]) / 2;
+        try (RankingModel model = RankingModels.load(tmp.toString())) {
+            ContentAggregator aggregator = ReRankingContentAggregator.builder()
+                    .scoringModel(new RewardScoringModel(model))
+                    .minScore(threshold)
+                    .build();
+            // when
+            List<Content> reranked = aggregator.aggregate(retrieved(query, segments));
+            // then the two best, best first, each with its own reward
+            assertThat(texts(reranked)).containsExactly(segments.get(best.get(0)), segments.get(best.get(1)));
+            for (int place = 0; place < 2; place++) {
+                assertThat((Double) reranked.get(place).metadata().get(ContentMetadata.RERANKED_SCORE))
+                        .isCloseTo(expected[best.get(place)], Offset.offset(2e-5));
             }
         }
     }

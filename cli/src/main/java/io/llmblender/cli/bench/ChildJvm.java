@@ -34,7 +34,10 @@ public final class ChildJvm {
     /**
      * Runs {@code blender <args> --child-json FILE} in a new JVM and returns the JSON it wrote.
      *
+     * @param args the {@code blender} arguments of the child
      * @param systemProperties extra {@code -Dkey=value} options, e.g. to allow emulated bf16
+     * @param progress told each line the child prints (stdout and stderr together), prefixed with {@code "  | "}
+     * @return the child's JSON result
      */
     public static JsonNode run(List<String> args, List<String> systemProperties, Consumer<String> progress) {
         try {
@@ -80,7 +83,12 @@ public final class ChildJvm {
         }
     }
 
-    /** Writes a child's result where the parent asked for it. */
+    /**
+     * Writes a child's result where the parent asked for it.
+     *
+     * @param file where the parent asked for the result
+     * @param result the result, written as JSON
+     */
     public static void write(Path file, Object result) {
         try {
             JSON.writeValue(file.toFile(), result);

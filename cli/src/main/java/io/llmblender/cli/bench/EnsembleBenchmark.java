@@ -45,7 +45,13 @@ public final class EnsembleBenchmark {
 
     private EnsembleBenchmark() {}
 
-    /** The demo's question {@code question} and the five members' recorded answers to it. */
+    /**
+     * The demo's question {@code question} and the five members' recorded answers to it.
+     *
+     * @param question the question's index in the demo
+     * @return the question and its five answers
+     * @throws IOException if the demo data cannot be extracted
+     */
     public static Item demoItem(int question) throws IOException {
         Path data = Ensembles.extractDemoData();
         List<String> questions = Files.readAllLines(data.resolve("question.jsonl"));
@@ -68,7 +74,18 @@ public final class EnsembleBenchmark {
         return new Item(prompt, answers);
     }
 
-    /** Ranks the demo item once with {@code strategy} in {@code precision}. */
+    /**
+     * Ranks the demo item once with {@code strategy} in {@code precision}.
+     *
+     * @param config the PairRM backbone's shapes (synthetic weights)
+     * @param tokenizer the PairRM {@code tokenizer.json}
+     * @param strategy the selection strategy
+     * @param precision the matmul precision
+     * @param question the demo question's index
+     * @param log told the progress
+     * @return the machine and the measured row
+     * @throws IOException if the demo data or the tokenizer cannot be read
+     */
     public static Run run(
             DebertaV2Config config,
             Path tokenizer,

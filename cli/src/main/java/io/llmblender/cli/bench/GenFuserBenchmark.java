@@ -28,10 +28,20 @@ public final class GenFuserBenchmark {
             double stepGflop,
             double[] stepMsAll,
             long peakRssBytes) {
+        /**
+         * The encoder's throughput.
+         *
+         * @return GFLOP/s
+         */
         public double encoderGflops() {
             return encoderGflop / (encoderMs / 1e3);
         }
 
+        /**
+         * One decoder step's throughput.
+         *
+         * @return GFLOP/s
+         */
         public double stepGflops() {
             return stepGflop / (stepMs / 1e3);
         }
@@ -39,11 +49,21 @@ public final class GenFuserBenchmark {
 
     private final T5Config c;
 
+    /**
+     * A benchmark of {@code config}'s shapes, with synthetic weights.
+     *
+     * @param config the T5 architecture, e.g. gen_fuser_3b's
+     */
     public GenFuserBenchmark(T5Config config) {
         this.c = config;
     }
 
-    /** GFLOP of the encoder over {@code l} tokens, plus the cross-attention K/V projections of every decoder layer. */
+    /**
+     * GFLOP of the encoder over {@code l} tokens, plus the cross-attention K/V projections of every decoder layer.
+     *
+     * @param l encoder tokens
+     * @return the GFLOP count
+     */
     public double encoderGflop(int l) {
         double d = c.dModel();
         double inner = c.innerDim();
@@ -52,7 +72,14 @@ public final class GenFuserBenchmark {
         return (perLayer * c.numLayers() + 2.0 * l * d * inner * 2 * c.numDecoderLayers()) / 1e9;
     }
 
-    /** GFLOP of one decoder step for {@code rows} beams at cache length {@code t} over {@code l} encoder tokens. */
+    /**
+     * GFLOP of one decoder step for {@code rows} beams at cache length {@code t} over {@code l} encoder tokens.
+     *
+     * @param rows decoder rows (beams)
+     * @param t the self-attention cache length
+     * @param l encoder tokens
+     * @return the GFLOP count
+     */
     public double stepGflop(int rows, int t, int l) {
         double d = c.dModel();
         double inner = c.innerDim();
@@ -65,6 +92,17 @@ public final class GenFuserBenchmark {
         return (perLayer * c.numDecoderLayers() + 2.0 * rows * d * c.vocabSize()) / 1e9;
     }
 
+    /**
+     * Times the encoder over {@code inputTokens} tokens and {@code steps} cached decoder steps of {@code beams} rows,
+     * beside an fp32 matmul yardstick.
+     *
+     * @param inputTokens encoder tokens
+     * @param beams decoder rows
+     * @param steps decoder steps timed
+     * @param matmulSize the side of the yardstick's square matmul
+     * @param log told the progress
+     * @return the timings, the GFLOP counts and the peak RSS
+     */
     public Report run(int inputTokens, int beams, int steps, int matmulSize, Consumer<String> log) {
         log.accept("measuring the fp32 " + matmulSize + "² matmul ...");
         double matmul = MatmulProbe.gflops(matmulSize, 9);

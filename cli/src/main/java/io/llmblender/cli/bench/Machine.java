@@ -25,11 +25,28 @@ public record Machine(
     public static final List<String> REPORTED_FLAGS = List.of(
             "amx_bf16", "amx_int8", "amx_tile", "avx512_bf16", "avx512f", "avx512_vnni", "avx_vnni", "avx2", "fma");
 
+    /**
+     * Copies the flags.
+     *
+     * @param os the operating system
+     * @param arch the CPU architecture
+     * @param cpu the CPU's model name
+     * @param cores the available processors
+     * @param cpuFlags the flags found among {@link #REPORTED_FLAGS}
+     * @param bf16Native whether bf16 runs on matrix units here
+     * @param java the Java version
+     * @param torch the libtorch version
+     * @param threads PyTorch's intra-op threads
+     */
     public Machine {
         cpuFlags = List.copyOf(cpuFlags);
     }
 
-    /** This machine, engine started. */
+    /**
+     * This machine, engine started.
+     *
+     * @return the machine
+     */
     public static Machine detect() {
         CpuInfo cpu = CpuInfo.detect();
         return new Machine(
@@ -44,7 +61,11 @@ public record Machine(
                 DjlRuntime.threads());
     }
 
-    /** One line for the report's header. */
+    /**
+     * One line for the report's header.
+     *
+     * @return the description
+     */
     public String describe() {
         return String.format(
                 "%s, %d cores, flags %s%s; %s %s, Java %s, PyTorch %s with %d threads",

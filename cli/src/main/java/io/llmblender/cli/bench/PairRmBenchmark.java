@@ -57,13 +57,26 @@ public final class PairRmBenchmark {
     private final int warmup;
     private final int reps;
 
+    /**
+     * A benchmark of {@code config}'s shapes, with synthetic weights.
+     *
+     * @param config the DeBERTa architecture, e.g. PairRM's
+     * @param warmup untimed passes per shape
+     * @param reps timed passes per shape
+     */
     public PairRmBenchmark(DebertaV2Config config, int warmup, int reps) {
         this.config = config;
         this.warmup = warmup;
         this.reps = reps;
     }
 
-    /** GFLOP of one forward pass of {@code batch × tokens}, by the reference's count. */
+    /**
+     * GFLOP of one forward pass of {@code batch × tokens}, by the reference's count.
+     *
+     * @param batch pair rows
+     * @param tokens tokens per row
+     * @return the GFLOP count
+     */
     public double gflop(int batch, int tokens) {
         double b = batch;
         double l = tokens;
@@ -77,7 +90,11 @@ public final class PairRmBenchmark {
      * Runs every shape in {@code shapes} ({@code [batch, tokens]} pairs) in {@code precision}, printing progress to
      * {@code log}.
      *
+     * @param precision the matmul precision
+     * @param shapes {@code [batch, tokens]} pairs
      * @param matmulSize side of the square matmul measured as the yardstick (2048 in the reference figures)
+     * @param log told the progress
+     * @return the machine, the yardstick, the load time and one row per shape
      */
     public Run run(Precision precision, List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
         String name = precision.name().toLowerCase(java.util.Locale.ROOT);
@@ -198,6 +215,11 @@ public final class PairRmBenchmark {
         row[at + 1] = prefix;
     }
 
+    /**
+     * The shapes benchmarked, for the report.
+     *
+     * @return one line
+     */
     public String model() {
         return String.format(
                 "PairRM shapes: %d layers, hidden %d, %d heads, FF %d, vocab %d, position_buckets %d",

@@ -42,7 +42,11 @@ public final class RankerSoak {
             int arraysAfterWarmup,
             int arraysAtEnd,
             List<long[]> samples) {
-        /** RSS growth after the warm-up, in MiB per 1,000 calls. */
+        /**
+         * RSS growth after the warm-up, in MiB per 1,000 calls.
+         *
+         * @return MiB per 1,000 calls
+         */
         public double rssGrowthMibPer1000() {
             return (rssAtEndMib - rssAfterWarmupMib) * 1000.0 / Math.max(1, calls);
         }
@@ -54,6 +58,14 @@ public final class RankerSoak {
      * Runs {@code warmup} calls, then {@code calls − warmup} measured ones, both from {@code threads} threads. The
      * warm-up uses the same threads so the allocator's per-thread arenas exist before measuring; arrays are counted
      * between the phases, when no pass is in flight.
+     *
+     * @param ranker the ranker under test
+     * @param calls compare calls in all, warm-up included
+     * @param threads concurrent callers
+     * @param warmup calls before measuring
+     * @param log told the progress
+     * @return RSS and live arrays after the warm-up and at the end, and the samples between
+     * @throws Exception if a call fails
      */
     public static Report run(PairRanker ranker, int calls, int threads, int warmup, Consumer<String> log)
             throws Exception {

@@ -33,6 +33,18 @@ public final class ServeBenchmark {
             Map<Integer, Integer> statuses,
             int lost) {}
 
+    /**
+     * Sends {@code requests} chat completions from {@code clients} concurrent clients to a loopback server over {@code
+     * blender}, and counts every response.
+     *
+     * @param blender the ensemble served
+     * @param prompts the prompts, used in turn
+     * @param requests requests in all
+     * @param clients concurrent clients
+     * @param serverSlots the server's concurrent requests; more get 429
+     * @return throughput, latencies, statuses and lost requests
+     * @throws Exception if the server cannot start or a client fails
+     */
     public Report run(Blender blender, List<String> prompts, int requests, int clients, int serverSlots)
             throws Exception {
         try (BlenderServer server = BlenderServer.builder()

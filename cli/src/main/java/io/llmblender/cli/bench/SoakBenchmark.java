@@ -55,7 +55,11 @@ public final class SoakBenchmark {
             long filesAfter,
             long rssBeforeBytes,
             long rssAfterBytes) {
-        /** Nothing lost, every slow request cut off, /health always answered, every connection closed again. */
+        /**
+         * Nothing lost, every slow request cut off, /health always answered, every connection closed again.
+         *
+         * @return true if the soak passed
+         */
         public boolean passed() {
             return lost == 0 && slowCutOff == slowAttempts && healthFailures == 0 && connectionsAfter == 0;
         }
@@ -67,6 +71,14 @@ public final class SoakBenchmark {
     /**
      * Runs the soak against {@code server}, which the caller started (with short header and body timeouts, so
      * the slow clients are cut off within the run) and closes.
+     *
+     * @param server the running server
+     * @param prompts the prompts, used in turn
+     * @param requests requests in all
+     * @param clients concurrent clients, the slow ones included
+     * @param slowClients clients that send too slowly and must be cut off
+     * @return what came back and what was cut off
+     * @throws Exception if a client fails
      */
     public Report run(BlenderServer server, List<String> prompts, int requests, int clients, int slowClients)
             throws Exception {

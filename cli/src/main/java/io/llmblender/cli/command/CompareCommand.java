@@ -3,6 +3,7 @@ package io.llmblender.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.batch.CompareJob;
 import io.llmblender.cli.option.BatchOptions;
+import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.CompareMode;
@@ -62,7 +63,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CompareMode m = CompareMode.fromPython(mode);
+        CompareMode m = Choices.compareMode("--mode", mode);
         if (batch.active()) {
             for (String[] given : new String[][] {
                 {"--input", prompt.input}, {"--instruction", prompt.instruction}, {"-a", a}, {"-b", b}

@@ -7,6 +7,7 @@ import io.llmblender.batch.RankJob;
 import io.llmblender.batch.RecordRules;
 import io.llmblender.cli.option.BatchOptions;
 import io.llmblender.cli.option.CandidatesOption;
+import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
 import io.llmblender.ranker.Item;
@@ -50,8 +51,11 @@ public final class RankCommand implements Callable<Integer> {
                     + " only; top-k: the best --top-k by tournament selection")
     String strategy;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "show only the best K (full strategy)")
-    int topK;
+    @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            description = "only the best K (K >= 1): with --strategy full or top-k (which needs it)")
+    Integer topK;
 
     @Option(
             names = "--seed",
@@ -81,11 +85,12 @@ public final class RankCommand implements Callable<Integer> {
         prompt.input(); // refused before the model loads
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
-        Strategy chosen = Strategy.fromName(strategy);
+        Strategy chosen = Choices.strategy("--strategy", strategy);
+        checkTopK(chosen);
         try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
             Item item = new Item(prompt.instruction, prompt.input(), texts);
             if (!chosen.ranksAll()) {
-                int k = chosen.selectsTopK() && topK > 0 ? topK : 1;
+                int k = topK == null ? 1 : topK;
                 Selection r = ranker.selector(chosen).select(item, k);
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -101,7 +106,7 @@ public final class RankCommand implements Callable<Integer> {
                 }
             } else {
                 Ranking r = ranker.rank(item);
-                int k = topK > 0 ? Math.min(topK, texts.size()) : texts.size();
+                int k = topK == null ? texts.size() : Math.min(topK, texts.size());
                 int[] order = r.order();
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
@@ -133,8 +138,8 @@ public final class RankCommand implements Callable<Integer> {
         batch.refuseWith("--instruction", prompt.instruction);
         batch.refuseWith("--candidates", candidates.candidates);
         batch.refuseWith("--json", json ? true : null);
-        batch.refuseWith("--top-k", topK != 0 ? topK : null);
-        Strategy chosen = Strategy.fromName(strategy);
+        batch.refuseWith("--top-k", topK);
+        Strategy chosen = Choices.strategy("--strategy", strategy);
         PrintWriter err = spec.commandLine().getErr();
         try (RankingModel ranker = model.load(err, seed, false)) {
             BatchRanker batchRanker = new BatchRanker(ranker, chosen, seed, false, false);
@@ -142,7 +147,22 @@ public final class RankCommand implements Callable<Integer> {
         }
     }
 
-    private static String oneLine(String s) {
+    /** --top-k only where the strategy can place K answers; never silently ignored. */
+    private void checkTopK(Strategy chosen) {
+        if (topK != null && topK < 1) {
+            throw new IllegalArgumentException(
+                    "--top-k " + topK + " keeps no answer; give K >= 1, or leave --top-k out to see every candidate");
+        }
+        if (topK != null && !chosen.selectsTopK()) {
+            throw new IllegalArgumentException("--top-k does not go with --strategy " + chosen.configName()
+                    + ", which finds only the best; use --strategy full or top-k for the best K");
+        }
+        if (topK == null && chosen == Strategy.TOP_K) {
+            throw new IllegalArgumentException("--strategy top-k needs --top-k K, the number of best answers to find");
+        }
+    }
+
+    static String oneLine(String s) {
         String flat = s.replace('\n', ' ');
         return flat.length() > 100 ? flat.substring(0, 97) + "..." : flat;
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --candidates FILE_OR_JSON}: a JSON array of strings, or a file with one (or one answer per line). */
 public final class CandidatesOption {
+    /** The option's raw value: a JSON array of strings, or a file path. */
     @Option(
             names = "--candidates",
             paramLabel = "FILE_OR_JSON",
@@ -19,7 +20,11 @@ public final class CandidatesOption {
                     + " unless --batch gives the candidates")
     public String candidates;
 
-    /** The candidate answers; a one-line {@link IllegalArgumentException} for anything unusable. */
+    /**
+     * The candidate answers; a one-line {@link IllegalArgumentException} for anything unusable.
+     *
+     * @return the candidates, in order
+     */
     public List<String> read() {
         if (candidates == null) {
             throw new IllegalArgumentException(

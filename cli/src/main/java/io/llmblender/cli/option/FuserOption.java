@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  * chat endpoint (the key comes from {@code OPENAI_API_KEY}, if set).
  */
 public final class FuserOption {
+    /** The option's raw value: a GenFuser folder or hub id, or {@code chat:openai:MODEL[@BASE_URL]}. */
     @Option(
             names = "--fuser",
             required = true,
@@ -37,7 +38,13 @@ public final class FuserOption {
                     + " has amx_bf16 or avx512_bf16, else fp32 after one warning)")
     public String precision;
 
-    /** The fuser, and whether it is a GenFuser (which then needs closing). */
+    /**
+     * The fuser, and whether it is a GenFuser (which then needs closing).
+     *
+     * @param err where download and load progress go
+     * @param options the GenFuser's decoding options (ignored by a chat fuser)
+     * @return the fuser; the caller closes it if it is a GenFuser
+     */
     public Fuser load(PrintWriter err, GenFuser.Options options) {
         if (fuser.startsWith("chat:")) {
             return chat(fuser.substring("chat:".length()));
@@ -66,7 +73,13 @@ public final class FuserOption {
         return new ChatModelFuser(chatModel(spec, "--fuser chat:"));
     }
 
-    /** An OpenAI-protocol chat model from {@code openai:MODEL[@BASE_URL]}; the key comes from OPENAI_API_KEY. */
+    /**
+     * An OpenAI-protocol chat model from {@code openai:MODEL[@BASE_URL]}; the key comes from OPENAI_API_KEY.
+     *
+     * @param spec {@code openai:MODEL[@BASE_URL]}
+     * @param option the option the spec came from, named in errors
+     * @return the chat model
+     */
     public static OpenAiChatModel chatModel(String spec, String option) {
         String[] parts = spec.split(":", 2);
         if (parts.length != 2 || !parts[0].equals("openai") || parts[1].isBlank()) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
  * model; the kind comes from its config.json), resolved through the local cache.
  */
 public final class ModelOption {
+    /** The option's raw value, {@code --model}: a folder or a hub id. */
     @Option(
             names = {"-m", "--model"},
             required = true,
@@ -25,6 +26,7 @@ public final class ModelOption {
                     + " as llm-blender/PairRM-hf or OpenAssistant/reward-model-deberta-v3-large-v2")
     public String model;
 
+    /** The option's raw value, {@code --precision}: {@code fp32}, {@code bf16} or {@code auto}. */
     @Option(
             names = "--precision",
             defaultValue = "auto",
@@ -33,6 +35,7 @@ public final class ModelOption {
                     + " none), auto (default: bf16 where the CPU has amx_bf16 or avx512_bf16, else fp32)")
     public String precision;
 
+    /** The option's raw value, {@code --device}: {@code cpu}, {@code gpu} or {@code auto}. */
     @Option(
             names = "--device",
             defaultValue = "cpu",
@@ -41,17 +44,35 @@ public final class ModelOption {
                     "cpu (default), gpu (needs DJL's CUDA build of libtorch), or auto (the GPU when there is one)")
     public String device;
 
-    /** Loads the model, downloading a hub model into the cache first if needed, with progress on {@code err}. */
+    /**
+     * Loads the model, downloading a hub model into the cache first if needed, with progress on {@code err}.
+     *
+     * @param err where download and load progress go
+     * @return the model; the caller closes it
+     */
     public RankingModel load(PrintWriter err) {
         return load(err, PairRankerOptions.DEFAULT_SEED);
     }
 
-    /** As {@link #load(PrintWriter)}, with the seed of the bubble and knockout start orders. */
+    /**
+     * As {@link #load(PrintWriter)}, with the seed of the bubble and knockout start orders.
+     *
+     * @param err where download and load progress go
+     * @param seed the start-order seed
+     * @return the model; the caller closes it
+     */
     public RankingModel load(PrintWriter err, long seed) {
         return load(err, seed, true);
     }
 
-    /** As {@link #load(PrintWriter, long)}; without the per-call progress bar where the caller draws its own. */
+    /**
+     * As {@link #load(PrintWriter, long)}; without the per-call progress bar where the caller draws its own.
+     *
+     * @param err where download and load progress go
+     * @param seed the start-order seed
+     * @param progress whether to draw the per-call progress bar
+     * @return the model; the caller closes it
+     */
     public RankingModel load(PrintWriter err, long seed, boolean progress) {
         ProgressBar bar = new ProgressBar(err, "Ranking candidates", false);
         // Small jobs finish before a bar would help; long ones (many rows) show one.

@@ -36,7 +36,13 @@ import java.util.List;
  * Thread-safe; {@link #close()} frees the model and the tokenizer.
  */
 public final class GenFuser implements Fuser, AutoCloseable {
-    /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
+    /**
+     * Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}).
+     *
+     * @param candidateMaxLength the most tokens kept of each candidate ({@code candidate_maxlength}, 128)
+     * @param maxLength the most encoder tokens in all ({@code max_length}, 1024)
+     * @param beam the beam search's options; one beam means greedy decoding
+     */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
         /**
          * The reference's settings: 128 tokens per candidate, 1024 in all, beam search with 4 beams and 128 new tokens.
@@ -73,7 +79,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
     }
 
     /**
-     * As {@link #load(Path, Precision)} in the machine's best precision ({@code AUTO}, as the reference's bf16).
+     * As {@link #load(Path, Precision)} in the machine's best precision ({@code AUTO}, as the reference's bf16);
+     * Python {@code Blender.loadfuser(fuser_path)} for a local path.
      *
      * @param folder the GenFuser folder
      * @return the loaded fuser; the caller closes it
@@ -122,7 +129,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
      * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}; in the machine's
-     * best precision ({@code AUTO}).
+     * best precision ({@code AUTO}). Python {@code Blender.loadfuser("llm-blender/gen_fuser_3b")}.
      *
      * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
      * @param hub the client to download with

@@ -28,6 +28,26 @@ final class Router {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** The server's endpoints: the cheap GETs without a slot, the work behind {@code admission}. */
+    static Router of(ServerSettings s, Admission admission) {
+        return new Router(
+                Map.of(
+                        "/health",
+                        new Route("GET", false, new HealthEndpoint()),
+                        "/ready",
+                        new Route("GET", false, new ReadyEndpoint(admission)),
+                        ModelsEndpoint.PATH,
+                        new Route("GET", false, new ModelsEndpoint(s.model())),
+                        "/v1/chat/completions",
+                        new Route("POST", true, new ChatCompletionsEndpoint(s.blender(), s.model(), s.answerable())),
+                        "/v1/rank",
+                        new Route("POST", true, new RankEndpoint(s.ranker(), s.maxCandidates())),
+                        "/v1/compare",
+                        new Route("POST", true, new CompareEndpoint(s.pairScorer()))),
+                admission,
+                s.maxBodyBytes());
+    }
+
     @SuppressWarnings("try") // the slot is held for the endpoint's whole run and released by the try
     void handle(Exchange ex) {
         try {

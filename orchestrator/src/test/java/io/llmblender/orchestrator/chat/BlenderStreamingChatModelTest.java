@@ -80,12 +80,16 @@ class BlenderStreamingChatModelTest {
                 .member("long", providers.model("long"));
     }
 
+    /** A chat fuser whose model streams {@code pieces} through OpenAI's server-sent chunks. */
+    static ChatModelFuser streamingFuser(OpenAiLoopbackAccess providers, String... pieces) {
+        providers.stream("fuser", pieces);
+        return new ChatModelFuser(providers.model("fuser")).withStreaming(providers.streamingModel("fuser"));
+    }
+
     @Test
     void ai_services_token_stream_receives_the_fusion_piece_by_piece() throws Exception {
         try (OpenAiLoopbackAccess providers = new OpenAiLoopbackAccess()) {
-            providers.stream("fuser", "Paris", " is", " the capital.");
-            ChatModelFuser fuser =
-                    new ChatModelFuser(providers.model("fuser")).withStreaming(providers.streamingModel("fuser"));
+            ChatModelFuser fuser = streamingFuser(providers, "Paris", " is", " the capital.");
             try (Blender blender = twoMembers(providers).fuser(fuser).topK(2).build()) {
                 StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
                         .streamingChatModel(new BlenderChatModel(blender))
@@ -167,9 +171,7 @@ class BlenderStreamingChatModelTest {
     @Test
     void cancelling_through_the_streaming_handle_ends_the_callbacks() throws Exception {
         try (OpenAiLoopbackAccess providers = new OpenAiLoopbackAccess()) {
-            providers.stream("fuser", "Paris", " is", " the capital.");
-            ChatModelFuser fuser =
-                    new ChatModelFuser(providers.model("fuser")).withStreaming(providers.streamingModel("fuser"));
+            ChatModelFuser fuser = streamingFuser(providers, "Paris", " is", " the capital.");
             List<Thread> workers = new CopyOnWriteArrayList<>();
             Executor recorded = task -> {
                 Thread t = new Thread(task, "test-stream");

@@ -1,13 +1,12 @@
 package io.llmblender.orchestrator.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.llmblender.fuser.chat.ChatModelFuser;
@@ -28,10 +27,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,24 +169,9 @@ class ChatStreamTest {
                 .httpClientBuilder(http())
                 .build();
         List<String> partials = new CopyOnWriteArrayList<>();
-        CompletableFuture<Object> end = new CompletableFuture<>();
-        client.chat(QUESTION, new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                partials.add(partial);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                end.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                end.complete(error);
-            }
-        });
-        assertThat(end.get(60, TimeUnit.SECONDS)).isInstanceOf(Throwable.class);
+        assertThatThrownBy(() -> BlenderServerTest.stream(client, QUESTION, partials))
+                .as("onError, not onCompleteResponse")
+                .isInstanceOf(ExecutionException.class);
         assertThat(String.join("", partials)).isEqualTo("Fused beginning ");
     }
 

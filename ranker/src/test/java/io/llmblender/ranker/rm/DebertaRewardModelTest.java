@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.llmblender.ranker.CompareMode;
 import io.llmblender.ranker.Comparison;
 import io.llmblender.ranker.Item;
@@ -16,16 +12,8 @@ import io.llmblender.ranker.Ranking;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
 import io.llmblender.ranker.Strategy;
-import io.llmblender.ranker.deberta.AttentionMask;
-import io.llmblender.ranker.deberta.DebertaV2Config;
-import io.llmblender.ranker.deberta.DebertaV2Encoder;
 import io.llmblender.runtime.ConfigException;
-import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.Tokenizers;
-import io.llmblender.runtime.checkpoint.StateDict;
-import io.llmblender.runtime.checkpoint.TensorSource;
-import io.llmblender.runtime.kernel.Kernel;
-import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,24 +37,6 @@ class DebertaRewardModelTest {
             "What is the capital of France?",
             List.of("Paris.", "It is Paris, a city on the Seine.", "Lyon, I think.", "I do not know."));
 
-    /** The reward of (source, candidate) computed independently of the model class. */
-    static double expectedReward(TinyRewardModel tiny, HuggingFaceTokenizer tok, String source, String candidate) {
-        long[] src = tok.encode(source).getIds(); // [CLS] source [SEP]
-        long[] cand = tok.encode(candidate).getIds(); // [CLS] candidate [SEP]: drop its [CLS]
-        long[] row = new long[src.length + cand.length - 1];
-        System.arraycopy(src, 0, row, 0, src.length);
-        System.arraycopy(cand, 1, row, src.length, cand.length - 1);
-        DebertaV2Config config = DebertaV2Config.read(tiny.folder.resolve("config.json"));
-        try (NDManager m = DjlRuntime.newManager();
-                Kernel fp32 = Kernel.open(Precision.FP32);
-                TensorSource weights = TensorSource.open(tiny.folder.resolve("model.safetensors"))) {
-            DebertaV2Encoder encoder =
-                    DebertaV2Encoder.load(new StateDict(weights, m, "test"), "deberta.", config, fp32);
-            NDArray hidden = encoder.forward(m, m.create(row, new Shape(1, row.length)), AttentionMask.NONE);
-            return tiny.reward(hidden.get(new NDIndex("0, 0, :")).toFloatArray());
-        }
-    }
-
     @Test
     void rewards_are_the_classifier_on_the_pooled_cls_state_of_each_sentence_pair() throws IOException {
         // given a tiny reward model folder
@@ -80,11 +50,8 @@ class DebertaRewardModelTest {
                 assertThat((double) rewards[c])
                         .as("reward of candidate %d", c)
                         .isCloseTo(
-                                expectedReward(
-                                        tiny,
-                                        tok,
-                                        ITEM.input(),
-                                        ITEM.candidates().get(c)),
+                                tiny.expectedReward(
+                                        tok, ITEM.input(), ITEM.candidates().get(c)),
                                 TOLERANCE);
             }
             // and rank, compare and every strategy follow the rewards
@@ -109,8 +76,8 @@ class DebertaRewardModelTest {
                 HuggingFaceTokenizer tok = Tokenizers.load(tmp, true, "test")) {
             assertThat((double) model.rewards(ITEM)[2])
                     .isCloseTo(
-                            expectedReward(
-                                    tiny, tok, ITEM.input(), ITEM.candidates().get(2)),
+                            tiny.expectedReward(
+                                    tok, ITEM.input(), ITEM.candidates().get(2)),
                             TOLERANCE);
         }
     }

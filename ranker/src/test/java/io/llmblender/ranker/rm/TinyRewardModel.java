@@ -1,9 +1,23 @@
 package io.llmblender.ranker.rm;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmblender.ranker.deberta.AttentionMask;
+import io.llmblender.ranker.deberta.DebertaV2Config;
+import io.llmblender.ranker.deberta.DebertaV2Encoder;
 import io.llmblender.ranker.pairrm.PairRmFixture;
+import io.llmblender.runtime.DjlRuntime;
+import io.llmblender.runtime.Tokenizers;
+import io.llmblender.runtime.checkpoint.StateDict;
+import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -20,10 +35,10 @@ import java.util.SplittableRandom;
  * {@code deberta.} keys, a random pooler and classifier, the e2e config marked {@code
  * DebertaV2ForSequenceClassification}, and the real DeBERTa-v3 tokenizer.
  */
-final class TinyRewardModel {
+public final class TinyRewardModel {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path folder;
+    public final Path folder;
     final int hidden;
     final int labels;
     final float[] poolerWeight; // [hidden, hidden]
@@ -42,7 +57,14 @@ final class TinyRewardModel {
     }
 
     static TinyRewardModel build(Path dir, int labels, long seed) throws IOException {
-        Path e2e = PairRmFixture.resource("fixtures/pairrm-e2e");
+        return build(PairRmFixture.resource("fixtures/pairrm-e2e"), dir, labels, seed);
+    }
+
+    /**
+     * @param e2e the pairrm-e2e fixture folder (another module passes its path: the test jar holds no fixtures)
+     * @param dir where the model folder is written
+     */
+    public static TinyRewardModel build(Path e2e, Path dir, int labels, long seed) throws IOException {
         ObjectNode config =
                 (ObjectNode) JSON.readTree(e2e.resolve("config.json").toFile());
         config.putArray("architectures").add("DebertaV2ForSequenceClassification");
@@ -84,6 +106,35 @@ final class TinyRewardModel {
         tensors.put("classifier.bias", Tensor.of(m.classifierBias, labels));
         writeSafetensors(dir.resolve("model.safetensors"), tensors);
         return m;
+    }
+
+    /** The reward of (source, candidate) computed independently of the model class. */
+    public double expectedReward(HuggingFaceTokenizer tok, String source, String candidate) {
+        long[] src = tok.encode(source).getIds(); // [CLS] source [SEP]
+        long[] cand = tok.encode(candidate).getIds(); // [CLS] candidate [SEP]: drop its [CLS]
+        long[] row = new long[src.length + cand.length - 1];
+        System.arraycopy(src, 0, row, 0, src.length);
+        System.arraycopy(cand, 1, row, src.length, cand.length - 1);
+        DebertaV2Config config = DebertaV2Config.read(folder.resolve("config.json"));
+        try (NDManager m = DjlRuntime.newManager();
+                Kernel fp32 = Kernel.open(Precision.FP32);
+                TensorSource weights = TensorSource.open(folder.resolve("model.safetensors"))) {
+            DebertaV2Encoder encoder =
+                    DebertaV2Encoder.load(new StateDict(weights, m, "test"), "deberta.", config, fp32);
+            NDArray hidden = encoder.forward(m, m.create(row, new Shape(1, row.length)), AttentionMask.NONE);
+            return reward(hidden.get(new NDIndex("0, 0, :")).toFloatArray());
+        }
+    }
+
+    /** {@link #expectedReward} of each candidate, with the folder's own tokenizer. */
+    public double[] expectedRewards(String source, List<String> candidates) {
+        try (HuggingFaceTokenizer tok = Tokenizers.load(folder, true, "test")) {
+            double[] out = new double[candidates.size()];
+            for (int c = 0; c < out.length; c++) {
+                out[c] = expectedReward(tok, source, candidates.get(c));
+            }
+            return out;
+        }
     }
 
     /**
