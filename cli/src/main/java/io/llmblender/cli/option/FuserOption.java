@@ -29,6 +29,7 @@ public final class FuserOption {
                     + " chat:openai:gpt-4o-mini or chat:openai:llama3@http://127.0.0.1:8000/v1")
     public String fuser;
 
+    /** {@code --precision}: fp32, bf16 or auto, for a GenFuser (a chat fuser has no precision to choose). */
     @Option(
             names = "--precision",
             defaultValue = "auto",
