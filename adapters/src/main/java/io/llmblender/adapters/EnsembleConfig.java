@@ -41,10 +41,19 @@ import java.util.Set;
  *
  * Every problem is reported at once, each with its field, in one {@link ConfigException} naming the file.
  *
+ * @param file the file read, named in errors
+ * @param name the model name clients ask the server for (default {@code blender})
+ * @param members the ensemble's members, in the file's order
  * @param rankerType {@code pairrm} (the default) or {@code consensus} (the offline baseline)
+ * @param rankerModel the ranker's folder or hub id ({@code ranker.model})
  * @param rankerStrategy {@code full} (all pairs, a ranking) or {@code bubble} (PairRM, the best only, O(n))
  * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
+ * @param fuserModel the GenFuser folder or hub id, for {@code genfuser}
+ * @param fuserMember the member that fuses, for {@code chat}
  * @param policy {@code rank-only}, {@code rank-and-fuse} or {@code first-k-then-rank} (with {@code quorum})
+ * @param topK how many ranked answers the fuser reads ({@code top_k})
+ * @param quorum for {@code first-k-then-rank}: how many answers to wait for
+ * @param deadline how long one request may take in all ({@code deadline_seconds})
  */
 public record EnsembleConfig(
         Path file,

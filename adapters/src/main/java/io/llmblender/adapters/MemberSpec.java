@@ -14,8 +14,10 @@ import io.llmblender.adapters.guard.GuardConfig;
  *         .build();
  * }</pre>
  *
+ * @param name the member's name, unique in the ensemble
  * @param provider {@code openai}, {@code openai-compatible}, {@code ollama}, {@code anthropic}, {@code gemini} or
  *     {@code replay}
+ * @param model the provider's model name
  * @param baseUrl the server for {@code openai-compatible} and {@code ollama} (optional for the others)
  * @param apiKeyEnv the environment variable holding the key; the key itself never sits in the file
  * @param temperature sent with every request, or null for the provider's default

@@ -62,7 +62,14 @@ public final class BatchFile {
         List<String> run(List<R> chunk);
     }
 
-    /** A run's counts over the whole input: {@code read = ranked + refused}; {@code resumed} of ranked were done before. */
+    /**
+     * A run's counts over the whole input: {@code read = ranked + refused}; {@code resumed} of ranked were done before.
+     *
+     * @param read records read (blank lines not counted)
+     * @param ranked records with a result in the output, this run's and earlier runs'
+     * @param refused records written to the errors file
+     * @param resumed of {@code ranked}, those an earlier run had already written
+     */
     public record Summary(long read, long ranked, long refused, long resumed) {
         /**
          * The last line on stderr.

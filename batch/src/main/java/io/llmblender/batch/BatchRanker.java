@@ -22,6 +22,8 @@ import java.util.Map;
  * from the start order {@link StartOrder} derives from the seed and each record's content, so a record gets the
  * same result whatever else shares its chunk, on any machine. Thread-safe when the model is.
  *
+ * @param model the ranking model
+ * @param strategy full, bubble or knockout
  * @param seed must be the seed the model's selectors use (PairRankerOptions.seed), so that the best found here
  *     is the one {@code model.selector(strategy).best(item)} finds
  * @param withMatrix keep the full strategy's comparison matrix

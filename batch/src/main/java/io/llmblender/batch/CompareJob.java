@@ -6,7 +6,12 @@ import io.llmblender.ranker.PairScorer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The job of {@code blender compare --batch}: comparison records in, {@code {"id","logit","a_better"}} out. */
+/**
+ * The job of {@code blender compare --batch}: comparison records in, {@code {"id","logit","a_better"}} out.
+ *
+ * @param scorer compares each record's two answers
+ * @param mode which orders are scored
+ */
 public record CompareJob(PairScorer scorer, CompareMode mode) implements BatchFile.Job<CompareRecord> {
     @Override
     public CompareRecord parse(String line) {

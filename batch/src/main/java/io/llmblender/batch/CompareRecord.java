@@ -6,6 +6,12 @@ import java.util.List;
 /**
  * One line of a comparison batch file, {@code {"id", "input", "instruction"?, "a", "b"}}: what
  * {@code blender compare --batch} reads. Immutable.
+ *
+ * @param id the record's id, unique in the file
+ * @param instruction the instruction, or null
+ * @param input the prompt both answers answer
+ * @param a answer A
+ * @param b answer B
  */
 public record CompareRecord(String id, String instruction, String input, String a, String b) {
     /**

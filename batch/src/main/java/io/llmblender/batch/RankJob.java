@@ -3,7 +3,12 @@ package io.llmblender.batch;
 import io.llmblender.ranker.Strategy;
 import java.util.List;
 
-/** The job of {@code blender rank --batch}: ranking records in, {@link RankResult} lines out. */
+/**
+ * The job of {@code blender rank --batch}: ranking records in, {@link RankResult} lines out.
+ *
+ * @param ranker ranks the records in chunks
+ * @param rules the caps every record must respect
+ */
 public record RankJob(BatchRanker ranker, RecordRules rules) implements BatchFile.Job<RankRecord> {
     @Override
     public RankRecord parse(String line) {

@@ -9,7 +9,10 @@ import java.util.Objects;
  * {@code blender rank --batch} and the Spark job read. Checked on construction with the reasons the errors file
  * carries. Immutable.
  *
+ * @param id the record's id, unique in the file
  * @param instruction may be null; joined before the input with no separator, as the ranker does
+ * @param input the prompt the candidates answer
+ * @param candidates the answers to rank; at least one, none blank
  */
 public record RankRecord(String id, String instruction, String input, List<String> candidates) {
     /**

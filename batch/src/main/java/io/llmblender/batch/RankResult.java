@@ -4,8 +4,11 @@ package io.llmblender.batch;
  * The result for one {@link RankRecord}, {@code {"id", "ranks", "scores", "best", "worst"}}. Ranks are the
  * reference's (1 = best); {@code best} and {@code worst} are 0-based candidate indices. Arrays are copied.
  *
+ * @param id the record's id
  * @param ranks null for selection strategies (bubble, knockout), which find the best and worst only
  * @param scores null for selection strategies, as ranks
+ * @param best the best candidate's index
+ * @param worst the worst candidate's index
  * @param matrix {@code f(i, j)} of every ordered pair when asked for and the strategy computed it, else null
  * @param margin PairRM's both-orders logit {@code f(best, worst) − f(worst, best)}, when asked for (else NaN);
  *     0 for a single candidate

@@ -3,6 +3,8 @@ package io.llmblender.batch;
 /**
  * What a batch record must satisfy beyond its shape: at most {@code maxCandidates} candidates (a row with
  * thousands would be C·(C−1) pair rows in one task). Immutable.
+ *
+ * @param maxCandidates the most candidates a record may have
  */
 public record RecordRules(int maxCandidates) {
     /** 64 candidates at most: far above the 4–16 answers that preference datasets sample per prompt. */

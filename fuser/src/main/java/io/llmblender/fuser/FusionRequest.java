@@ -4,6 +4,10 @@ import java.util.List;
 
 /**
  * What a fuser fuses: an optional instruction, the input, and the ranked top-K candidates, best first.
+ *
+ * @param instruction the instruction, or null
+ * @param input the user's input; may be empty, not null
+ * @param candidates the candidates to fuse, best first; at least one
  */
 public record FusionRequest(String instruction, String input, List<String> candidates) {
     /**

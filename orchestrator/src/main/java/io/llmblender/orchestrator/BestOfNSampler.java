@@ -36,7 +36,13 @@ public final class BestOfNSampler implements ChatModel {
         NONE
     }
 
-    /** The samples and the index of the chosen one. */
+    /**
+     * The samples and the index of the chosen one.
+     *
+     * @param samples the answers sampled, in order
+     * @param best the index of the chosen sample
+     * @param usage the tokens all samples used together
+     */
     public record Result(List<String> samples, int best, TokenUsage usage) {
         /**
          * Copies the samples.

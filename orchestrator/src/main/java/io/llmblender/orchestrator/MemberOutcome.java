@@ -38,14 +38,38 @@ public sealed interface MemberOutcome permits MemberOutcome.Answered, MemberOutc
         return this instanceof Abandoned a ? member() + " abandoned: " + a.reason() : member() + " answered";
     }
 
-    /** The member answered. Token counts are -1 when the provider did not report them. */
+    /**
+     * The member answered. Token counts are -1 when the provider did not report them.
+     *
+     * @param member the member's name
+     * @param text the member's answer
+     * @param latency how long it took
+     * @param attempts the attempts it took
+     * @param inputTokens prompt tokens the provider reported, or -1
+     * @param outputTokens answer tokens the provider reported, or -1
+     */
     record Answered(String member, String text, Duration latency, int attempts, int inputTokens, int outputTokens)
             implements MemberOutcome {}
 
-    /** The member failed; {@code errorType} is the exception's class (e.g. {@code AuthenticationException}). */
+    /**
+     * The member failed; {@code errorType} is the exception's class (e.g. {@code AuthenticationException}).
+     *
+     * @param member the member's name
+     * @param errorType the last failure's exception class
+     * @param reason the last failure's message
+     * @param latency how long until it failed
+     * @param attempts the attempts made
+     */
     record Failed(String member, String errorType, String reason, Duration latency, int attempts)
             implements MemberOutcome {}
 
-    /** The ensemble stopped waiting (quorum met or deadline passed) before the member answered. */
+    /**
+     * The ensemble stopped waiting (quorum met or deadline passed) before the member answered.
+     *
+     * @param member the member's name
+     * @param reason why it was abandoned, e.g. the quorum was met
+     * @param latency how long it ran until abandoned
+     * @param attempts the attempts made so far
+     */
     record Abandoned(String member, String reason, Duration latency, int attempts) implements MemberOutcome {}
 }

@@ -23,7 +23,13 @@ public final class RankAndFuse {
     /** Reference default of {@code rank_and_fuse(top_k=3)}. */
     public static final int DEFAULT_TOP_K = 3;
 
-    /** The ranking, the candidates that were fused (best first) and the fusion. */
+    /**
+     * The ranking, the candidates that were fused (best first) and the fusion.
+     *
+     * @param ranking the ranking of every candidate
+     * @param fused the candidates that were fused, best first
+     * @param fusion the fused answer
+     */
     public record Result(Ranking ranking, List<String> fused, FusionResult fusion) {
         /**
          * Copies the fused list.

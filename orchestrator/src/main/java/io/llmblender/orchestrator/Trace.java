@@ -13,6 +13,7 @@ import java.util.Optional;
  * answers, what was chosen or fused, the timings of each stage, and what degraded. Maps iterate in insertion
  * order: scores and ranks in member order, stages in the order they ran. Immutable.
  *
+ * @param outcomes every member's outcome, in member order
  * @param scores ranking score per answering member (higher is better); empty if ranking did not happen
  * @param ranks competition rank per answering member (1 = best)
  * @param chosen the member whose answer was returned, empty when the answer is a fusion or nothing answered

@@ -12,6 +12,9 @@ import java.util.List;
  *
  * <p>Memory: a pass's activations grow with its padded tokens T (about {@code 40·T·H} bytes of hidden states)
  * and its attention with rows·L² (bounded further by the attention's query blocks); the README gives the bound.
+ *
+ * @param maxRows the most pair rows in one forward pass, at least 1
+ * @param maxPaddedTokens the most padded tokens (rows × the pass's longest row) in one pass, at least 1
  */
 public record Batching(int maxRows, int maxPaddedTokens) {
     /** 64 rows or 8,192 padded tokens per pass: e.g. eight 1,000-token pair rows. */

@@ -15,7 +15,13 @@ import java.util.List;
  * }</pre>
  */
 public interface PairScorer {
-    /** {@code f(first, second)} of two candidate indices of {@code items.get(item)}. */
+    /**
+     * {@code f(first, second)} of two candidate indices of {@code items.get(item)}.
+     *
+     * @param item the index of the input among the bound items
+     * @param first the candidate in slot 1
+     * @param second the candidate in slot 2, not {@code first}
+     */
     record Pair(int item, int first, int second) {
         /**
          * Refuses a pair of a candidate with itself.

@@ -8,6 +8,9 @@ import java.util.List;
  * The candidates of one input, scored and ranked. Ranks are 1-based competition ranks (ties share the best
  * rank); {@link #best(int)} is a stable top-K (ties keep the candidates' order). Immutable; arrays are copied.
  *
+ * @param candidates the candidates, in input order
+ * @param scores one score per candidate; higher is better
+ * @param ranks one 1-based competition rank per candidate
  * @param matrix the comparison matrix {@code f(i, j)} when the scores came from one (else an empty array)
  */
 public record Ranking(List<String> candidates, float[] scores, int[] ranks, float[][] matrix) {

@@ -7,6 +7,7 @@ import java.util.Optional;
  * What a {@link Selector} found for one item: the best candidates, best first, the full ranking when the strategy
  * computes one, and every verdict it asked for. Immutable.
  *
+ * @param strategy the strategy that made the selection
  * @param best candidate indices, best first ({@code k} of them, or all if there are fewer)
  * @param ranking the full ranking, or null for strategies that find only the best
  * @param verdicts every ordered pair a pairwise strategy scored, in the order asked (empty for the full

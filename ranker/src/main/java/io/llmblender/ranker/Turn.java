@@ -2,7 +2,12 @@ package io.llmblender.ranker;
 
 import java.util.Objects;
 
-/** One turn of a conversation: role {@code USER} or {@code ASSISTANT} (spec §2.8), and its text. Immutable. */
+/**
+ * One turn of a conversation: role {@code USER} or {@code ASSISTANT} (spec §2.8), and its text. Immutable.
+ *
+ * @param role {@link #USER} or {@link #ASSISTANT}
+ * @param content the turn's text; may be empty
+ */
 public record Turn(String role, String content) {
     /** The role of the user's turns. */
     public static final String USER = "USER";

@@ -13,6 +13,10 @@ public final class DidYouMean {
     /**
      * The known name nearest to {@code typed} among those near enough to be a slip: at most 3 edits away, sharing a
      * prefix of 6 characters, or starting with what was typed (3 characters or more: "median" for median_length).
+     *
+     * @param typed what the user typed
+     * @param known the valid names
+     * @return the nearest valid name (the first of equally near ones), or empty if none is near enough
      */
     public static Optional<String> nearest(String typed, Collection<String> known) {
         String best = null;
@@ -28,7 +32,13 @@ public final class DidYouMean {
         return Optional.ofNullable(best);
     }
 
-    /** Levenshtein distance (insertions, deletions, substitutions). */
+    /**
+     * Levenshtein distance (insertions, deletions, substitutions).
+     *
+     * @param a one string
+     * @param b the other
+     * @return the fewest single-character edits that turn {@code a} into {@code b}
+     */
     public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];

@@ -45,7 +45,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * resilience4j instances are exposed so their events reach the user. Thread-safe.
  */
 public final class GuardedChatModel implements ChatModel {
-    /** A response and the attempts it took. */
+    /**
+     * A response and the attempts it took.
+     *
+     * @param response the member's response
+     * @param attempts the attempts it took, at least 1
+     */
     public record Attempted(ChatResponse response, int attempts) {}
 
     /** A failure after {@code attempts} attempts; the cause is the last attempt's. */

@@ -18,22 +18,53 @@ import java.util.function.Function;
 public final class Choices {
     private Choices() {}
 
-    /** {@code --mode}: [A,B], [B,A] or [A,B]+[B,A]. */
+    /**
+     * {@code --mode}: [A,B], [B,A] or [A,B]+[B,A].
+     *
+     * @param option the option's name, for the error, e.g. {@code --mode}
+     * @param value what the user typed
+     * @return the compare mode
+     * @throws IllegalArgumentException for an unknown value, listing the allowed ones and the nearest
+     */
     public static CompareMode compareMode(String option, String value) {
         return parse(option, value, CompareMode.values(), CompareMode::python);
     }
 
-    /** {@code --ref-mode}: longest, shortest, median_length, first or last (Python's ref_mode names). */
+    /**
+     * {@code --ref-mode}: longest, shortest, median_length, first or last (Python's ref_mode names).
+     *
+     * @param option the option's name, for the error, e.g. {@code --ref-mode}
+     * @param value what the user typed
+     * @return the reference mode
+     * @throws IllegalArgumentException for an unknown value, listing the allowed ones and the nearest
+     */
     public static ReferenceMode referenceMode(String option, String value) {
         return parse(option, value, ReferenceMode.values(), ReferenceMode::python);
     }
 
-    /** {@code --strategy}: full, bubble, knockout or top-k. */
+    /**
+     * {@code --strategy}: full, bubble, knockout or top-k.
+     *
+     * @param option the option's name, for the error, e.g. {@code --strategy}
+     * @param value what the user typed
+     * @return the strategy
+     * @throws IllegalArgumentException for an unknown value, listing the allowed ones and the nearest
+     */
     public static Strategy strategy(String option, String value) {
         return parse(option, value, Strategy.values(), Strategy::configName);
     }
 
-    /** The value among {@code values} whose {@code name} is {@code value}, exactly. */
+    /**
+     * The value among {@code values} whose {@code name} is {@code value}, exactly.
+     *
+     * @param <T> the type of the choices
+     * @param option the option's name, for the error
+     * @param value what the user typed
+     * @param values every choice
+     * @param name each choice's name on the command line
+     * @return the choice named {@code value}
+     * @throws IllegalArgumentException for an unknown value, listing the allowed ones and the nearest
+     */
     public static <T> T parse(String option, String value, T[] values, Function<T, String> name) {
         Map<String, T> byName = new LinkedHashMap<>();
         Arrays.stream(values).forEach(v -> byName.put(name.apply(v), v));

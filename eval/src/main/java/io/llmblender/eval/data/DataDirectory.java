@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
  * file may also be stored gzipped beside its name ({@code test.jsonl.gz} for {@code test.jsonl}, as HH-RLHF ships
  * it); {@link #lines} reads either.
  *
+ * @param root the data folder, one sub-folder per benchmark
  * @param downloader null to never download
  */
 public record DataDirectory(Path root, HubClient downloader) {

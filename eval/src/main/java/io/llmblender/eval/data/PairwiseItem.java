@@ -3,7 +3,11 @@ package io.llmblender.eval.data;
 /**
  * One human-labelled comparison: a prompt, two responses, and which is better.
  *
+ * @param id the item's id in its benchmark
  * @param group the evaluation group (Auto-J's 8 groups, HHH's subsets), for per-group tables
+ * @param prompt the prompt both responses answer
+ * @param a the first response
+ * @param b the second response
  * @param label {@link #FIRST} (response a better), {@link #SECOND} (b better) or {@link #TIE}
  */
 public record PairwiseItem(String id, String group, String prompt, String a, String b, int label) {

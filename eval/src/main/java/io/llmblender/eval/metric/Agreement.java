@@ -20,7 +20,16 @@ import java.util.Map;
 public final class Agreement {
     private Agreement() {}
 
-    /** Percentages over all items and per group (in first-seen order). */
+    /**
+     * Percentages over all items and per group (in first-seen order).
+     *
+     * @param agreement percent of items whose verdicts equal the label
+     * @param consistency percent of items whose two verdicts agree (NaN for one pass)
+     * @param items the number of items
+     * @param agreementByGroup agreement per group, in percent
+     * @param consistencyByGroup consistency per group, in percent (empty for one pass)
+     * @param threshold the tie threshold chosen for scalar rewards (NaN otherwise)
+     */
     public record Result(
             double agreement,
             double consistency,

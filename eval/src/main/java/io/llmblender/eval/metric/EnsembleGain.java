@@ -13,7 +13,15 @@ import java.util.SplittableRandom;
 public final class EnsembleGain {
     private EnsembleGain() {}
 
-    /** A selector's win rate with its bootstrap 95% interval. */
+    /**
+     * A selector's win rate with its bootstrap 95% interval.
+     *
+     * @param selector the selector's name
+     * @param winRate the win rate in percent, {@code 100 · (mean preference − 1)}
+     * @param low the interval's lower end, in percent
+     * @param high the interval's upper end, in percent
+     * @param instructions the instructions that had a score
+     */
     public record Score(String selector, double winRate, double low, double high, int instructions) {}
 
     /**

@@ -16,7 +16,15 @@ import java.util.function.LongSupplier;
  * bootstrap interval and, for rankers, its cost. Not thread-safe.
  */
 public final class SelectorRun {
-    /** The outcome: scores by selector, plus the best single model and the oracle for the gap. */
+    /**
+     * The outcome: scores by selector, plus the best single model and the oracle for the gap.
+     *
+     * @param scores every selector's score: oracle, random, each single model, the length baselines and each ranker
+     * @param bestSingle the pool member with the highest win rate
+     * @param rankerSeconds each ranker's wall time, in seconds
+     * @param instructions the instructions used
+     * @param rankerWork each ranker's work (e.g. PairRM's pair rows), by ranker name
+     */
     public record Result(
             List<EnsembleGain.Score> scores,
             String bestSingle,

@@ -16,7 +16,13 @@ import java.util.Map;
  * published), written as Markdown and as JSON with every number.
  */
 public final class AgreementReport {
-    /** A published row: values by column, NaN where the source gives none. */
+    /**
+     * A published row: values by column, NaN where the source gives none.
+     *
+     * @param name the row's name, e.g. {@code PairRM (published)}
+     * @param values the published percentages, by column heading
+     * @param source where they were published
+     */
     public record Published(String name, Map<String, Double> values, String source) {}
 
     /** Auto-J pairwise, overall agreement as published (PairRM model card; Auto-J README). */

@@ -30,7 +30,13 @@ import java.util.List;
  * Thread-safe; {@link #close()} frees the model and the tokenizer.
  */
 public final class GenFuser implements Fuser, AutoCloseable {
-    /** Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}). */
+    /**
+     * Decoding knobs; defaults from the reference ({@code GenFuserConfig}, {@code fuse}).
+     *
+     * @param candidateMaxLength the most tokens kept of each candidate ({@code candidate_maxlength}, 128)
+     * @param maxLength the most encoder tokens in all ({@code max_length}, 1024)
+     * @param beam the beam search's options; one beam means greedy decoding
+     */
     public record Options(int candidateMaxLength, int maxLength, BeamSearch.Options beam) {
         /**
          * The reference's settings: 128 tokens per candidate, 1024 in all, beam search with 4 beams and 128 new tokens.
@@ -67,7 +73,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
     }
 
     /**
-     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json.
+     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json (Python
+     * {@code Blender.loadfuser(fuser_path)} for a local path).
      *
      * @param folder the GenFuser folder
      * @return the loaded fuser; the caller closes it
@@ -103,7 +110,8 @@ public final class GenFuser implements Fuser, AutoCloseable {
     /**
      * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
-     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}.
+     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}. Python
+     * {@code Blender.loadfuser("llm-blender/gen_fuser_3b")}.
      *
      * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
      * @param hub the client to download with

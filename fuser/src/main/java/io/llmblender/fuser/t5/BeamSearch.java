@@ -20,7 +20,15 @@ import java.util.List;
  * Immutable; each {@link #search} brings its own decoder and scorer, so it is thread-safe.
  */
 public final class BeamSearch {
-    /** Search parameters; defaults are GenFuser's (num_beams 4, one sequence, length_penalty 1, no early stop). */
+    /**
+     * Search parameters; defaults are GenFuser's (num_beams 4, one sequence, length_penalty 1, no early stop).
+     *
+     * @param numBeams beams per input ({@code num_beams})
+     * @param numReturnSequences sequences returned per input, at most {@code numBeams}
+     * @param lengthPenalty the exponent of the length a finished score is divided by ({@code length_penalty})
+     * @param earlyStopping HF's {@code early_stopping}: stop an input once it has {@code numBeams} hypotheses
+     * @param maxNewTokens the most tokens generated after the decoder start
+     */
     public record Options(
             int numBeams, int numReturnSequences, double lengthPenalty, boolean earlyStopping, int maxNewTokens) {
         /**
@@ -55,6 +63,10 @@ public final class BeamSearch {
     /**
      * One finished sequence: ids (start token first, EOS last if it fits), HF's {@code sequences_scores} and the
      * sum of its token log-probabilities that the score normalises.
+     *
+     * @param ids the tokens, decoder start first, EOS last if it fits
+     * @param score HF's {@code sequences_scores}: {@code sumLogprobs / length^lengthPenalty}
+     * @param sumLogprobs the sum of the tokens' log-probabilities
      */
     public record Sequence(long[] ids, double score, double sumLogprobs) {
         /**

@@ -34,13 +34,33 @@ public record BeamStep(int step, List<Row> rows, Stop stop) {
         MAX_LENGTH
     }
 
-    /** A candidate: the token, the beam of its input it extends (0-based), its cumulative float32 log-probability. */
+    /**
+     * A candidate: the token, the beam of its input it extends (0-based), its cumulative float32 log-probability.
+     *
+     * @param token the token id
+     * @param beam the beam of its input it extends, 0-based
+     * @param score the cumulative float32 log-probability
+     */
     public record Candidate(long token, int beam, float score) {}
 
-    /** An EOS candidate ranked below {@code num_beams}, offered as a finished hypothesis. */
+    /**
+     * An EOS candidate ranked below {@code num_beams}, offered as a finished hypothesis.
+     *
+     * @param rank the EOS candidate's rank among the step's candidates
+     * @param beam the beam it ends
+     * @param sumLogprobs the hypothesis's summed log-probabilities
+     * @param generatedLength its length, decoder start included
+     * @param score {@code sumLogprobs / generatedLength^length_penalty}
+     */
     public record Finished(int rank, int beam, double sumLogprobs, int generatedLength, double score) {}
 
-    /** HF {@code is_done}: the worst kept hypothesis against the best score still attainable at this length. */
+    /**
+     * HF {@code is_done}: the worst kept hypothesis against the best score still attainable at this length.
+     *
+     * @param worstScore the worst kept hypothesis's score
+     * @param bestAttainable the best score a running beam can still reach at this length
+     * @param done whether the input is done
+     */
     public record DoneCheck(double worstScore, double bestAttainable, boolean done) {
         /**
          * How far the worst kept hypothesis is above the best still attainable score; {@code >= 0} means done.
@@ -58,6 +78,7 @@ public record BeamStep(int step, List<Row> rows, Stop stop) {
      * @param idle the input was done before this step; its beams were fed pad and everything else is empty
      * @param ranked the top {@code 2·num_beams} candidates over its beams × vocabulary, best first
      * @param consumed how many of {@code ranked} the scorer walked before the running beams were filled
+     * @param finished the hypotheses this step finished
      * @param doneCheck present once {@code num_beams} hypotheses are kept
      * @param next the running beams after this step
      */

@@ -12,7 +12,12 @@ import java.util.List;
  * each {@link #search} brings its own decoder, so it is thread-safe.
  */
 public final class GreedySearch {
-    /** Output ids per row (start token first) and, per step, the logits {@code [batch][vocab]} it chose from. */
+    /**
+     * Output ids per row (start token first) and, per step, the logits {@code [batch][vocab]} it chose from.
+     *
+     * @param ids per row, the generated ids, decoder start first
+     * @param stepLogits per step, the {@code [batch][vocab]} logits chosen from
+     */
     public record Generation(long[][] ids, List<float[][]> stepLogits) {}
 
     private final T5Model model;

@@ -10,6 +10,20 @@ import java.nio.file.Path;
  *
  * @param gatedGelu {@code feed_forward_proj = "gated-gelu"} (T5 v1.1 / Flan-T5); false means the original
  *     {@code "relu"} feed-forward
+ * @param vocabSize the number of token ids
+ * @param dModel the width of every hidden state ({@code d_model})
+ * @param dKv the width of one attention head ({@code d_kv})
+ * @param dFf the feed-forward's inner width ({@code d_ff})
+ * @param numLayers encoder layers ({@code num_layers})
+ * @param numDecoderLayers decoder layers ({@code num_decoder_layers}, default {@code num_layers})
+ * @param numHeads attention heads per layer
+ * @param numBuckets relative-position buckets ({@code relative_attention_num_buckets})
+ * @param maxDistance the longest distance the buckets tell apart ({@code relative_attention_max_distance})
+ * @param layerNormEpsilon the epsilon of every RMS norm
+ * @param tieWordEmbeddings whether the LM head shares the embedding (and the output is scaled by {@code d_model^-0.5})
+ * @param padTokenId the padding id (0)
+ * @param eosTokenId the end-of-sequence id (1)
+ * @param decoderStartTokenId the decoder's first id (the pad id, 0)
  */
 public record T5Config(
         int vocabSize,

@@ -25,7 +25,13 @@ import java.util.Arrays;
  * memory stays flat over a whole decode (its cache is all it keeps between steps). Thread-safe.
  */
 public final class T5Model implements AutoCloseable {
-    /** Hidden states and logits of a teacher-forced pass, copied out of native memory. */
+    /**
+     * Hidden states and logits of a teacher-forced pass, copied out of native memory.
+     *
+     * @param encoderHidden the encoder's last hidden state, {@code [batch, length, d_model]} flattened
+     * @param decoderHidden the decoder's last hidden state, {@code [batch, target, d_model]} flattened
+     * @param logits the LM head's logits, {@code [batch, target, vocab]} flattened
+     */
     public record Output(float[] encoderHidden, float[] decoderHidden, float[] logits) {}
 
     private final T5Config config;

@@ -14,9 +14,18 @@ import java.util.Set;
  * positions, token types, an embedding projection or the v2-xlarge convolution. A config that asks for one of
  * those is rejected by name rather than silently computed differently.
  *
+ * @param vocabSize the number of token ids
+ * @param hiddenSize H, the width of every hidden state
+ * @param numHiddenLayers the number of encoder layers
+ * @param numAttentionHeads N, heads per layer
+ * @param attentionHeadSize d, the width of one head
+ * @param intermediateSize the feed-forward's inner width
+ * @param layerNormEps the epsilon of every LayerNorm
+ * @param maxPositionEmbeddings the longest sequence the config declares
  * @param maxRelativePositions already resolved: transformers' {@code -1} means {@code max_position_embeddings}
  * @param positionBuckets {@code <= 0} means no log-bucketing (linear relative positions)
  * @param posAttType the position terms of the attention score, a subset of {@code {"c2p", "p2c"}}
+ * @param shareAttKey whether the relative embeddings go through the content key and query projections
  * @param normRelEmbeddings whether {@code norm_rel_ebd} asks for the LayerNorm of the relative embeddings
  */
 public record DebertaV2Config(

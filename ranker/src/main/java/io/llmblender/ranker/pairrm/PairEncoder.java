@@ -34,7 +34,12 @@ public final class PairEncoder {
         BATCH
     }
 
-    /** The token limits: {@code S} for the source, {@code Cm} for a candidate (PairRM: 1224 and 412). */
+    /**
+     * The token limits: {@code S} for the source, {@code Cm} for a candidate (PairRM: 1224 and 412).
+     *
+     * @param sourceMaxLength S, the source's token limit, at least 3
+     * @param candidateMaxLength Cm, a candidate's token limit, at least 3
+     */
     public record Limits(int sourceMaxLength, int candidateMaxLength) {
         /** PairRM's own limits: 1224 source tokens, 412 per candidate (the reference's defaults). */
         public static final Limits PAIRRM = new Limits(1224, 412);
@@ -63,7 +68,13 @@ public final class PairEncoder {
         }
     }
 
-    /** One input encoded: its source ids and its candidates' ids (generic prefix), truncated to {@code budget}. */
+    /**
+     * One input encoded: its source ids and its candidates' ids (generic prefix), truncated to {@code budget}.
+     *
+     * @param source the source's ids, {@code [CLS] <|source|> ... [SEP]}
+     * @param candidates each candidate's ids with the generic candidate prefix
+     * @param budget the candidate token budget they were truncated to
+     */
     public record EncodedInput(long[] source, List<long[]> candidates, int budget) {
         /**
          * Copies the arrays.

@@ -411,7 +411,13 @@ public final class PairRm implements AutoCloseable {
         return source;
     }
 
-    /** What this model has computed so far (for benchmarks and traces: read before and after, subtract). */
+    /**
+     * What this model has computed so far (for benchmarks and traces: read before and after, subtract).
+     *
+     * @param passes forward passes
+     * @param rows pair rows scored
+     * @param paddedTokens padded tokens computed (rows × each pass's trimmed width)
+     */
     public record Usage(long passes, long rows, long paddedTokens) {
         /**
          * The work done between {@code earlier} and this reading.

@@ -6,11 +6,17 @@ import java.util.Arrays;
  * What one PairRM forward pass computed for a batch of pair sequences. Plain Java arrays, detached from native
  * memory; every accessor returns a copy.
  *
- * @param keptColumns the columns of the input that the column trimming kept (spec §1.3 step 1)
+ * @param batch the number of pair rows
+ * @param nTasks the head's task count (1 for PairRM)
  * @param hiddenSize H, the width of each hidden-state row
+ * @param keptColumns the columns of the input that the column trimming kept (spec §1.3 step 1)
  * @param sourcePositions per row, the position of {@code <|source|>} in the trimmed sequence
  * @param cand1Positions per row, the position of {@code <|candidate1|>}
  * @param cand2Positions per row, the position of {@code <|candidate2|>}
+ * @param lastHiddenState {@code [batch, length, H]} flattened, or null if the pass did not keep it
+ * @param leftScores {@code [batch, nTasks]} flattened: {@code g(source, candidate1)}
+ * @param rightScores {@code [batch, nTasks]} flattened: {@code g(source, candidate2)}
+ * @param logits {@code f(candidate1, candidate2)} per row
  */
 public record PairRmOutput(
         int batch,

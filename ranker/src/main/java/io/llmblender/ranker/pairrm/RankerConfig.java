@@ -8,6 +8,13 @@ import java.nio.file.Path;
  * The original llm-blender/PairRM layout's {@code config.json}: a serialised {@code RankerConfig} (spec §1.4.1),
  * which names the backbone ({@code model_name}) instead of describing it. Only the inference-relevant keys are
  * read; the others are ignored, as the spec advises.
+ *
+ * @param rankerType {@code ranker_type}; only {@code pairranker}
+ * @param modelType {@code model_type}, a DeBERTa
+ * @param modelName {@code model_name}, the backbone's hub id (e.g. {@code microsoft/deberta-v3-large})
+ * @param sourceMaxLength {@code source_maxlength}, default 1224
+ * @param candidateMaxLength {@code candidate_maxlength}, default 412
+ * @param nTasks {@code n_tasks}, default 1
  */
 public record RankerConfig(
         String rankerType,

@@ -37,11 +37,28 @@ public final class BubbleSelection implements Selector {
         this.seed = seed;
     }
 
-    /** One duel. */
+    /**
+     * One duel.
+     *
+     * @param current the candidate carried so far
+     * @param next the candidate it meets
+     * @param currentNext {@code f(current, next)}
+     * @param nextCurrent {@code f(next, current)}
+     * @param s {@code currentNext − nextCurrent}
+     * @param carried the candidate that goes on
+     * @param eliminated the candidate that drops out
+     */
     public record Step(
             int current, int next, float currentNext, float nextCurrent, float s, int carried, int eliminated) {}
 
-    /** The outcome for one input. */
+    /**
+     * The outcome for one input.
+     *
+     * @param winner the index of the surviving candidate
+     * @param eliminatedInOrder the other candidates, in the order they were eliminated
+     * @param steps every duel, in order
+     * @param startPermutation the order the candidates entered the bubble
+     */
     public record Result(int winner, List<Integer> eliminatedInOrder, List<Step> steps, int[] startPermutation) {
         /**
          * Copies the lists and the permutation.

@@ -6,6 +6,11 @@ import java.util.List;
 /**
  * Candidates {@code a} and {@code b} scored in both orders. Parity (spec §3.5): the margin
  * {@code s = f(a, b) − f(b, a)} is one float32 subtraction, so identical rows give an exact 0.
+ *
+ * @param a one candidate
+ * @param b the other
+ * @param ab {@code f(a, b)}
+ * @param ba {@code f(b, a)}
  */
 public record Duel(int a, int b, float ab, float ba) {
     /**

@@ -33,7 +33,12 @@ public final class KnockoutTournament implements Selector {
         this.seed = seed;
     }
 
-    /** The outcome for one input: the winner and every duel, in the order fought. */
+    /**
+     * The outcome for one input: the winner and every duel, in the order fought.
+     *
+     * @param winner the index of the last candidate standing
+     * @param duels every duel, in the order fought
+     */
     public record Result(int winner, List<Duel> duels) {
         /**
          * Copies the duels.

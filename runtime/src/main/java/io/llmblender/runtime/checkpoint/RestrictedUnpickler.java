@@ -46,7 +46,11 @@ import java.util.function.Function;
  * <p>Not thread-safe; one instance reads one pickle.
  */
 public final class RestrictedUnpickler {
-    /** A Python tuple; kept distinct from lists because persistent ids and call arguments are tuples. */
+    /**
+     * A Python tuple; kept distinct from lists because persistent ids and call arguments are tuples.
+     *
+     * @param items the tuple's items in order; null stands for None
+     */
     public record Tuple(List<Object> items) {
         /**
          * Copies the items, standing a private marker in for Python's None (which {@link List#copyOf} refuses).

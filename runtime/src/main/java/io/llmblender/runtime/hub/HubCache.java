@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * before a write, by the real path
  * of each folder on the way (so a symbolic link planted in the cache cannot lead a write elsewhere). The root
  * itself may be a link: that is where the user chose to keep the cache.
+ *
+ * @param root the cache folder, e.g. {@code ~/.cache/huggingface/hub}
  */
 public record HubCache(Path root) {
     /** A git commit hash, as the hub names snapshots. */

@@ -59,7 +59,11 @@ public record TorchScriptArchive(String className, String source, Map<String, Ob
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 
-    /** An empty list attribute of the given TorchScript type, e.g. {@code List[Tensor]}. */
+    /**
+     * An empty list attribute of the given TorchScript type, e.g. {@code List[Tensor]}.
+     *
+     * @param type the list's TorchScript type
+     */
     public record EmptyList(String type) {}
 
     /**

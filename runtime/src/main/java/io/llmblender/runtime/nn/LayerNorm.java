@@ -3,7 +3,13 @@ package io.llmblender.runtime.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** PyTorch's {@code nn.LayerNorm} over the last axis, with the model's own epsilon. Thread-safe. */
+/**
+ * PyTorch's {@code nn.LayerNorm} over the last axis, with the model's own epsilon. Thread-safe.
+ *
+ * @param gamma the scale, {@code [hidden]}
+ * @param beta the shift, {@code [hidden]}
+ * @param eps added to the variance
+ */
 public record LayerNorm(NDArray gamma, NDArray beta, float eps) {
     /**
      * Normalises {@code x} over its last axis, then scales by {@code gamma} and shifts by {@code beta}.
