@@ -12,7 +12,10 @@ import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.fuser.t5.BeamSearch;
 import io.llmblender.orchestrator.RankAndFuse;
 import io.llmblender.ranker.PairRanker;
+import io.llmblender.ranker.PairRankerOptions;
+import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.runtime.BlenderException;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +51,14 @@ public final class FuseCommand implements Callable<Integer> {
     String ranker;
 
     @Option(
+            names = "--ranker-precision",
+            defaultValue = "auto",
+            paramLabel = "P",
+            description = "the ranker's matmul precision: fp32 (exact), bf16 (refused without bf16 matrix units), auto"
+                    + " (default: bf16 where the CPU has amx_bf16 or avx512_bf16, else fp32)")
+    String rankerPrecision;
+
+    @Option(
             names = "--top-k",
             defaultValue = "3",
             description = "fuse the best K candidates (default: ${DEFAULT-VALUE})")
@@ -74,6 +85,9 @@ public final class FuseCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--top-k, --beams and --max-new-tokens must be >= 1");
         }
+        // checked before the fuser loads, so a typo costs no model load
+        PairRankerOptions rankerOptions = PairRankerOptions.DEFAULT.withModel(
+                PairRmOptions.DEFAULT.withPrecision(Precision.parse(rankerPrecision, "--ranker-precision")));
         List<String> texts = candidates.read();
         prompt.input(); // refused before the models load
         PrintWriter err = spec.commandLine().getErr();
@@ -87,7 +101,7 @@ public final class FuseCommand implements Callable<Integer> {
             FusionResult result;
             try {
                 if (ranker != null) {
-                    try (PairRanker pairRm = PairRanker.load(ranker)) {
+                    try (PairRanker pairRm = PairRanker.load(ranker, rankerOptions)) {
                         RankAndFuse.Result r = new RankAndFuse(pairRm, fuser, topK)
                                 .rankAndFuse(prompt.instruction, prompt.input(), texts);
                         fused = r.fused();

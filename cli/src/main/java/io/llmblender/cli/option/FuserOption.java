@@ -7,6 +7,7 @@ import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.runtime.ProgressBar;
 import io.llmblender.runtime.hub.HubClient;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -28,6 +29,16 @@ public final class FuserOption {
                     + " chat:openai:gpt-4o-mini or chat:openai:llama3@http://127.0.0.1:8000/v1")
     public String fuser;
 
+    /** {@code --precision}: fp32, bf16 or auto, for a GenFuser (a chat fuser has no precision to choose). */
+    @Option(
+            names = "--precision",
+            defaultValue = "auto",
+            paramLabel = "P",
+            description = "GenFuser matmul precision: fp32 (exact), bf16 (the CPU's bf16 matrix units, as the"
+                    + " reference runs GenFuser; refused where there are none), auto (default: bf16 where the CPU"
+                    + " has amx_bf16 or avx512_bf16, else fp32 after one warning)")
+    public String precision;
+
     /**
      * The fuser, and whether it is a GenFuser (which then needs closing).
      *
@@ -40,9 +51,10 @@ public final class FuserOption {
             return chat(fuser.substring("chat:".length()));
         }
         Path folder = Path.of(fuser);
+        Precision matmuls = Precision.parse(precision, "--precision");
         GenFuser genFuser;
         if (Files.isDirectory(folder)) {
-            genFuser = GenFuser.load(folder);
+            genFuser = GenFuser.load(folder, matmuls);
         } else {
             java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
             genFuser = GenFuser.fromHub(
@@ -51,7 +63,8 @@ public final class FuserOption {
                             System.getenv(),
                             (file, done, total) -> bars.computeIfAbsent(
                                             file, f -> new ProgressBar(err, "Downloading " + f, true))
-                                    .update(done, total)));
+                                    .update(done, total)),
+                    matmuls);
         }
         ProgressBar bar = new ProgressBar(err, "Fusing (decoder steps)", false);
         return genFuser.withOptions(options).withProgress(bar::update);

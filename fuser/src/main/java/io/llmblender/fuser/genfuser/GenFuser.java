@@ -9,6 +9,7 @@ import io.llmblender.fuser.t5.DecodingProgress;
 import io.llmblender.fuser.t5.GreedySearch;
 import io.llmblender.fuser.t5.StreamedTokens;
 import io.llmblender.fuser.t5.T5Model;
+import io.llmblender.runtime.kernel.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,15 @@ import java.util.List;
  * {@code Blender.fuse}) or greedy decoding, and the decode with transformers' clean-up.
  *
  * <pre>{@code
- * try (GenFuser fuser = GenFuser.load(Path.of("models/gen_fuser_3b"))) {
+ * try (GenFuser fuser = GenFuser.load(Path.of("models/gen_fuser_3b"), Precision.AUTO)) {
  *     String fused = fuser.fuse(new FusionRequest("hello", List.of("hi!", "bye"))).text();
  * }
  * }</pre>
+ *
+ * <p>Precision: the reference runs GenFuser in bf16 by default, on CPU too (spec §4.1, §7.1), so the default
+ * here, {@code AUTO}, is bf16 where the CPU has bf16 matrix units ({@code amx_bf16}, {@code avx512_bf16}) and fp32
+ * after one warning where it has none. {@code FP32} is the exact path the parity fixtures check; {@code BF16}
+ * asked for explicitly is refused on a CPU without bf16 units (it would be slower than fp32 there).
  *
  * Thread-safe; {@link #close()} frees the model and the tokenizer.
  */
@@ -73,13 +79,25 @@ public final class GenFuser implements Fuser, AutoCloseable {
     }
 
     /**
-     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json (Python
-     * {@code Blender.loadfuser(fuser_path)} for a local path).
+     * As {@link #load(Path, Precision)} in the machine's best precision ({@code AUTO}, as the reference's bf16);
+     * Python {@code Blender.loadfuser(fuser_path)} for a local path.
      *
      * @param folder the GenFuser folder
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser load(Path folder) {
+        return load(folder, Precision.AUTO);
+    }
+
+    /**
+     * Loads a GenFuser folder: config.json, the weights (safetensors, shards or .bin) and tokenizer.json, with the
+     * matmuls in {@code precision} ({@code FP32}, {@code BF16} or {@code AUTO}; see the class comment).
+     *
+     * @param folder the GenFuser folder
+     * @param precision the matmuls' precision
+     * @return the loaded fuser; the caller closes it
+     */
+    public static GenFuser load(Path folder, Precision precision) {
         Path weights = null;
         for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
             if (Files.isRegularFile(folder.resolve(name))) {
@@ -97,7 +115,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
         FlanT5Tokenizer tokenizer = FlanT5Tokenizer.load(folder);
         try {
             return new GenFuser(
-                    T5Model.load(folder.resolve("config.json"), weights),
+                    T5Model.load(folder.resolve("config.json"), weights, precision),
                     tokenizer,
                     Options.defaults(),
                     DecodingProgress.NONE);
@@ -110,14 +128,26 @@ public final class GenFuser implements Fuser, AutoCloseable {
     /**
      * Downloads (once) a GenFuser repository through {@code hub} and loads it: {@code config.json},
      * {@code tokenizer.json}, and the weights, as shards when the repository has a
-     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}. Python
-     * {@code Blender.loadfuser("llm-blender/gen_fuser_3b")}.
+     * {@code model.safetensors.index.json} (the 3B GenFuser does), else {@code model.safetensors}; in the machine's
+     * best precision ({@code AUTO}). Python {@code Blender.loadfuser("llm-blender/gen_fuser_3b")}.
      *
      * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
      * @param hub the client to download with
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
+        return fromHub(repoId, hub, Precision.AUTO);
+    }
+
+    /**
+     * As {@link #fromHub(String, io.llmblender.runtime.hub.HubClient)}, with the matmuls in {@code precision}.
+     *
+     * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
+     * @param hub the client to download with
+     * @param precision the matmuls' precision
+     * @return the loaded fuser; the caller closes it
+     */
+    public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub, Precision precision) {
         Path folder = hub.snapshot(repoId, "main", List.of("config.json", "tokenizer.json"));
         try {
             Path index = hub.download(repoId, "main", "model.safetensors.index.json");
@@ -136,7 +166,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
             throw new io.llmblender.runtime.hub.HubException(
                     "cannot read the shard index of " + repoId + ": " + e.getMessage(), e);
         }
-        return load(folder);
+        return load(folder, precision);
     }
 
     /**
@@ -287,6 +317,15 @@ public final class GenFuser implements Fuser, AutoCloseable {
      */
     public T5Model model() {
         return model;
+    }
+
+    /**
+     * The precision the fuser's matmuls run in.
+     *
+     * @return {@code FP32} or {@code BF16} (never {@code AUTO})
+     */
+    public Precision precision() {
+        return model.precision();
     }
 
     @Override

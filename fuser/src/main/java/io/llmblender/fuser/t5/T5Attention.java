@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.nn.Linear;
 
 /**
@@ -26,9 +27,17 @@ final class T5Attention {
     private final int dKv;
     private final T5RelativePositions positions;
     private final boolean bidirectional;
+    private final Kernel kernel; // where q·kᵀ and the weighted values run (fp32 or bf16, chosen at load)
 
     private T5Attention(
-            Linear q, Linear k, Linear v, Linear o, NDArray relativeBias, T5Config c, boolean bidirectional) {
+            Linear q,
+            Linear k,
+            Linear v,
+            Linear o,
+            NDArray relativeBias,
+            T5Config c,
+            boolean bidirectional,
+            Kernel kernel) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -38,6 +47,7 @@ final class T5Attention {
         this.dKv = c.dKv();
         this.positions = new T5RelativePositions(c.numBuckets(), c.maxDistance());
         this.bidirectional = bidirectional;
+        this.kernel = kernel;
     }
 
     /**
@@ -54,7 +64,8 @@ final class T5Attention {
                 w.linear(prefix + "o.weight", c.dModel(), inner),
                 withBias ? w.take(prefix + "relative_attention_bias.weight", c.numBuckets(), c.numHeads()) : null,
                 c,
-                bidirectional);
+                bidirectional,
+                w.kernel());
     }
 
     /**
@@ -93,9 +104,9 @@ final class T5Attention {
         NDArray keysT = kv.keys().transpose(0, 1, 3, 2);
         keysT.attach(x.getManager());
         // scores q·kᵀ plus position bias and mask, with no 1/sqrt(d) in T5: [B, H, q, k]
-        NDArray scores = query.matMul(keysT).add(bias);
+        NDArray scores = kernel.matMul(query, keysT).add(bias);
         // attention-weighted values: [B, H, q, d]
-        NDArray context = scores.softmax(-1).matMul(kv.values());
+        NDArray context = kernel.matMul(scores.softmax(-1), kv.values());
         // heads concatenated again, then the output projection: [B, q, d_model]
         return o.apply(context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), (long) heads * dKv));
     }

@@ -6,6 +6,8 @@ import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.JsonConfig;
 import io.llmblender.runtime.checkpoint.StateDict;
 import io.llmblender.runtime.checkpoint.TensorSource;
+import io.llmblender.runtime.kernel.Kernel;
+import io.llmblender.runtime.kernel.Precision;
 import io.llmblender.runtime.nn.Linear;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,13 +18,17 @@ import java.util.Arrays;
  * to the embedding. Decoding is {@link GreedySearch}'s or {@link BeamSearch}'s, over a {@link Decoder}.
  *
  * <pre>{@code
- * try (T5Model t5 = T5Model.load(Path.of("config.json"), Path.of("model.safetensors"))) {
+ * try (T5Model t5 = T5Model.load(Path.of("config.json"), Path.of("model.safetensors"), Precision.AUTO)) {
  *     long[][] out = new GreedySearch(t5, 128, true).search(inputIds, attentionMask).ids();
  * }
  * }</pre>
  *
  * Weights live in one manager closed with the model; each call runs in its own scope, and a {@link Decoder}'s
- * memory stays flat over a whole decode (its cache is all it keeps between steps). Thread-safe.
+ * memory stays flat over a whole decode (its cache is all it keeps between steps). The projections and the
+ * attention products run on a {@link Kernel} of the precision chosen at load: {@code FP32} is the exact path the
+ * parity fixtures check; {@code BF16} keeps every projection's weight in bf16 inside libtorch (the fp32 copies are
+ * freed as it loads), while the embedding, the norms, the position biases and every array DJL sees stay fp32.
+ * Thread-safe.
  */
 public final class T5Model implements AutoCloseable {
     /**
@@ -39,9 +45,12 @@ public final class T5Model implements AutoCloseable {
     private final Linear lmHead; // the shared embedding itself when tied
     private final T5Stack encoder;
     private final T5Stack decoder;
+    private final Kernel kernel;
 
-    private T5Model(T5Config config, NDManager weights, Linear lmHead, T5Stack encoder, T5Stack decoder) {
+    private T5Model(
+            T5Config config, NDManager weights, Linear lmHead, T5Stack encoder, T5Stack decoder, Kernel kernel) {
         this.config = config;
+        this.kernel = kernel;
         this.weights = weights;
         this.lmHead = lmHead;
         this.encoder = encoder;
@@ -49,25 +58,52 @@ public final class T5Model implements AutoCloseable {
     }
 
     /**
-     * Loads the architecture from {@code configJson} and the weights (any format, shards included).
+     * As {@link #load(Path, Path, Precision)} in the machine's best precision ({@code AUTO}).
      *
      * @param configJson the model's {@code config.json}
      * @param weightFile the weights
      * @return the loaded model; the caller closes it
      */
     public static T5Model load(Path configJson, Path weightFile) {
+        return load(configJson, weightFile, Precision.AUTO);
+    }
+
+    /**
+     * Loads the architecture from {@code configJson} and the weights (any format, shards included), with the
+     * matmuls in {@code precision} as {@link io.llmblender.runtime.kernel.PrecisionPolicy} grants it here.
+     *
+     * @param configJson the model's {@code config.json}
+     * @param weightFile the weights
+     * @param precision {@code FP32} (exact), {@code BF16}, or {@code AUTO} (bf16 where the CPU has bf16 units)
+     * @return the loaded model; the caller closes it
+     */
+    public static T5Model load(Path configJson, Path weightFile, Precision precision) {
         T5Config c = T5Config.from(JsonConfig.read(configJson));
         DjlRuntime.enterInference();
+        Kernel kernel = Kernel.open(precision);
         NDManager weights = DjlRuntime.newManager();
         try (TensorSource source = TensorSource.open(weightFile)) {
             return build(
                     c,
                     weights,
-                    new StateDict(source, weights, configJson.getFileName().toString()));
+                    new StateDict(source, weights, configJson.getFileName().toString()),
+                    kernel);
         } catch (RuntimeException e) {
             weights.close();
+            kernel.close();
             throw e;
         }
+    }
+
+    /**
+     * As {@link #synthetic(T5Config, long, Precision)} in fp32.
+     *
+     * @param c the architecture
+     * @param seed the weights' seed
+     * @return a model with random weights; the caller closes it
+     */
+    public static T5Model synthetic(T5Config c, long seed) {
+        return synthetic(c, seed, Precision.FP32);
     }
 
     /**
@@ -75,33 +111,38 @@ public final class T5Model implements AutoCloseable {
      *
      * @param c the architecture
      * @param seed the weights' seed
+     * @param precision the matmuls' precision, as in {@link #load(Path, Path, Precision)}
      * @return a model with random weights; the caller closes it
      */
-    public static T5Model synthetic(T5Config c, long seed) {
+    public static T5Model synthetic(T5Config c, long seed, Precision precision) {
         DjlRuntime.enterInference();
+        Kernel kernel = Kernel.open(precision);
         NDManager weights = DjlRuntime.newManager();
         try {
-            return build(c, weights, StateDict.synthetic(weights, seed));
+            return build(c, weights, StateDict.synthetic(weights, seed), kernel);
         } catch (RuntimeException e) {
             weights.close();
+            kernel.close();
             throw e;
         }
     }
 
-    private static T5Model build(T5Config c, NDManager weights, StateDict dict) {
-        T5Weights w = new T5Weights(dict, c);
+    private static T5Model build(T5Config c, NDManager weights, StateDict dict, Kernel kernel) {
+        T5Weights w = new T5Weights(dict, c, kernel);
         NDArray shared = w.take("shared.weight", c.vocabSize(), c.dModel());
         Linear lmHead;
         if (c.tieWordEmbeddings()) {
             dict.ignore("lm_head.weight"); // a tied checkpoint may still store the (identical) head
-            lmHead = new Linear(shared, null); // the embedding is [vocab, d_model], as a head's weight is stored
+            // the embedding is [vocab, d_model], as a head's weight is stored; the lookup needs it in fp32, so a
+            // kernel that converts (and frees) what it is given gets a copy
+            lmHead = kernel.linear(kernel.precision() == Precision.FP32 ? shared : shared.duplicate(), null);
         } else {
             lmHead = w.linear("lm_head.weight", c.vocabSize(), c.dModel());
         }
         T5Stack encoder = T5Stack.load(w, "encoder.", shared, false);
         T5Stack decoder = T5Stack.load(w, "decoder.", shared, true);
         dict.finish();
-        return new T5Model(c, weights, lmHead, encoder, decoder);
+        return new T5Model(c, weights, lmHead, encoder, decoder, kernel);
     }
 
     /** Logits from the decoder's final states: {@code lm_head}, after a d_model^-0.5 scale when it is tied. */
@@ -232,9 +273,19 @@ public final class T5Model implements AutoCloseable {
         return config;
     }
 
-    /** Frees every weight. Idempotent. */
+    /**
+     * The precision the matmuls run in.
+     *
+     * @return {@code FP32} or {@code BF16}, never {@code AUTO}
+     */
+    public Precision precision() {
+        return kernel.precision();
+    }
+
+    /** Frees every weight, the kernel's included. Idempotent. */
     @Override
     public void close() {
         weights.close();
+        kernel.close();
     }
 }
