@@ -11,6 +11,9 @@ import java.util.List;
  *     FusionResult r = fuser.fuse(new FusionRequest("What is 2+2?", List.of("4", "four", "2+2=4")));
  * }
  * }</pre>
+ *
+ * <p>Implementations must be thread-safe: a Blender fuses for every request thread at once. {@code GenFuser} is; {@code
+ * ChatModelFuser} is if its chat model is.
  */
 public interface Fuser {
     /**

@@ -13,6 +13,9 @@ import java.util.List;
  * Comparison c = pairRm.compare(new Item("hello!", List.of("hi!", "f**k off!")), CompareMode.BOTH);
  * c.aBetter();      // true: the first answer is the better one
  * }</pre>
+ *
+ * <p>Implementations must be thread-safe: the server's {@code /v1/compare} and the selectors call one scorer from many
+ * threads at once. The project's ({@code PairRanker}, {@code DebertaRewardModel}) are.
  */
 public interface PairScorer {
     /**

@@ -14,6 +14,9 @@ import java.util.List;
  * }</pre>
  *
  * <p>Python: {@code Blender.rank(inputs, candidates, instructions, return_scores)}.
+ *
+ * <p>Implementations must be thread-safe: a Blender serving requests calls one ranker from every request thread at
+ * once. The project's ({@code PairRanker}, {@code DebertaRewardModel}, {@code ConsensusRanker}) are.
  */
 public interface Ranker {
     /**

@@ -16,6 +16,9 @@ import java.util.List;
  * <p>Python's batch layouts are defaults here, over {@link #bind} and {@link #compare(List, CompareMode)}, so every
  * ranking model answers them alike: {@code compare} of parallel lists, {@code bestOfN}/{@code worstOfN} from
  * explicit start permutations, and {@code rankWithReference}.
+ *
+ * <p>Thread-safe: the two implementations gate their forward passes ({@code PairRmOptions.concurrentPasses});
+ * {@link #close()} waits for passes in flight.
  */
 public interface RankingModel extends Ranker, PairScorer, RewardModel, AutoCloseable {
     /**

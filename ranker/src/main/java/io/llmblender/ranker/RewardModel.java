@@ -11,6 +11,9 @@ import java.util.List;
  * RewardModel rm = RankingModels.load("OpenAssistant/reward-model-deberta-v3-large-v2");
  * float[] rewards = rm.rewards(new Item("Explain gravity.", List.of(answerA, answerB)));
  * }</pre>
+ *
+ * <p>Implementations must be thread-safe, as every capability interface of this package; {@code PairRanker} and {@code
+ * DebertaRewardModel} are.
  */
 public interface RewardModel {
     /**

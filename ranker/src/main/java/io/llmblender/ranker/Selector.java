@@ -13,6 +13,9 @@ import java.util.List;
  * }</pre>
  *
  * <p>Python: {@code Blender.get_best_of_n} / {@code get_worst_of_n} (bubble).
+ *
+ * <p>Thread-safe when the ranker or scorer it runs over is (the project's are); seeded strategies give the same answer
+ * for the same item whatever thread asks.
  */
 public interface Selector {
     /**
