@@ -1,7 +1,15 @@
 package io.llmblender.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.DidYouMean;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -57,5 +65,56 @@ final class ConfigFields {
     /** The known field nearest to {@code field}, if it is near enough to be a slip. */
     static String nearest(String field, Set<String> known) {
         return DidYouMean.nearest(field, known).orElse(null);
+    }
+
+    /**
+     * The value of {@code node.field} among {@code values}, by name as written; {@code fallback} when the field is
+     * absent. A wrong value adds a problem naming the allowed ones and, for a slip, the one meant.
+     */
+    static <T> T choice(
+            JsonNode node,
+            String field,
+            String at,
+            T fallback,
+            T[] values,
+            java.util.function.Function<T, String> name,
+            List<String> problems) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        List<String> names = java.util.Arrays.stream(values).map(name).toList();
+        for (T value : values) {
+            if (name.apply(value).equals(v.asText()) && v.isTextual()) {
+                return value;
+            }
+        }
+        String near = v.isTextual()
+                ? DidYouMean.nearest(v.asText(), names)
+                        .map(n -> "; did you mean '" + n + "'?")
+                        .orElse("")
+                : "";
+        problems.add("field '" + at + "." + field + "' is " + v + "; use one of " + String.join(", ", names) + near);
+        return fallback;
+    }
+
+    /** The file's text; invalid UTF-8 is refused with the byte offset to look at, not replaced. */
+    static String utf8(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            throw new ConfigException(
+                    file,
+                    null,
+                    "is not valid UTF-8: byte offset " + in.position() + " starts a malformed sequence of " + r.length()
+                            + " byte(s); save the file as UTF-8");
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 }

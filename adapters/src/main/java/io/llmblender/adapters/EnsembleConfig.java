@@ -7,12 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.runtime.ConfigException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +27,8 @@ import java.util.Set;
  *     {"name": "local", "provider": "openai-compatible", "base_url": "http://127.0.0.1:8000/v1", "model": "llama3"},
  *     {"name": "mistral", "provider": "ollama", "model": "mistral"}
  *   ],
- *   "ranker": {"type": "pairrm", "model": "llm-blender/PairRM-hf"},
+ *   "ranker": {"type": "pairrm", "model": "llm-blender/PairRM-hf", "strategy": "full", "precision": "auto",
+ *              "device": "cpu"},
  *   "fuser": {"type": "chat", "member": "gpt"},
  *   "policy": "rank-and-fuse", "top_k": 3, "deadline_seconds": 120
  * }
@@ -46,7 +41,8 @@ import java.util.Set;
  * @param members the ensemble's members, in the file's order
  * @param rankerType {@code pairrm} (the default) or {@code consensus} (the offline baseline)
  * @param rankerModel the ranker's folder or hub id ({@code ranker.model})
- * @param rankerStrategy {@code full} (all pairs, a ranking) or {@code bubble} (PairRM, the best only, O(n))
+ * @param rankerStrategy {@code full} (all pairs, a ranking), {@code bubble} or {@code knockout} (PairRM, the best
+ *     only, O(n)) or {@code top-k} (PairRM, the best {@code top_k} by tournament)
  * @param fuserType {@code none}, {@code genfuser} (with {@code fuserModel}) or {@code chat} (with {@code fuserMember})
  * @param fuserModel the GenFuser folder or hub id, for {@code genfuser}
  * @param fuserMember the member that fuses, for {@code chat}
@@ -54,6 +50,8 @@ import java.util.Set;
  * @param topK how many ranked answers the fuser reads ({@code top_k})
  * @param quorum for {@code first-k-then-rank}: how many answers to wait for
  * @param deadline how long one request may take in all ({@code deadline_seconds})
+ * @param rankerPlacement {@code ranker.precision} and {@code ranker.device} (PairRM and reward models)
+ * @param fuserPlacement {@code fuser.precision} and {@code fuser.device} (GenFuser)
  */
 public record EnsembleConfig(
         Path file,
@@ -68,7 +66,9 @@ public record EnsembleConfig(
         String policy,
         int topK,
         int quorum,
-        Duration deadline) {
+        Duration deadline,
+        Placement rankerPlacement,
+        Placement fuserPlacement) {
 
     static final Set<String> PROVIDERS =
             Set.of("openai", "openai-compatible", "ollama", "anthropic", "gemini", "replay");
@@ -86,8 +86,9 @@ public record EnsembleConfig(
             "max_tokens",
             "questions",
             "answers");
-    static final Set<String> RANKER_FIELDS = Set.of("type", "model", "strategy");
-    static final Set<String> FUSER_FIELDS = Set.of("type", "model", "member");
+    static final Set<String> RANKER_FIELDS = Set.of("type", "model", "strategy", "precision", "device");
+    static final Set<String> FUSER_FIELDS = Set.of("type", "model", "member", "precision", "device");
+    static final String[] STRATEGIES = {"full", "bubble", "knockout", "top-k"};
 
     /**
      * Copies the member list.
@@ -97,7 +98,7 @@ public record EnsembleConfig(
      * @param members the ensemble's members, in the file's order
      * @param rankerType {@code pairrm} or {@code consensus}
      * @param rankerModel the ranker's folder or hub id
-     * @param rankerStrategy {@code full} or {@code bubble}
+     * @param rankerStrategy {@code full}, {@code bubble}, {@code knockout} or {@code top-k}
      * @param fuserType {@code none}, {@code genfuser} or {@code chat}
      * @param fuserModel the GenFuser folder or hub id, for {@code genfuser}
      * @param fuserMember the member that fuses, for {@code chat}
@@ -105,6 +106,8 @@ public record EnsembleConfig(
      * @param topK how many ranked answers the fuser reads
      * @param quorum for {@code first-k-then-rank}: how many answers to wait for
      * @param deadline how long one request may take in all
+     * @param rankerPlacement the ranker's precision and device
+     * @param fuserPlacement the GenFuser's precision and device
      */
     public EnsembleConfig {
         members = List.copyOf(members);
@@ -122,7 +125,7 @@ public record EnsembleConfig(
         try {
             root = new ObjectMapper()
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(utf8(file, Files.readAllBytes(file)));
+                    .readTree(ConfigFields.utf8(file, Files.readAllBytes(file)));
         } catch (JsonProcessingException e) {
             throw new ConfigException(file, null, "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -199,11 +202,14 @@ public record EnsembleConfig(
             problems.add("field 'ranker.type' is '" + rankerType + "'; use pairrm or consensus");
         }
         String rankerModel = ranker.path("model").asText(rankerType.equals("pairrm") ? "llm-blender/PairRM-hf" : null);
-        String strategy = ranker.path("strategy").asText("full");
-        if (!strategy.equals("full") && !strategy.equals("bubble")) {
-            problems.add("field 'ranker.strategy' is '" + strategy + "'; use full or bubble");
-        } else if (strategy.equals("bubble") && !rankerType.equals("pairrm")) {
-            problems.add("field 'ranker.strategy' is bubble, which needs ranker.type pairrm");
+        String strategy = ConfigFields.choice(ranker, "strategy", "ranker", "full", STRATEGIES, s -> s, problems);
+        if (!strategy.equals("full") && !rankerType.equals("pairrm")) {
+            problems.add("field 'ranker.strategy' is " + strategy + ", which needs ranker.type pairrm");
+        }
+        Placement rankerPlacement = Placement.read(ranker, "ranker", problems);
+        if (rankerType.equals("consensus") && Placement.given(ranker)) {
+            problems.add("fields 'ranker.precision' and 'ranker.device' are for pairrm; the consensus ranker runs"
+                    + " MiniLM on ONNX Runtime on the CPU");
         }
         JsonNode fuser = root.path("fuser");
         if (fuser.isObject()) {
@@ -212,6 +218,11 @@ public record EnsembleConfig(
         String fuserType = fuser.path("type").asText("none");
         String fuserModel = fuser.path("model").asText(null);
         String fuserMember = fuser.path("member").asText(null);
+        Placement fuserPlacement = Placement.read(fuser, "fuser", problems);
+        if (!fuserType.equals("genfuser") && Placement.given(fuser)) {
+            problems.add("fields 'fuser.precision' and 'fuser.device' are for a genfuser; a chat fuser runs where its"
+                    + " member runs");
+        }
         if (fuserType.equals("genfuser") && fuserModel == null) {
             problems.add(
                     "field 'fuser.model' is missing; a genfuser needs a folder or hub id (llm-blender/gen_fuser_3b)");
@@ -249,11 +260,12 @@ public record EnsembleConfig(
                     problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
                             + String.join("\n  ", problems));
         }
-        if (strategy.equals("bubble") && policy.equals("rank-and-fuse")) {
+        if ((strategy.equals("bubble") || strategy.equals("knockout")) && policy.equals("rank-and-fuse")) {
             throw new ConfigException(
                     file,
                     "ranker.strategy",
-                    "is bubble, which finds only the best answer;" + " rank-and-fuse needs the full ranking");
+                    "is " + strategy + ", which finds only the best answer; rank-and-fuse needs the best top_k: use"
+                            + " full or top-k");
         }
         String name = root.path("name").asText("blender");
         if (!name.matches("[\\w.:-]+")) {
@@ -273,27 +285,9 @@ public record EnsembleConfig(
                 policy,
                 topK,
                 quorum,
-                Duration.ofSeconds(deadline));
-    }
-
-    /** The file's text; invalid UTF-8 is refused with the byte offset to look at, not replaced. */
-    static String utf8(Path file, byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult r = decoder.decode(in, out, true);
-        if (r.isError()) {
-            throw new ConfigException(
-                    file,
-                    null,
-                    "is not valid UTF-8: byte offset " + in.position() + " starts a malformed sequence of " + r.length()
-                            + " byte(s); save the file as UTF-8");
-        }
-        decoder.flush(out);
-        return out.flip().toString();
+                Duration.ofSeconds(deadline),
+                rankerPlacement,
+                fuserPlacement);
     }
 
     private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {

@@ -3,6 +3,7 @@ package io.llmblender.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,5 +124,67 @@ class EnsembleConfigTest {
                 .hasMessageContaining("latin.json")
                 .hasMessageContaining("is not valid UTF-8: byte offset " + head.length + " ")
                 .hasMessageContaining("save the file as UTF-8");
+    }
+
+    @Test
+    void ranker_and_fuser_take_a_strategy_a_precision_and_a_device() throws Exception {
+        Path file = Files.writeString(tmp.resolve("placed.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
+                 "ranker": {"type": "pairrm", "strategy": "top-k", "precision": "fp32", "device": "auto"},
+                 "fuser": {"type": "genfuser", "model": "gen_fuser", "precision": "bf16", "device": "cpu"}}
+                """);
+        EnsembleConfig c = EnsembleConfig.read(file);
+        assertThat(c.rankerStrategy()).isEqualTo("top-k");
+        assertThat(c.rankerPlacement())
+                .isEqualTo(new Placement(io.llmblender.runtime.kernel.Precision.FP32, ComputeDevice.AUTO));
+        assertThat(c.fuserPlacement())
+                .isEqualTo(new Placement(io.llmblender.runtime.kernel.Precision.BF16, ComputeDevice.CPU));
+        Path plain = Files.writeString(tmp.resolve("plain.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}]}
+                """);
+        assertThat(EnsembleConfig.read(plain).rankerPlacement()).isEqualTo(Placement.DEFAULT);
+        assertThat(EnsembleConfig.read(plain).rankerStrategy()).isEqualTo("full");
+    }
+
+    @Test
+    void a_mistyped_strategy_precision_or_device_is_named_with_the_allowed_values_and_the_one_meant() throws Exception {
+        Path file = Files.writeString(tmp.resolve("typos.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
+                 "ranker": {"strategy": "knockuot", "precision": "bf61", "device": "gpus"},
+                 "fuser": {"type": "genfuser", "model": "m", "precision": 16, "device": "tpu"}}
+                """);
+        assertThatThrownBy(() -> EnsembleConfig.read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("5 problems")
+                .hasMessageContaining("field 'ranker.strategy' is \"knockuot\"; use one of full, bubble, knockout,"
+                        + " top-k; did you mean 'knockout'?")
+                .hasMessageContaining(
+                        "field 'ranker.precision' is \"bf61\"; use one of fp32, bf16, auto; did you mean" + " 'bf16'?")
+                .hasMessageContaining(
+                        "field 'ranker.device' is \"gpus\"; use one of cpu, gpu, auto; did you mean" + " 'gpu'?")
+                .hasMessageContaining("field 'fuser.precision' is 16; use one of fp32, bf16, auto")
+                .hasMessageContaining("field 'fuser.device' is \"tpu\"; use one of cpu, gpu, auto");
+    }
+
+    @Test
+    void a_strategy_that_finds_only_the_best_cannot_feed_a_fuser_and_placement_is_for_models_that_run_here()
+            throws Exception {
+        Path knockout = Files.writeString(tmp.resolve("knockout.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
+                 "ranker": {"strategy": "knockout"}, "fuser": {"type": "chat", "member": "a"}}
+                """);
+        assertThatThrownBy(() -> EnsembleConfig.read(knockout))
+                .hasMessageContaining("field 'ranker.strategy'")
+                .hasMessageContaining("is knockout, which finds only the best answer; rank-and-fuse needs the best"
+                        + " top_k: use full or top-k");
+        Path consensus = Files.writeString(tmp.resolve("consensus.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
+                 "ranker": {"type": "consensus", "device": "gpu", "strategy": "bubble"},
+                 "fuser": {"type": "chat", "member": "a", "precision": "fp32"}}
+                """);
+        assertThatThrownBy(() -> EnsembleConfig.read(consensus))
+                .hasMessageContaining("field 'ranker.strategy' is bubble, which needs ranker.type pairrm")
+                .hasMessageContaining("fields 'ranker.precision' and 'ranker.device' are for pairrm")
+                .hasMessageContaining("fields 'fuser.precision' and 'fuser.device' are for a genfuser");
     }
 }

@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import io.llmblender.adapters.EnsembleConfig;
 import io.llmblender.adapters.MemberSpec;
 import io.llmblender.adapters.Members;
+import io.llmblender.adapters.Placement;
 import io.llmblender.adapters.replay.ReplayChatModel;
 import io.llmblender.consensus.ConsensusRanker;
 import io.llmblender.fuser.Fuser;
@@ -12,13 +13,18 @@ import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.orchestrator.BlendPolicy;
 import io.llmblender.orchestrator.Blender;
 import io.llmblender.orchestrator.server.BlenderServer;
+import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.PairScorer;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
 import io.llmblender.ranker.Strategy;
+import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.ranker.select.RankingSelector;
+import io.llmblender.runtime.ComputeDevice;
+import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.hub.HubClient;
+import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -129,13 +135,18 @@ public final class Ensembles implements AutoCloseable {
      */
     public static Ensembles fromConfig(Path config) {
         EnsembleConfig c = EnsembleConfig.read(config);
+        refuseUnsupported(config, c.fuserPlacement());
         Map<String, ChatModel> members = new LinkedHashMap<>();
         for (MemberSpec m : c.members()) {
             members.put(m.name(), Members.build(m, System.getenv(), config));
         }
         List<AutoCloseable> owned = new ArrayList<>();
         Strategy strategy = Strategy.fromName(c.rankerStrategy());
-        RankingModel model = c.rankerType().equals("pairrm") ? own(RankingModels.load(c.rankerModel()), owned) : null;
+        PairRankerOptions rankerOptions = PairRankerOptions.DEFAULT.withModel(PairRmOptions.DEFAULT
+                .withPrecision(c.rankerPlacement().precision())
+                .withDevice(c.rankerPlacement().device()));
+        RankingModel model =
+                c.rankerType().equals("pairrm") ? own(RankingModels.load(c.rankerModel(), rankerOptions), owned) : null;
         Ranker ranker = model != null ? model : new ConsensusRanker();
         Fuser fuser = switch (c.fuserType()) {
             case "genfuser" ->
@@ -162,6 +173,21 @@ public final class Ensembles implements AutoCloseable {
             b.member(m.name(), members.get(m.name()), m.guard());
         }
         return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of());
+    }
+
+    /**
+     * GenFuser's loader takes neither a device nor a precision yet: it runs on the CPU in fp32. A setting it would
+     * ignore is refused rather than dropped; {@code auto} and the values it already has pass.
+     */
+    private static void refuseUnsupported(Path config, Placement fuser) {
+        if (fuser.device() == ComputeDevice.GPU) {
+            throw new ConfigException(
+                    config, "fuser.device", "is gpu, but GenFuser runs on the CPU only so far; use cpu");
+        }
+        if (fuser.precision() == Precision.BF16) {
+            throw new ConfigException(
+                    config, "fuser.precision", "is bf16, but this GenFuser runs in fp32 only so far; use fp32 or auto");
+        }
     }
 
     /**

@@ -102,4 +102,47 @@ class AskDemoCommandTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void the_configs_ranker_strategy_precision_and_device_reach_pairrm(@TempDir Path tmp) throws Exception {
+        // given two replayed members and the tiny e2e PairRM, knockout selection in fp32
+        Files.writeString(tmp.resolve("a.jsonl"), "{\"prompt\": \"hello, how are you!\", \"answer\": \"get out!\"}\n");
+        Files.writeString(
+                tmp.resolve("b.jsonl"),
+                "{\"prompt\": \"hello, how are you!\", \"answer\": \"hi! I am fine, thanks!\"}\n");
+        String members = "[{\"name\": \"a\", \"provider\": \"replay\", \"answers\": \"a.jsonl\"},"
+                + " {\"name\": \"b\", \"provider\": \"replay\", \"answers\": \"b.jsonl\"}]";
+        String ranker = "{\"model\": \"" + RankCompareCommandTest.MODEL + "\", \"strategy\": \"knockout\","
+                + " \"precision\": \"fp32\", \"device\": \"%s\"}";
+        Path cpu = Files.writeString(
+                tmp.resolve("cpu.json"), "{\"members\": " + members + ", \"ranker\": " + ranker.formatted("cpu") + "}");
+        // when
+        int code = cli.run("ask", "--config", cpu.toString(), "hello, how are you!");
+        // then the duel's winner in the reference's matrix (pairrm-e2e cases.json, readme_rank input 0):
+        // f(0,1) - f(1,0) = 0.37675315 - (-0.14160699) > 0, so "get out!" wins (random weights)
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString().strip()).isEqualTo("get out!");
+
+        // and a device this machine lacks is refused by the loader, which proves the field reached it
+        Path gpu = Files.writeString(
+                tmp.resolve("gpu.json"), "{\"members\": " + members + ", \"ranker\": " + ranker.formatted("gpu") + "}");
+        CliRun refused = new CliRun();
+        // (the build links the CPU natives only, so no machine running it has a GPU engine)
+        assertThat(refused.run("ask", "--config", gpu.toString(), "hello, how are you!"))
+                .isEqualTo(1);
+        assertThat(refused.err.toString()).contains("is gpu, but the PyTorch engine sees no GPU");
+    }
+
+    @Test
+    void a_fuser_setting_genfuser_cannot_honour_yet_is_refused_not_dropped(@TempDir Path tmp) throws Exception {
+        Path config = Files.writeString(tmp.resolve("e.json"), """
+                {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
+                 "ranker": {"type": "consensus"},
+                 "fuser": {"type": "genfuser", "model": "m", "device": "gpu"}}
+                """);
+        assertThat(cli.run("ask", "--config", config.toString(), "hi")).isEqualTo(1);
+        assertThat(cli.err.toString())
+                .contains("fuser.device")
+                .contains("is gpu, but GenFuser runs on the CPU only so far; use cpu");
+    }
 }

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  * generation has been touched and collected before the baseline and what remains is native growth.
  */
 class PairRmMemoryTest {
-    static final int PASSES = 1000;
-    static final long ALLOWED_GROWTH = 50L << 20;
+    static final int PASSES = 400; // a leak of 41 KiB a pass (most of one batch3_long hidden state) fails
+    static final long ALLOWED_GROWTH = 16L << 20; // measured: 0.1 MiB over 1,000 passes
 
     @Test
-    void a_thousand_forward_passes_keep_resident_memory_flat() {
+    void hundreds_of_forward_passes_keep_resident_memory_flat() {
         PairRmFixture fixture = PairRmFixture.load();
         JsonNode c = fixture.cases().stream()
                 .filter(x -> x.get("name").asText().equals("batch3_long"))
