@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,11 +102,15 @@ class BlenderCommandTest {
     }
 
     @Test
-    void bench_genfuser_reports_encoder_and_decoder_step_against_the_matmul(@TempDir Path tmp) throws Exception {
+    void bench_genfuser_decodes_each_precision_in_its_own_jvm_and_writes_the_snake_case_report(@TempDir Path tmp)
+            throws Exception {
+        // given tiny shapes, so both child JVMs take seconds (speed itself is not a unit test)
         Path json = tmp.resolve("genfuser.json");
         int code = run(
                 "bench",
                 "genfuser",
+                "--precision",
+                "fp32,bf16",
                 "--d-model",
                 "64",
                 "--layers",
@@ -121,26 +126,47 @@ class BlenderCommandTest {
                 "--input-tokens",
                 "40",
                 "--steps",
-                "3",
+                "8",
+                "--bf16-steps",
+                "6",
+                "--warmup",
+                "2",
                 "--matmul",
                 "128",
                 "--json",
                 json.toString());
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .contains("| encoder, 40 tokens (+ cross K/V) |")
-                .contains("| decoder step, 4 beams (median) |");
+                .containsPattern("\\| fp32 \\| encoder \\| [0-9.]+ \\|")
+                .containsPattern("\\| bf16 \\| decoder_step \\| [0-9.]+ \\|")
+                .contains("fp32: weights ")
+                .contains("; 8 decode steps")
+                .contains("; 6 decode steps")
+                .contains("decoder step: bf16 / fp32 = ");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
-        assertThat(report.get("stepMsAll")).hasSize(3);
-        assertThat(report.get("encoderMs").asDouble()).isPositive();
-        // the decoder-step count: 2 layers of (2·R·d·inner·6 + 4·R·t·inner + 4·R·L·inner + 2·R·d·d_ff·3) + lm_head
-        double perLayer = 2.0 * 4 * 64 * 64 * 4
-                + 4.0 * 4 * 2 * 64
-                + 2.0 * 4 * 64 * 64 * 2
-                + 4.0 * 4 * 40 * 64
-                + 2.0 * 4 * 64 * 128 * 3;
-        assertThat(report.get("stepGflop").asDouble())
-                .isCloseTo((2 * perLayer + 2.0 * 4 * 64 * 1000) / 1e9, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(report.get("machine").get("cpu_flags").isArray()).isTrue();
+        JsonNode rows = report.get("rows");
+        assertThat(rows).hasSize(4);
+        List<String> expected = List.of("fp32 encoder", "fp32 decoder_step", "bf16 encoder", "bf16 decoder_step");
+        for (int i = 0; i < 4; i++) {
+            JsonNode r = rows.get(i);
+            assertThat(r.get("precision").asText() + " " + r.get("stage").asText())
+                    .isEqualTo(expected.get(i));
+            for (String field : List.of("ms", "gflops", "matmul_gflops", "weight_gbps")) {
+                assertThat(r.get(field).asDouble()).as("%s of row %d", field, i).isPositive();
+            }
+            assertThat(r.get("peak_rss_growth_mib").asLong()).isNotNegative();
+        }
+        // the per-step growth is a number for the decoder and absent for the encoder
+        assertThat(rows.get(0).get("rss_growth_mib_per_step").isNull()).isTrue();
+        assertThat(rows.get(1).get("rss_growth_mib_per_step").isNumber()).isTrue();
+        // bytes per second = bytes per step / seconds per step: fp32 reads twice the bytes bf16 does per step;
+        // the projections one step reads, 2 layers of (6·d·inner + 3·d·d_ff) plus the head d·vocab, in fp32
+        double stepBytes = 4.0 * (2 * (6 * 64 * 64 + 3 * 64 * 128) + 64 * 1000);
+        assertThat(rows.get(1).get("weight_gbps").asDouble())
+                .isCloseTo(
+                        stepBytes / (rows.get(1).get("ms").asDouble() / 1e3) / 1e9,
+                        org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

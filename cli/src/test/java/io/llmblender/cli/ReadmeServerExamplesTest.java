@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.orchestrator.server.BlenderServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -219,5 +224,30 @@ class ReadmeServerExamplesTest {
         for (String question : demo.prompts()) {
             assertThat(message).contains(JSON.writeValueAsString(question));
         }
+        // streamed, the same refusal is the stream's one error event, and the connection is dropped after it
+        HttpResponse<InputStream> streamed = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"blender\",\"stream\":true,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<String> events = new ArrayList<>();
+        boolean dropped = false;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(streamed.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("data: ")) {
+                    events.add(line.substring(6));
+                }
+            }
+        } catch (IOException e) {
+            dropped = true;
+        }
+        assertThat(dropped).isTrue();
+        assertThat(JSON.readTree(events.get(events.size() - 1))
+                        .at("/error/message")
+                        .asText())
+                .isEqualTo(message);
+        assertThat(events).doesNotContain("[DONE]");
     }
 }
