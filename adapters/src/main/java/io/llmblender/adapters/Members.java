@@ -21,10 +21,13 @@ public final class Members {
     private Members() {}
 
     /**
+     * The chat model {@code s} describes, built with its provider's langchain4j module (found on the classpath).
+     *
      * @param s the member's configuration
      * @param env where API keys are read ({@code System.getenv()} in production)
      * @param configFile named in errors
-     * @return the member as a langchain4j chat model, guarded
+     * @return the member as a langchain4j chat model, with its provider retries off and its HTTP timeout set to the
+     *     guard's time limit (the guard itself is added by the {@code Blender})
      * @throws ConfigException if a key is missing, the provider is unknown, or its langchain4j module is not on
      *     the classpath (the message names the artifact to add)
      */

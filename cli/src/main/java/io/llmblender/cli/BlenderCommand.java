@@ -11,6 +11,7 @@ import io.llmblender.cli.command.FuseCommand;
 import io.llmblender.cli.command.RankCommand;
 import io.llmblender.cli.command.RankWithRefCommand;
 import io.llmblender.cli.command.ServeCommand;
+import io.llmblender.cli.command.SparkCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             BestOfNCommand.class,
             FuseCommand.class,
             BenchCommand.class,
+            SparkCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BlenderCommand implements Runnable {

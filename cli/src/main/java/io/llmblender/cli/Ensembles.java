@@ -18,6 +18,7 @@ import io.llmblender.ranker.PairScorer;
 import io.llmblender.ranker.Ranker;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.RankingModels;
+import io.llmblender.ranker.Selector;
 import io.llmblender.ranker.Strategy;
 import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.ranker.select.RankingSelector;
@@ -50,6 +51,8 @@ public final class Ensembles implements AutoCloseable {
     private final List<AutoCloseable> owned;
     private final List<String> prompts;
     private final String name;
+    private final Map<String, ChatModel> members;
+    private final Selector selector;
 
     private Ensembles(
             String name,
@@ -57,13 +60,35 @@ public final class Ensembles implements AutoCloseable {
             Ranker ranker,
             RankingModel model,
             List<AutoCloseable> owned,
-            List<String> prompts) {
+            List<String> prompts,
+            Map<String, ChatModel> members,
+            Selector selector) {
         this.name = name;
+        this.members = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
+        this.selector = selector;
         this.blender = blender;
         this.ranker = ranker;
         this.model = model;
         this.owned = owned;
         this.prompts = prompts;
+    }
+
+    /**
+     * The members as configured, without the ensemble's guards: what best-of-n sampling draws from.
+     *
+     * @return each member's chat model by name
+     */
+    public Map<String, ChatModel> members() {
+        return members;
+    }
+
+    /**
+     * The selector the ensemble ranks with ({@code ranker.strategy} over its ranker).
+     *
+     * @return the selector
+     */
+    public Selector selector() {
+        return selector;
     }
 
     /**
@@ -160,8 +185,9 @@ public final class Ensembles implements AutoCloseable {
             case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
             default -> null;
         };
+        Selector selector = model != null ? model.selector(strategy) : new RankingSelector(ranker);
         Blender.Builder b = Blender.builder()
-                .selector(model != null ? model.selector(strategy) : new RankingSelector(ranker))
+                .selector(selector)
                 .fuser(fuser)
                 .topK(c.topK())
                 .deadline(c.deadline())
@@ -172,7 +198,7 @@ public final class Ensembles implements AutoCloseable {
         for (MemberSpec m : c.members()) {
             b.member(m.name(), members.get(m.name()), m.guard());
         }
-        return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of());
+        return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of(), members, selector);
     }
 
     /**
@@ -211,14 +237,24 @@ public final class Ensembles implements AutoCloseable {
         RankingModel loaded = model == null ? null : own(RankingModels.load(model), owned);
         Ranker ranker = loaded == null ? new ConsensusRanker() : loaded;
         Blender.Builder b = Blender.builder().ranker(ranker);
+        Map<String, ChatModel> members = new LinkedHashMap<>();
         for (String m : DEMO_MODELS) {
-            b.member(
+            members.put(
                     m,
                     ReplayChatModel.fromMtBench(
                             data.resolve("question.jsonl"),
                             data.resolve("model_answer").resolve(m + ".jsonl")));
+            b.member(m, members.get(m));
         }
-        return new Ensembles("blender", b.build(), ranker, loaded, owned, List.copyOf(prompts));
+        return new Ensembles(
+                "blender",
+                b.build(),
+                ranker,
+                loaded,
+                owned,
+                List.copyOf(prompts),
+                members,
+                new RankingSelector(ranker));
     }
 
     /**

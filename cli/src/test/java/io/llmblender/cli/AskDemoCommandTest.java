@@ -49,7 +49,7 @@ class AskDemoCommandTest {
 
     @Test
     void bench_serve_accounts_for_every_request() {
-        int code = cli.run("bench", "serve", "--requests", "12", "--clients", "4", "--server-slots", "2");
+        int code = cli.run("bench", "serve", "--requests", "12", "--clients", "4", "--max-concurrent", "2");
         assertThat(code).as(cli.err.toString()).isZero();
         String out = cli.out.toString();
         assertThat(out)

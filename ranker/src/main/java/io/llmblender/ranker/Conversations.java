@@ -20,8 +20,9 @@ public final class Conversations {
      * One item from conversations that differ only in their assistant turns: the input to rank them with any
      * {@link Ranker}. Each conversation alternates USER and ASSISTANT turns, starting with USER.
      *
-     * @param conversations two or more conversations with the same user turns
-     * @return an item whose source is the shared user turns and whose candidates are the assistant turns
+     * @param conversations one or more conversations with the same user turns
+     * @return an item with {@link #INSTRUCTION}, the user turns (each followed by a {@code <Response i>} slot) as
+     *     the input, and each conversation's assistant turns as one candidate
      */
     public static Item item(List<List<Turn>> conversations) {
         if (conversations.isEmpty()) {

@@ -59,7 +59,7 @@ public final class PairRanker implements RankingModel {
      *
      * @param model the loaded model
      * @param tokenizer its tokenizer
-     * @param options ranking options; their load-time part must match the model's
+     * @param options ranking options; their load-time part is replaced by the model's own
      * @return the ranker
      */
     public static PairRanker of(PairRm model, PairRmTokenizer tokenizer, PairRankerOptions options) {
@@ -148,6 +148,8 @@ public final class PairRanker implements RankingModel {
      *
      * @param newOptions the options of the view
      * @return a view sharing this ranker's model; closing either closes the model
+     * @throws IllegalArgumentException if {@code newOptions.model()} differs from the options the model was loaded
+     *     with
      */
     public PairRanker withOptions(PairRankerOptions newOptions) {
         if (!newOptions.model().equals(model.options())) {

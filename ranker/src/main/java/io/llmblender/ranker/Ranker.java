@@ -57,7 +57,7 @@ public interface Ranker {
      * {@code compare_conversations} lays them out: the user turns become the input, each conversation's
      * assistant turns its candidate.
      *
-     * @param conversations two or more conversations with the same user turns
+     * @param conversations one or more conversations with the same user turns
      * @return the ranking of the conversations, in their order
      */
     default Ranking rankConversations(List<List<Turn>> conversations) {

@@ -18,6 +18,8 @@ public final class PassGate {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
+     * A gate letting {@code concurrentPasses} passes of one model run at once.
+     *
      * @param model how errors name the model, e.g. {@code "PairRM (models/PairRM-hf)"}
      * @param concurrentPasses passes that may run at once, at least 1
      */

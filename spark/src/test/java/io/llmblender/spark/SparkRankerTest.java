@@ -55,6 +55,8 @@ class SparkRankerTest {
                 .master("local[2]")
                 .appName("SparkRankerTest")
                 .config("spark.ui.enabled", "false")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "localhost")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
         ranker = PairRanker.load(Path.of(MODEL));

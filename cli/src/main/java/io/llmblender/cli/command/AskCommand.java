@@ -1,12 +1,18 @@
 package io.llmblender.cli.command;
 
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import io.llmblender.cli.Ensembles;
+import io.llmblender.orchestrator.BestOfNSampler;
 import io.llmblender.orchestrator.BlendResult;
 import io.llmblender.orchestrator.MemberOutcome;
 import io.llmblender.orchestrator.Trace;
+import io.llmblender.runtime.DidYouMean;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,17 +35,78 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "also print every member's outcome, latency, score and rank")
     boolean trace;
 
+    @Option(
+            names = "--best-of",
+            paramLabel = "N",
+            description = "instead of asking every member, sample N answers from one member (--member) and return"
+                    + " the best by the configured ranker (Python's best_of_n_generate; temperature 0.7 and top-p 1.0"
+                    + " unless the member sets them)")
+    Integer bestOf;
+
+    @Option(
+            names = "--member",
+            paramLabel = "NAME",
+            description = "with --best-of: the member to sample (optional when the config has only one)")
+    String member;
+
     @Parameters(paramLabel = "QUESTION", arity = "1..*", description = "the question (words are joined with spaces)")
     List<String> question;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (bestOf == null && member != null) {
+            throw new IllegalArgumentException("--member names the member --best-of N samples; give --best-of too");
+        }
+        if (bestOf != null && bestOf < 1) {
+            throw new IllegalArgumentException("--best-of " + bestOf + " samples nothing; give N >= 1");
+        }
         try (Ensembles ensemble = Ensembles.fromConfig(config)) {
+            if (bestOf != null) {
+                return bestOf(ensemble, String.join(" ", question), out);
+            }
             BlendResult r = ensemble.blender().blend(String.join(" ", question));
             out.println(r.answer());
             if (trace) {
                 printTrace(out, r.trace());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --best-of N}: N samples from one member, the best by the ensemble's selector. */
+    private int bestOf(Ensembles ensemble, String text, PrintWriter out) {
+        Map<String, ChatModel> members = ensemble.members();
+        String name = member;
+        if (name == null && members.size() != 1) {
+            throw new IllegalArgumentException("--best-of samples one member; name it with --member (one of "
+                    + String.join(", ", members.keySet()) + ")");
+        }
+        if (name == null) {
+            name = members.keySet().iterator().next();
+        }
+        if (!members.containsKey(name)) {
+            throw new IllegalArgumentException("--member '" + name + "' is not in " + config + "; the members are "
+                    + String.join(", ", members.keySet())
+                    + DidYouMean.nearest(name, members.keySet())
+                            .map(n -> "; did you mean " + n + "?")
+                            .orElse(""));
+        }
+        BestOfNSampler.Result r = new BestOfNSampler(
+                        members.get(name), ensemble.selector(), bestOf, BestOfNSampler.Sampling.TOP_P)
+                .sample(ChatRequest.builder().messages(UserMessage.from(text)).build());
+        out.println(r.answer());
+        if (trace) {
+            out.println();
+            out.println("| sample | chosen | answer |");
+            out.println("|---:|---|---|");
+            for (int i = 0; i < r.samples().size(); i++) {
+                out.printf(
+                        "| %d | %s | %s |%n",
+                        i,
+                        i == r.best() ? "yes" : "",
+                        DemoCommand.shorten(r.samples().get(i), 60).replace("|", "/"));
             }
         }
         out.flush();

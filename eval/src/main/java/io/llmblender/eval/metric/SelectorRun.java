@@ -35,6 +35,9 @@ public final class SelectorRun {
     private SelectorRun() {}
 
     /**
+     * Scores every selector (oracle, random, each single model, the length baselines, each ranker) on the first {@code
+     * limit} instructions of one pool.
+     *
      * @param ae the recorded outputs and preferences
      * @param pool the models whose outputs are picked among
      * @param rankers the selectors, by name

@@ -16,6 +16,8 @@ public interface DecodingProgress {
     DecodingProgress NONE = (step, max) -> {};
 
     /**
+     * Called after each decoder step, on the decoding thread.
+     *
      * @param step decoder steps done, from 1
      * @param max the most steps there will be; the steps done, in the last call
      */

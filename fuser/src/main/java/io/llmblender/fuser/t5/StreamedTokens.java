@@ -10,6 +10,8 @@ public interface StreamedTokens {
     StreamedTokens NONE = (row, idsSoFar) -> {};
 
     /**
+     * Called after each step for every row still generating, on the decoding thread.
+     *
      * @param row the input's index in the batch
      * @param idsSoFar the row's ids, decoder start first; a copy the listener may keep
      */

@@ -68,9 +68,10 @@ public final class BlenderChatModel implements ChatModel, StreamingChatModel {
     }
 
     /**
-     * @param streams where streamed blends run; one task per call, for the call's whole duration
+     * The ensemble as a langchain4j chat model whose streamed calls run on {@code streams}.
      *
      * @param blender the ensemble that answers; stays the caller's to close
+     * @param streams where streamed blends run; one task per call, for the call's whole duration
      */
     public BlenderChatModel(Blender blender, Executor streams) {
         this.blender = blender;

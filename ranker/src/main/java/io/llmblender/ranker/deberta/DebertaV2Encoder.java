@@ -86,6 +86,9 @@ public final class DebertaV2Encoder {
     }
 
     /**
+     * The encoder's pass: embeddings, then every layer's disentangled attention and feed-forward (HF {@code
+     * DebertaV2Model.forward}).
+     *
      * @param manager owns every array of the pass
      * @param ids {@code [B, L]} int64 token ids, owned by the forward pass's {@code manager}
      * @param mask the padding mask, or {@link AttentionMask#NONE}

@@ -41,6 +41,8 @@ public final class DebertaRewardModel implements RankingModel {
     private final Batching batching;
 
     /**
+     * A reward model over a loaded classifier and its tokenizer, which it owns from now on.
+     *
      * @param model the loaded classifier; the reward model owns it from now on
      * @param tokenizer its tokenizer, opened by {@link #tokenizer}; owned from now on
      * @param maxLength the token limit of source and candidate each (the tokenizer's {@code model_max_length},

@@ -42,6 +42,8 @@ public final class StateDict {
     private int wrongDtypes; // problems whose fix is a conversion, not another config
 
     /**
+     * The weights of {@code source}, loaded into {@code manager} as the model's loader takes them by key and shape.
+     *
      * @param source the checkpoint the weights are read from
      * @param manager owns every array loaded
      * @param architecture names what the expected shapes come from, in messages (e.g. {@code "config.json"})

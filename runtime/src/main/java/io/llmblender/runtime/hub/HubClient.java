@@ -82,6 +82,8 @@ public final class HubClient {
     }
 
     /**
+     * A client with its own read timeout.
+     *
      * @param endpoint the hub's base URI, e.g. {@code https://huggingface.co}
      * @param cache where files are kept
      * @param offline true to use the cache only and never connect ({@code HF_HUB_OFFLINE})

@@ -33,6 +33,8 @@ public final class PrecisionPolicy {
     private final AtomicBoolean warned = new AtomicBoolean();
 
     /**
+     * A policy for {@code cpu} with the user's settings; {@link #fromEnvironment()} builds the real one.
+     *
      * @param cpu the CPU to decide for
      * @param configured the user's setting, used when a request is {@code AUTO}; {@code AUTO} if none
      * @param emulateBf16 grant bf16 on a CPU without bf16 units
