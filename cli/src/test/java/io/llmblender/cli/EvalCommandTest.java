@@ -434,4 +434,32 @@ class EvalCommandTest {
         }
         throw new AssertionError("pairrm-e2e/cases.json has no rank case " + name);
     }
+
+    @Test
+    void without_output_the_report_goes_under_the_working_directory_and_the_first_line_says_where(@TempDir Path tmp)
+            throws Exception {
+        Path file = Files.writeString(
+                tmp.resolve("one.jsonl"),
+                "{\"prompt\": \"hello!\", \"response_a\": \"hi!\", \"response_b\": \"f**k off!\", \"label\": \"a\"}\n");
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        String before = System.getProperty("user.dir");
+        CliRun cli = new CliRun();
+        int code;
+        try {
+            System.setProperty("user.dir", work.toString()); // the working directory as the CLI reads it
+            code = cli.run("eval", "pairwise", "--model", MODEL.toString(), "--file", file.toString());
+        } finally {
+            System.setProperty("user.dir", before);
+        }
+        assertThat(code).as(cli.err.toString()).isZero();
+        Path expected = work.resolve("eval-report").resolve("pairwise");
+        assertThat(cli.out.toString().lines().findFirst().orElseThrow())
+                .isEqualTo("writing the report to " + expected
+                        + " (the default, under the working directory; --output DIR chooses another)");
+        assertThat(expected.resolve("report.json")).isRegularFile();
+        assertThat(JSON.readTree(expected.resolve("report.json").toFile())
+                        .get("items")
+                        .asInt())
+                .isEqualTo(1);
+    }
 }

@@ -125,6 +125,70 @@ class FuseCommandTest {
     }
 
     @Test
+    void decoder_step_progress_off_a_terminal_is_plain_lines_that_end_with_the_decode() throws Exception {
+        // given a fixture case whose greedy and beam decodes both stop before max_new_tokens (EOS)
+        JsonNode c = new ObjectMapper() // the fixture writes margins that never occurred as Infinity
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature())
+                .readTree(GENFUSER.resolve("cases.json").toFile())
+                .get("cases")
+                .get(0);
+        assertThat(c.get("name").asText()).isEqualTo("spec_example_k2");
+        int max = c.get("max_new_tokens").asInt();
+        for (String decode : List.of("greedy", "beam")) {
+            int steps = decode.equals("greedy")
+                    ? c.get("greedy").get("output_ids").size() - 1
+                    : c.get("beam_run").get("n_steps").asInt();
+            assertThat(steps).as(decode).isLessThan(max);
+            CliRun run = new CliRun();
+            // when it is fused with stderr not a terminal (a test's stderr is a pipe)
+            int code = run.run(
+                    "fuse",
+                    "--fuser",
+                    GENFUSER.toString(),
+                    "--input",
+                    c.get("input").asText(),
+                    "--candidates",
+                    new ObjectMapper().writeValueAsString(c.get("candidates")),
+                    "--top-k",
+                    "" + c.get("candidates").size(),
+                    "--beams",
+                    decode.equals("greedy") ? "1" : "4",
+                    "--max-new-tokens",
+                    "" + max);
+            assertThat(code).as(run.err.toString()).isZero();
+            // then the bar is plain lines, the last one the steps actually run, without an ETA
+            String bar = run.err.toString();
+            assertThat(bar).as(decode).doesNotContain("\r");
+            List<String> lines = bar.lines()
+                    .filter(l -> l.startsWith("Fusing (decoder steps)"))
+                    .toList();
+            assertThat(lines).as(decode).isNotEmpty();
+            assertThat(lines.get(lines.size() - 1))
+                    .as(decode)
+                    .contains("] " + steps + " / " + steps + " ")
+                    .doesNotContain("ETA");
+            // and the fused text is the reference's, alone on its line
+            assertThat(run.out.toString()).isEqualTo(c.get(decode).get("text").asText() + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void an_unknown_precision_is_one_line_naming_the_choices() {
+        for (String option : List.of("--precision", "--ranker-precision")) {
+            CliRun run = new CliRun();
+            int code = run.run(
+                    "fuse", "--fuser", GENFUSER.toString(), option, "bf17", "--input", "x", "--candidates", "[\"a\"]");
+            assertThat(code).as(option).isEqualTo(1);
+            assertThat(run.err.toString())
+                    .as(option)
+                    .contains(option)
+                    .contains("'bf17'")
+                    .contains("fp32, bf16, auto")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void a_bad_fuser_spec_is_one_line_and_exit_1() {
         assertThat(cli.run("fuse", "--fuser", "chat:bogus", "--input", "x", "--candidates", "[\"a\"]"))
                 .isEqualTo(1);

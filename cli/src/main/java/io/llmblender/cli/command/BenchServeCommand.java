@@ -26,9 +26,10 @@ public final class BenchServeCommand implements Callable<Integer> {
     int clients;
 
     @Option(
-            names = "--server-slots",
+            names = {"--max-concurrent", "--server-slots"},
             defaultValue = "8",
-            description = "server concurrency limit (default: ${DEFAULT-VALUE})")
+            description = "requests the server works on at once, as serve --max-concurrent (default:"
+                    + " ${DEFAULT-VALUE}); --server-slots is the older name")
     int slots;
 
     @Override

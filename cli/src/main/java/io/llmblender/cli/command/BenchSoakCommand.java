@@ -35,9 +35,10 @@ public final class BenchSoakCommand implements Callable<Integer> {
     int slow;
 
     @Option(
-            names = "--server-slots",
+            names = {"--max-concurrent", "--server-slots"},
             defaultValue = "8",
-            description = "server concurrency limit (default: ${DEFAULT-VALUE})")
+            description = "requests the server works on at once, as serve --max-concurrent (default:"
+                    + " ${DEFAULT-VALUE}); --server-slots is the older name")
     int slots;
 
     @Option(

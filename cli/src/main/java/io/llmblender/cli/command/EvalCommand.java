@@ -60,9 +60,10 @@ public final class EvalCommand implements Callable<Integer> {
     Benchmark benchmark;
 
     @Option(
-            names = "--ranker",
+            names = {"--model", "--ranker"},
             paramLabel = "DIR_OR_HUB_ID",
-            description = "the PairRM to evaluate (required except for alpaca, where it adds a PairRM selector)")
+            description = "the PairRM to evaluate (required except for alpaca, where it adds a PairRM selector);"
+                    + " --ranker is the older name")
     String ranker;
 
     @Option(
@@ -110,11 +111,24 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "only the first N items (0 = all)")
     int limit;
 
-    @Option(names = "--out", defaultValue = "eval-report", paramLabel = "DIR", description = "where the report goes")
+    @Option(
+            names = {"--output", "--out"},
+            paramLabel = "DIR",
+            description = "where the report and the resumable cache go (default: eval-report/BENCHMARK under the"
+                    + " working directory); --out is the older name")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        // a default the user did not choose must not surprise: the first line says where the files go
+        boolean chosen = out != null;
+        out = chosen
+                ? out.toAbsolutePath()
+                : Path.of(System.getProperty("user.dir")).resolve("eval-report").resolve(benchmark.name());
+        spec.commandLine()
+                .getOut()
+                .println("writing the report to " + out
+                        + (chosen ? "" : " (the default, under the working directory; --output DIR chooses another)"));
         Map<String, ProgressBar> bars = new HashMap<>();
         DataDirectory dir = new DataDirectory(
                 data,
@@ -131,7 +145,7 @@ public final class EvalCommand implements Callable<Integer> {
             return alpaca(dir);
         }
         if (ranker == null) {
-            throw new IllegalArgumentException(benchmark + " needs --ranker <PairRM folder or hub id>");
+            throw new IllegalArgumentException(benchmark + " needs --model <PairRM folder or hub id>");
         }
         List<PairwiseItem> items = switch (benchmark) {
             case autoj -> Benchmarks.autoJ(dir);
