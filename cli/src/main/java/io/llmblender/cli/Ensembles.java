@@ -25,7 +25,6 @@ import io.llmblender.ranker.select.RankingSelector;
 import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.hub.HubClient;
-import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -177,10 +176,13 @@ public final class Ensembles implements AutoCloseable {
             case "genfuser" ->
                 own(
                         Files.isDirectory(Path.of(c.fuserModel()))
-                                ? GenFuser.load(Path.of(c.fuserModel()))
+                                ? GenFuser.load(
+                                        Path.of(c.fuserModel()),
+                                        c.fuserPlacement().precision())
                                 : GenFuser.fromHub(
                                         c.fuserModel(),
-                                        HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE)),
+                                        HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE),
+                                        c.fuserPlacement().precision()),
                         owned);
             case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
             default -> null;
@@ -202,17 +204,14 @@ public final class Ensembles implements AutoCloseable {
     }
 
     /**
-     * GenFuser's loader takes neither a device nor a precision yet: it runs on the CPU in fp32. A setting it would
-     * ignore is refused rather than dropped; {@code auto} and the values it already has pass.
+     * GenFuser's loader takes a precision but no device yet: it runs on the CPU. {@code fuser.device: gpu} would be
+     * ignored, so it is refused rather than dropped; {@code cpu} and {@code auto} pass.
      */
     private static void refuseUnsupported(Path config, Placement fuser) {
+        // only the device: fuser.precision goes to GenFuser.load
         if (fuser.device() == ComputeDevice.GPU) {
             throw new ConfigException(
                     config, "fuser.device", "is gpu, but GenFuser runs on the CPU only so far; use cpu");
-        }
-        if (fuser.precision() == Precision.BF16) {
-            throw new ConfigException(
-                    config, "fuser.precision", "is bf16, but this GenFuser runs in fp32 only so far; use fp32 or auto");
         }
     }
 

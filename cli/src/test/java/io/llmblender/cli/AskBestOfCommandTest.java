@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,42 +36,18 @@ class AskBestOfCommandTest {
                 c.get("candidates").get(0), json.getTypeFactory().constructCollectionType(List.class, String.class));
         // a member that answers with the next recorded candidate on each call, last one first so the best is not first
         List<JsonNode> requests = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/chat/completions", ex -> {
-            requests.add(json.readTree(ex.getRequestBody()));
-            String answer = answers.get(answers.size() - requests.size());
-            byte[] body = json.writeValueAsBytes(json.createObjectNode()
-                    .put("id", "x")
-                    .put("object", "chat.completion")
-                    .put("created", 1)
-                    .put("model", "m")
-                    .set(
-                            "choices",
-                            json.createArrayNode()
-                                    .add(json.createObjectNode()
-                                            .put("index", 0)
-                                            .put("finish_reason", "stop")
-                                            .set(
-                                                    "message",
-                                                    json.createObjectNode()
-                                                            .put("role", "assistant")
-                                                            .put("content", answer)))));
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
+        try (LoopbackChat server = new LoopbackChat(body -> {
+            requests.add(read(body));
+            return LoopbackChat.completion(answers.get(answers.size() - requests.size()));
+        })) {
             Files.writeString(tmp.resolve("none.jsonl"), "{\"prompt\": \"unrelated\", \"answer\": \"x\"}\n");
             Path config = Files.writeString(
                     tmp.resolve("e.json"), """
                     {"members": [{"name": "sampler", "provider": "openai-compatible", "model": "m",
-                                  "base_url": "http://127.0.0.1:%d/v1"},
+                                  "base_url": "%s"},
                                  {"name": "other", "provider": "replay", "answers": "none.jsonl"}],
                      "ranker": {"model": "%s", "strategy": "bubble", "precision": "fp32"}}
-                    """.formatted(server.getAddress().getPort(), RankCompareCommandTest.MODEL));
+                    """.formatted(server.baseUrl(), RankCompareCommandTest.MODEL));
             CliRun cli = new CliRun();
             // when
             int code = cli.run(
@@ -89,8 +61,14 @@ class AskBestOfCommandTest {
                 assertThat(r.get("top_p").asDouble()).isEqualTo(1.0);
                 assertThat(r.get("messages").get(0).get("content").asText()).isEqualTo(question);
             }
-        } finally {
-            server.stop(0);
+        }
+    }
+
+    JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

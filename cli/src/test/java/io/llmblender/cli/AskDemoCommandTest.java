@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,5 +145,39 @@ class AskDemoCommandTest {
         assertThat(cli.err.toString())
                 .contains("fuser.device")
                 .contains("is gpu, but GenFuser runs on the CPU only so far; use cpu");
+    }
+
+    @Test
+    void a_genfuser_in_the_config_loads_in_the_configured_precision_and_fuses_the_ranked_answers(@TempDir Path tmp)
+            throws Exception {
+        // given three replayed members, the tiny e2e PairRM and the tiny GenFuser folder, both in fp32
+        List<String> answers = List.of("get out!", "hi! I am fine, thanks!", "bye!");
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < answers.size(); i++) {
+            Files.writeString(
+                    tmp.resolve(i + ".jsonl"),
+                    "{\"prompt\": \"hello, how are you!\", \"answer\": \"" + answers.get(i) + "\"}\n");
+            members.append(i == 0 ? "" : ",")
+                    .append("{\"name\": \"m" + i + "\", \"provider\": \"replay\", \"answers\": \"" + i + ".jsonl\"}");
+        }
+        Path config = Files.writeString(
+                tmp.resolve("e.json"), """
+                {"members": [%s],
+                 "ranker": {"model": "%s", "precision": "fp32"},
+                 "fuser": {"type": "genfuser", "model": "%s", "precision": "fp32", "device": "cpu"},
+                 "policy": "rank-and-fuse", "top_k": 2}
+                """.formatted(members, RankCompareCommandTest.MODEL, FuseCommandTest.GENFUSER));
+        // when
+        int code = cli.run("ask", "--config", config.toString(), "hello, how are you!");
+        // then: the fp32 GenFuser's fusion of the best two by the reference's ranks (readme_rank input 0: ranks
+        // [2, 3, 1], so "bye!" then "get out!")
+        assertThat(code).as(cli.err.toString()).isZero();
+        try (io.llmblender.fuser.genfuser.GenFuser fuser = io.llmblender.fuser.genfuser.GenFuser.load(
+                FuseCommandTest.GENFUSER, io.llmblender.runtime.kernel.Precision.FP32)) {
+            String expected = fuser.fuse(
+                            new io.llmblender.fuser.FusionRequest("hello, how are you!", List.of("bye!", "get out!")))
+                    .text();
+            assertThat(cli.out.toString().strip()).isEqualTo(expected.strip());
+        }
     }
 }

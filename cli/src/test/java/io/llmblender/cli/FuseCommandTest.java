@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.llmblender.fuser.FusionRequest;
 import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.ranker.PairRanker;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,26 +87,14 @@ class FuseCommandTest {
     @Test
     void a_chat_model_fuses_through_an_openai_compatible_endpoint() throws Exception {
         List<String> bodies = new ArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/chat/completions", ex -> {
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] body =
-                    ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello, friend!\"},\"finish_reason\":\"stop\"}],"
-                                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}")
-                            .getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
+        try (LoopbackChat server = new LoopbackChat(body -> {
+            bodies.add(body);
+            return LoopbackChat.completion("Hello, friend!");
+        })) {
             int code = cli.run(
                     "fuse",
                     "--fuser",
-                    "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "chat:openai:m@" + server.baseUrl(),
                     "--input",
                     "hello",
                     "--candidates",
@@ -119,8 +103,6 @@ class FuseCommandTest {
             assertThat(cli.out.toString().strip()).isEqualTo("Hello, friend!");
             assertThat(bodies).hasSize(1);
             assertThat(bodies.get(0)).contains("[Rank 1]\\nhi!").contains("[Rank 3]\\nhello there, friend");
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -199,22 +181,12 @@ class FuseCommandTest {
 
     @Test
     void a_chat_fuser_whose_server_answers_500_is_one_line_and_exit_1() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/chat/completions", ex -> {
-            byte[] body = "{\"error\":{\"message\":\"the model crashed\",\"type\":\"server_error\"}}"
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(500, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
+        try (LoopbackChat server = new LoopbackChat(body -> new LoopbackChat.Reply(
+                500, "{\"error\":{\"message\":\"the model crashed\",\"type\":\"server_error\"}}"))) {
             int code = cli.run(
                     "fuse",
                     "--fuser",
-                    "chat:openai:m@http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "chat:openai:m@" + server.baseUrl(),
                     "--input",
                     "hello",
                     "--candidates",
@@ -222,8 +194,6 @@ class FuseCommandTest {
             assertThat(code).isEqualTo(1);
             assertThat(err.toString().strip().lines()).hasSize(1);
             assertThat(err.toString()).startsWith("blender: ").contains("the model crashed");
-        } finally {
-            server.stop(0);
         }
     }
 

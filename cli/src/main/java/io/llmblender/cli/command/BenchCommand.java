@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             BenchGenFuserCommand.class,
             BenchServeCommand.class,
             BenchSoakCommand.class,
-            BenchPairRmSoakCommand.class
+            BenchPairRmSoakCommand.class,
+            BenchSparkCommand.class
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

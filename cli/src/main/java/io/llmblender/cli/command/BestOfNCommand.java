@@ -5,6 +5,7 @@ import io.llmblender.cli.option.CandidatesOption;
 import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
+import io.llmblender.cli.option.SeedOption;
 import io.llmblender.ranker.Item;
 import io.llmblender.ranker.RankingModel;
 import io.llmblender.ranker.Selector;
@@ -51,11 +52,8 @@ public final class BestOfNCommand implements Callable<Integer> {
                     + " ceil(log2 C) passes) or full (all C·(C-1) comparisons, Python's pairrm_cmp_type=\"full\")")
     String strategy;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "7",
-            description = "seed of the bubble and knockout start orders (mixed with the input's content)")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
     @Option(names = "--json", description = "print {\"index\", \"text\"} as JSON instead of the answer")
     boolean json;
@@ -71,7 +69,7 @@ public final class BestOfNCommand implements Callable<Integer> {
         List<String> texts = candidates.read();
         Item item = new Item(prompt.instruction, prompt.input(), texts);
         int index;
-        try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
+        try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed.seed)) {
             Selector selector = ranker.selector(chosen);
             // one candidate is its own best and worst, with no comparison (as the reference returns c[0])
             index = texts.size() == 1 ? 0 : worst ? selector.worst(item) : selector.best(item);

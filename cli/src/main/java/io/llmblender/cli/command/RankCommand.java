@@ -10,6 +10,7 @@ import io.llmblender.cli.option.CandidatesOption;
 import io.llmblender.cli.option.Choices;
 import io.llmblender.cli.option.InputOptions;
 import io.llmblender.cli.option.ModelOption;
+import io.llmblender.cli.option.SeedOption;
 import io.llmblender.ranker.Item;
 import io.llmblender.ranker.Ranking;
 import io.llmblender.ranker.RankingModel;
@@ -57,11 +58,8 @@ public final class RankCommand implements Callable<Integer> {
             description = "only the best K (K >= 1): with --strategy full or top-k (which needs it)")
     Integer topK;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "7",
-            description = "seed of the bubble and knockout start orders (mixed with the input's content)")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
@@ -87,7 +85,7 @@ public final class RankCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         Strategy chosen = Choices.strategy("--strategy", strategy);
         checkTopK(chosen);
-        try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed)) {
+        try (RankingModel ranker = model.load(spec.commandLine().getErr(), seed.seed)) {
             Item item = new Item(prompt.instruction, prompt.input(), texts);
             if (!chosen.ranksAll()) {
                 int k = topK == null ? 1 : topK;
@@ -141,8 +139,8 @@ public final class RankCommand implements Callable<Integer> {
         batch.refuseWith("--top-k", topK);
         Strategy chosen = Choices.strategy("--strategy", strategy);
         PrintWriter err = spec.commandLine().getErr();
-        try (RankingModel ranker = model.load(err, seed, false)) {
-            BatchRanker batchRanker = new BatchRanker(ranker, chosen, seed, false, false);
+        try (RankingModel ranker = model.load(err, seed.seed, false)) {
+            BatchRanker batchRanker = new BatchRanker(ranker, chosen, seed.seed, false, false);
             return batch.run(new RankJob(batchRanker, new RecordRules(maxCandidates)), err);
         }
     }
