@@ -7,13 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 
 import io.llmblender.batch.BatchFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -79,13 +74,15 @@ public record SparkRankJob(
     BatchFile.Summary run(SparkSession spark, Rounds rounds) {
         SparkRanker ranker = new SparkRanker(options);
         Dataset<Row> checked = SparkRanker.refuseDuplicates(
-                        parquet(input) ? ranker.check(spark.read().parquet(input)) : ranker.checkJsonl(spark, input))
+                        Folders.isParquet(spark, input)
+                                ? ranker.check(spark.read().parquet(input))
+                                : ranker.checkJsonl(spark, input))
                 .cache();
         long read = checked.count();
         String errorsDir = output + ".errors";
         Dataset<Row> doneIds = ids(spark, output).union(ids(spark, errorsDir));
         Dataset<Row> pending = checked.join(doneIds, checked.col("id").equalTo(doneIds.col("done")), "left_anti");
-        if (exists(errorsDir)) {
+        if (Folders.exists(spark, errorsDir)) {
             // refused lines without an id are recognised by their line number
             Dataset<Row> lines = read(spark, errorsDir, ERRORS)
                     .filter(col("id").isNull())
@@ -111,8 +108,10 @@ public record SparkRankJob(
             rounds.committed(round, of);
         }
         checked.unpersist();
-        long ranked = exists(output) ? read(spark, output, IDS).count() : 0;
-        long refused = exists(errorsDir) ? read(spark, errorsDir, ERRORS).count() : 0;
+        long ranked = Folders.exists(spark, output) ? read(spark, output, IDS).count() : 0;
+        long refused = Folders.exists(spark, errorsDir)
+                ? read(spark, errorsDir, ERRORS).count()
+                : 0;
         return new BatchFile.Summary(read, ranked, refused, read - todo);
     }
 
@@ -136,15 +135,7 @@ public record SparkRankJob(
      * run took as done (the rounds are evaluated lazily, after earlier rounds wrote).
      */
     private Dataset<Row> read(SparkSession spark, String dir, StructType schema) {
-        String[] files;
-        try (Stream<Path> list = Files.list(Path.of(dir))) {
-            files = list.filter(f -> !f.getFileName().toString().startsWith("_")
-                            && !f.getFileName().toString().startsWith("."))
-                    .map(Path::toString)
-                    .toArray(String[]::new);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
+        String[] files = Folders.dataFiles(spark, dir);
         if (files.length == 0) {
             return spark.createDataFrame(List.<Row>of(), schema);
         }
@@ -154,28 +145,11 @@ public record SparkRankJob(
 
     /** The ids already written to {@code dir} as a column {@code done} (none if it does not exist yet). */
     private Dataset<Row> ids(SparkSession spark, String dir) {
-        if (!exists(dir)) {
+        if (!Folders.exists(spark, dir)) {
             return spark.createDataFrame(List.<Row>of(), new StructType().add("done", DataTypes.StringType));
         }
         return read(spark, dir, IDS)
                 .filter(col("id").isNotNull())
                 .select(col("id").cast(DataTypes.StringType).as("done"));
-    }
-
-    private static boolean exists(String dir) {
-        // a round killed before its commit left only _temporary, which readers skip
-        return Files.isDirectory(Path.of(dir));
-    }
-
-    private static boolean parquet(String input) {
-        Path p = Path.of(input);
-        if (input.endsWith(".parquet")) {
-            return true;
-        }
-        try (var files = Files.isDirectory(p) ? Files.list(p) : Stream.<Path>empty()) {
-            return files.anyMatch(f -> f.toString().endsWith(".parquet"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
-        }
     }
 }
