@@ -117,4 +117,34 @@ final class ConfigFields {
         decoder.flush(out);
         return out.flip().toString();
     }
+
+    /** A string field: absent gives null (a problem if required), anything but a non-blank string a problem. */
+    static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                problems.add("field '" + at + "." + field + "' is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problems.add("field '" + at + "." + field + "' must be a non-empty string, was " + v);
+            return null;
+        }
+        return v.asText();
+    }
+
+    /** An integer field from {@code min} to {@code max}; absent gives {@code fallback}, out of range a problem. */
+    static int integer(JsonNode node, String field, String at, int fallback, int min, int max, List<String> problems) {
+        JsonNode v = node.get(field);
+        String where = at.isEmpty() ? field : at + "." + field;
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            problems.add("field '" + where + "' is " + v + "; it must be an integer from " + min + " to " + max);
+            return fallback;
+        }
+        return v.asInt();
+    }
 }

@@ -149,25 +149,25 @@ public record EnsembleConfig(
                     continue;
                 }
                 ConfigFields.checkUnknown(m, at, MEMBER_FIELDS, problems);
-                String name = text(m, "name", at, true, problems);
+                String name = ConfigFields.text(m, "name", at, true, problems);
                 if (name != null && !names.add(name)) {
                     problems.add("field '" + at + ".name' repeats '" + name + "'; member names must be unique");
                 }
-                String provider = text(m, "provider", at, true, problems);
+                String provider = ConfigFields.text(m, "provider", at, true, problems);
                 if (provider != null && !PROVIDERS.contains(provider)) {
                     problems.add("field '" + at + ".provider' is '" + provider + "'; use one of "
                             + new java.util.TreeSet<>(PROVIDERS));
                 }
                 boolean replay = "replay".equals(provider);
-                String model = text(m, "model", at, !replay, problems);
-                String baseUrl = text(m, "base_url", at, "openai-compatible".equals(provider), problems);
+                String model = ConfigFields.text(m, "model", at, !replay, problems);
+                String baseUrl = ConfigFields.text(m, "base_url", at, "openai-compatible".equals(provider), problems);
                 if (baseUrl != null && !baseUrl.matches("https?://.+")) {
                     problems.add(
                             "field '" + at + ".base_url' is '" + baseUrl + "'; it must start with http:// or https://");
                 }
                 GuardConfig guard = GuardConfig.defaults();
-                int timeout = integer(m, "timeout_seconds", at, 60, 1, 3600, problems);
-                int attempts = integer(m, "max_attempts", at, 3, 1, 10, problems);
+                int timeout = ConfigFields.integer(m, "timeout_seconds", at, 60, 1, 3600, problems);
+                int attempts = ConfigFields.integer(m, "max_attempts", at, 3, 1, 10, problems);
                 guard = guard.withTimeout(Duration.ofSeconds(timeout)).withRetries(attempts, guard.initialBackoff());
                 Double temperature = m.has("temperature") ? m.get("temperature").asDouble() : null;
                 Integer maxTokens = m.has("max_tokens") ? m.get("max_tokens").asInt() : null;
@@ -176,11 +176,11 @@ public record EnsembleConfig(
                         .provider(provider)
                         .model(model)
                         .baseUrl(baseUrl)
-                        .apiKeyEnv(text(m, "api_key_env", at, false, problems))
+                        .apiKeyEnv(ConfigFields.text(m, "api_key_env", at, false, problems))
                         .temperature(temperature)
                         .maxTokens(maxTokens)
-                        .replayQuestions(text(m, "questions", at, false, problems))
-                        .replayAnswers(text(m, "answers", at, replay, problems))
+                        .replayQuestions(ConfigFields.text(m, "questions", at, false, problems))
+                        .replayAnswers(ConfigFields.text(m, "answers", at, replay, problems))
                         .guard(guard)
                         .build());
             }
@@ -239,7 +239,7 @@ public record EnsembleConfig(
         if (policy.equals("rank-and-fuse") && fuserType.equals("none")) {
             problems.add("field 'policy' is rank-and-fuse but no fuser is configured; add \"fuser\" or use rank-only");
         }
-        int quorum = integer(
+        int quorum = ConfigFields.integer(
                 root,
                 "quorum",
                 "",
@@ -250,8 +250,8 @@ public record EnsembleConfig(
         if (policy.equals("first-k-then-rank") && quorum == -1) {
             problems.add("field 'quorum' is missing; first-k-then-rank needs the number of answers to wait for");
         }
-        int topK = integer(root, "top_k", "", 3, 1, 100, problems);
-        int deadline = integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
+        int topK = ConfigFields.integer(root, "top_k", "", 3, 1, 100, problems);
+        int deadline = ConfigFields.integer(root, "deadline_seconds", "", 120, 1, 86_400, problems);
         ConfigFields.checkUnknown(root, "", TOP_FIELDS, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(
@@ -288,34 +288,5 @@ public record EnsembleConfig(
                 Duration.ofSeconds(deadline),
                 rankerPlacement,
                 fuserPlacement);
-    }
-
-    private static String text(JsonNode node, String field, String at, boolean required, List<String> problems) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                problems.add("field '" + at + "." + field + "' is missing");
-            }
-            return null;
-        }
-        if (!v.isTextual() || v.asText().isBlank()) {
-            problems.add("field '" + at + "." + field + "' must be a non-empty string, was " + v);
-            return null;
-        }
-        return v.asText();
-    }
-
-    private static int integer(
-            JsonNode node, String field, String at, int fallback, int min, int max, List<String> problems) {
-        JsonNode v = node.get(field);
-        String where = at.isEmpty() ? field : at + "." + field;
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-            problems.add("field '" + where + "' is " + v + "; it must be an integer from " + min + " to " + max);
-            return fallback;
-        }
-        return v.asInt();
     }
 }

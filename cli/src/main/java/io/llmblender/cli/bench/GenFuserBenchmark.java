@@ -1,16 +1,12 @@
 package io.llmblender.cli.bench;
 
-import ai.djl.ndarray.types.Shape;
 import io.llmblender.fuser.t5.BeamSearch;
 import io.llmblender.fuser.t5.T5Config;
 import io.llmblender.fuser.t5.T5Model;
-import io.llmblender.runtime.KernelProbe;
 import io.llmblender.runtime.ProcessMemory;
-import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.kernel.Precision;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -187,13 +183,8 @@ public final class GenFuserBenchmark {
             throw new IllegalArgumentException(
                     "steps " + steps + " must exceed the warm-up " + warmUp + " by at least 2");
         }
-        String name = precision.name().toLowerCase(Locale.ROOT);
-        log.accept("measuring the " + name + " " + matmulSize + "² matmul ...");
-        double matmul;
-        try (Kernel kernel = Kernel.open(precision)) {
-            Shape square = new Shape(matmulSize, matmulSize);
-            matmul = KernelProbe.matMulGflops(kernel, square, square, 9);
-        }
+        String name = BenchPrecisions.name(precision);
+        double matmul = BenchPrecisions.matmulGflops(precision, matmulSize, log);
         long before = ProcessMemory.residentBytes();
         log.accept(String.format(
                 "building synthetic weights (%d+%d layers, d_model %d, %s) ...",

@@ -1,13 +1,10 @@
 package io.llmblender.cli.bench;
 
-import ai.djl.ndarray.types.Shape;
 import io.llmblender.ranker.deberta.DebertaV2Config;
 import io.llmblender.ranker.pairrm.PairRm;
 import io.llmblender.ranker.pairrm.PairRmConfig;
 import io.llmblender.ranker.pairrm.PairRmOptions;
-import io.llmblender.runtime.KernelProbe;
 import io.llmblender.runtime.ProcessMemory;
-import io.llmblender.runtime.kernel.Kernel;
 import io.llmblender.runtime.kernel.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,13 +94,8 @@ public final class PairRmBenchmark {
      * @return the machine, the yardstick, the load time and one row per shape
      */
     public Run run(Precision precision, List<int[]> shapes, int matmulSize, java.util.function.Consumer<String> log) {
-        String name = precision.name().toLowerCase(java.util.Locale.ROOT);
-        log.accept("measuring the " + name + " " + matmulSize + "² matmul ...");
-        double matmul;
-        try (Kernel kernel = Kernel.open(precision)) {
-            Shape square = new Shape(matmulSize, matmulSize);
-            matmul = KernelProbe.matMulGflops(kernel, square, square, 9);
-        }
+        String name = BenchPrecisions.name(precision);
+        double matmul = BenchPrecisions.matmulGflops(precision, matmulSize, log);
         long before = ProcessMemory.residentBytes();
         log.accept(String.format(
                 "building synthetic weights (%d layers, H %d, %s) ...",

@@ -1,10 +1,10 @@
 package io.llmblender.cli.command;
 
+import io.llmblender.cli.bench.BenchPrecisions;
 import io.llmblender.cli.bench.ChildJvm;
 import io.llmblender.cli.bench.GenFuserBenchmark;
 import io.llmblender.cli.bench.Machine;
 import io.llmblender.fuser.t5.T5Config;
-import io.llmblender.runtime.kernel.CpuInfo;
 import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,7 +112,7 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
         GenFuserBenchmark bench = new GenFuserBenchmark(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Precision> chosen = chosenPrecisions();
+        List<Precision> chosen = BenchPrecisions.parse(precisions, spec.commandLine());
         if (childJson != null) {
             Precision p = chosen.get(0);
             int n = p == Precision.BF16 ? bf16 : steps;
@@ -121,9 +121,9 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
         }
         List<GenFuserBenchmark.Run> runs = new ArrayList<>();
         for (Precision p : chosen) {
-            err.println("== " + name(p) + " (own JVM) ==");
+            err.println("== " + BenchPrecisions.name(p) + " (own JVM) ==");
             err.flush();
-            List<String> args = new ArrayList<>(List.of("bench", "genfuser", "--precision", name(p)));
+            List<String> args = new ArrayList<>(List.of("bench", "genfuser", "--precision", BenchPrecisions.name(p)));
             for (Map.Entry<String, Integer> e : childOptions(bf16).entrySet()) {
                 args.add(e.getKey());
                 args.add(e.getValue().toString());
@@ -208,25 +208,5 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
         o.put("--d-ff", dFf);
         o.put("--vocab", vocab);
         return o;
-    }
-
-    private List<Precision> chosenPrecisions() {
-        if (precisions == null || precisions.isEmpty()) {
-            return CpuInfo.detect().hasBf16() ? List.of(Precision.FP32, Precision.BF16) : List.of(Precision.FP32);
-        }
-        List<Precision> out = new ArrayList<>();
-        for (String p : precisions) {
-            Precision parsed = Precision.parse(p, "--precision");
-            if (parsed == Precision.AUTO) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--precision takes fp32 and/or bf16; auto is not a measurement");
-            }
-            out.add(parsed);
-        }
-        return out;
-    }
-
-    private static String name(Precision p) {
-        return p.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,10 +1,10 @@
 package io.llmblender.cli.command;
 
+import io.llmblender.cli.bench.BenchPrecisions;
 import io.llmblender.cli.bench.ChildJvm;
 import io.llmblender.cli.bench.Machine;
 import io.llmblender.cli.bench.PairRmBenchmark;
 import io.llmblender.ranker.deberta.DebertaV2Config;
-import io.llmblender.runtime.kernel.CpuInfo;
 import io.llmblender.runtime.kernel.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,26 +102,6 @@ public final class BenchPairRmCommand implements Callable<Integer> {
             description = "model shape: position_buckets (default: ${DEFAULT-VALUE})")
     int buckets;
 
-    private List<Precision> chosenPrecisions() {
-        if (precisions == null || precisions.isEmpty()) {
-            return CpuInfo.detect().hasBf16() ? List.of(Precision.FP32, Precision.BF16) : List.of(Precision.FP32);
-        }
-        List<Precision> out = new ArrayList<>();
-        for (String p : precisions) {
-            Precision parsed = Precision.parse(p, "--precision");
-            if (parsed == Precision.AUTO) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--precision takes fp32 and/or bf16; auto is not a measurement");
-            }
-            out.add(parsed);
-        }
-        return out;
-    }
-
-    private static String name(Precision p) {
-        return p.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
     private static double maxAbsDiff(float[] a, float[] b) {
         double max = 0;
         for (int i = 0; i < Math.min(a.length, b.length); i++) {
@@ -166,20 +146,20 @@ public final class BenchPairRmCommand implements Callable<Integer> {
                 true,
                 true);
         PairRmBenchmark bench = new PairRmBenchmark(config, warmup, reps);
-        List<Precision> chosen = chosenPrecisions();
+        List<Precision> chosen = BenchPrecisions.parse(precisions, spec.commandLine());
         if (childJson != null) {
             ChildJvm.write(childJson, bench.run(chosen.get(0), parsed, matmul, err::println));
             return 0;
         }
         List<PairRmBenchmark.Run> runs = new ArrayList<>();
         for (Precision p : chosen) {
-            err.println("== " + name(p) + " (own JVM) ==");
+            err.println("== " + BenchPrecisions.name(p) + " (own JVM) ==");
             err.flush();
             List<String> args = new ArrayList<>(List.of(
                     "bench",
                     "pairrm",
                     "--precision",
-                    name(p),
+                    BenchPrecisions.name(p),
                     "--shapes",
                     String.join(",", shapes),
                     "--warmup",

@@ -1,7 +1,7 @@
 package io.llmblender.cli.command;
 
 import io.llmblender.batch.BatchFile;
-import io.llmblender.ranker.Strategy;
+import io.llmblender.cli.option.Choices;
 import io.llmblender.spark.EmbeddedSpark;
 import io.llmblender.spark.SparkRankJob;
 import io.llmblender.spark.SparkRankOptions;
@@ -84,7 +84,7 @@ public final class SparkRankCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkRankOptions options = SparkRankOptions.of(model)
-                .withStrategy(Strategy.fromName(strategy))
+                .withStrategy(Choices.strategy("--strategy", strategy))
                 .withPrecision(precision)
                 .withSeed(seed)
                 .withMatrix(matrix)
