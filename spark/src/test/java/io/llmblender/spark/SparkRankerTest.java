@@ -201,6 +201,23 @@ class SparkRankerTest {
                 .isEqualTo(ranker.selector(Strategy.KNOCKOUT).best(GOOD.get("hello")));
     }
 
+    @Test
+    void a_parquet_folder_in_gives_parquet_rows_and_pairs_out() {
+        String in = tmp.resolve("in.parquet").toString();
+        dataset(goodRows()).write().parquet(in);
+        String out = tmp.resolve("ranked").toString();
+        String dpo = tmp.resolve("dpo").toString();
+
+        BatchFile.Summary s = new SparkRankJob(in, out, dpo, "parquet", SparkRankOptions.of(MODEL), 100).run(spark);
+
+        assertThat(s.line()).isEqualTo("read 4, ranked 4, refused 0");
+        Map<String, Row> ranked = byId(spark.read().parquet(out));
+        assertThat(ranked.keySet()).containsExactlyInAnyOrderElementsOf(GOOD.keySet());
+        assertThat(ranked.get("love").<Integer>getList(1))
+                .containsExactly(boxed(ranker.rank(GOOD.get("love")).ranks()));
+        assertThat(spark.read().parquet(dpo).count()).isEqualTo(4);
+    }
+
     /** A record line; the fixture texts need only quotes escaped. */
     static String line(String id, Item item) {
         String instruction = item.instruction() == null ? "" : ",\"instruction\":" + quoted(item.instruction());
