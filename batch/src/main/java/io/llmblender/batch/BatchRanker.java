@@ -49,6 +49,17 @@ public record BatchRanker(RankingModel model, Strategy strategy, long seed, bool
     }
 
     /**
+     * Pair rows one record of {@code candidates} costs: C·(C−1) for full, 2·(C−1) for the best and as many for the
+     * worst for bubble and knockout. What batches are sized by.
+     *
+     * @param candidates the record's number of candidates
+     * @return the pair rows
+     */
+    public int pairRows(int candidates) {
+        return strategy == Strategy.FULL ? candidates * (candidates - 1) : 4 * (candidates - 1);
+    }
+
+    /**
      * One result per record, in order.
      *
      * @param records the records to rank

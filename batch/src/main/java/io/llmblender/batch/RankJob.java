@@ -1,6 +1,5 @@
 package io.llmblender.batch;
 
-import io.llmblender.ranker.Strategy;
 import java.util.List;
 
 /**
@@ -20,11 +19,10 @@ public record RankJob(BatchRanker ranker, RecordRules rules) implements BatchFil
         return record.id();
     }
 
-    /** Full: C·(C−1) rows; bubble and knockout: 2·(C−1) for the best and as many for the worst. */
+    /** {@inheritDoc} */
     @Override
     public int pairRows(RankRecord record) {
-        int c = record.candidates().size();
-        return ranker.strategy() == Strategy.FULL ? c * (c - 1) : 4 * (c - 1);
+        return ranker.pairRows(record.candidates().size());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.llmblender.spark;
 import io.llmblender.batch.BatchRanker;
 import io.llmblender.batch.RankRecord;
 import io.llmblender.batch.RankResult;
-import io.llmblender.ranker.Strategy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -56,7 +55,7 @@ final class PartitionRanker implements MapPartitionsFunction<Row, Row> {
         long rowsInChunk = 0;
         for (int k = 0; k < order.length; k++) {
             chunk.add(order[k]);
-            rowsInChunk += pairRows(records.get(order[k]));
+            rowsInChunk += ranker.pairRows(records.get(order[k]).candidates().size());
             if (rowsInChunk >= options.chunkPairRows() || k == order.length - 1) {
                 rank(ranker, chunk, records, lines, out);
                 chunk.clear();
@@ -85,11 +84,6 @@ final class PartitionRanker implements MapPartitionsFunction<Row, Row> {
                 }
             }
         }
-    }
-
-    private int pairRows(RankRecord r) {
-        int c = r.candidates().size();
-        return options.strategy() == Strategy.FULL ? c * (c - 1) : 4 * (c - 1);
     }
 
     private static Row result(Long line, RankRecord record, RankResult r) {

@@ -184,17 +184,9 @@ class SparkRankerTest {
         BatchFile.Summary s = job.run(spark);
 
         assertThat(s.line()).isEqualTo("read 6, ranked 4, refused 2");
-        List<String> ids = spark.read()
-                .json(out)
-                .select("id")
-                .as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList();
+        List<String> ids = ids(out);
         assertThat(ids).containsExactlyInAnyOrder("hello", "love", "france", "two");
-        List<String> dpoIds = spark.read()
-                .json(dpo)
-                .select("id")
-                .as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList();
+        List<String> dpoIds = ids(dpo);
         assertThat(dpoIds).containsExactlyInAnyOrder("hello", "love", "france", "two");
         Map<Long, String> errors = new HashMap<>();
         for (Row e : spark.read().json(out + ".errors").select("line", "reason").collectAsList()) {
@@ -220,6 +212,14 @@ class SparkRankerTest {
 
     static String quoted(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    static List<String> ids(String dir) {
+        return spark.read()
+                .json(dir)
+                .select("id")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
     }
 
     static Map<String, Row> byId(Dataset<Row> rows) {

@@ -2,7 +2,6 @@ package io.llmblender.spark.bench;
 
 import io.llmblender.batch.BatchRanker;
 import io.llmblender.batch.RankRecord;
-import io.llmblender.ranker.Strategy;
 import io.llmblender.runtime.ProcessMemory;
 import io.llmblender.spark.ExecutorModels;
 import io.llmblender.spark.SparkRankOptions;
@@ -99,7 +98,7 @@ public final class SparkBench {
     private static long singlePass(BatchRanker single, List<RankRecord> records, SparkRankOptions o, int c) {
         List<RankRecord> sorted = new ArrayList<>(records);
         sorted.sort(Comparator.comparingLong(RankRecord::length));
-        int perChunk = Math.max(1, o.chunkPairRows() / pairRows(o.strategy(), c));
+        int perChunk = Math.max(1, o.chunkPairRows() / single.pairRows(c));
         for (int i = 0; i < sorted.size(); i += perChunk) {
             single.rank(sorted.subList(i, Math.min(sorted.size(), i + perChunk)));
         }
@@ -111,10 +110,6 @@ public final class SparkBench {
         long n = r.ranked().count();
         r.unpersist();
         return n;
-    }
-
-    private static int pairRows(Strategy s, int c) {
-        return s == Strategy.FULL ? c * (c - 1) : 4 * (c - 1);
     }
 
     /** Rows of random words, 10–80 words per answer, fixed by the seed. */
