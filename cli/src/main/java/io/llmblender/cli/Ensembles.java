@@ -12,6 +12,7 @@ import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.fuser.genfuser.GenFuser;
 import io.llmblender.orchestrator.BlendPolicy;
 import io.llmblender.orchestrator.Blender;
+import io.llmblender.orchestrator.BlenderBuilder;
 import io.llmblender.orchestrator.server.BlenderServer;
 import io.llmblender.ranker.PairRankerOptions;
 import io.llmblender.ranker.PairScorer;
@@ -188,7 +189,7 @@ public final class Ensembles implements AutoCloseable {
             default -> null;
         };
         Selector selector = model != null ? model.selector(strategy) : new RankingSelector(ranker);
-        Blender.Builder b = Blender.builder()
+        BlenderBuilder b = Blender.builder()
                 .selector(selector)
                 .fuser(fuser)
                 .topK(c.topK())
@@ -235,7 +236,7 @@ public final class Ensembles implements AutoCloseable {
         List<AutoCloseable> owned = new ArrayList<>();
         RankingModel loaded = model == null ? null : own(RankingModels.load(model), owned);
         Ranker ranker = loaded == null ? new ConsensusRanker() : loaded;
-        Blender.Builder b = Blender.builder().ranker(ranker);
+        BlenderBuilder b = Blender.builder().ranker(ranker);
         Map<String, ChatModel> members = new LinkedHashMap<>();
         for (String m : DEMO_MODELS) {
             members.put(

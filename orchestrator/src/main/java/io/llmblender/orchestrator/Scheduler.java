@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task once a delay has passed: how the ensemble learns that a stage's deadline passed. Injected
- * ({@link Blender.Builder#scheduler}) so a test decides the moment instead of sleeping. Implementations are
+ * ({@link BlenderBuilder#scheduler}) so a test decides the moment instead of sleeping. Implementations are
  * thread-safe.
  */
 @FunctionalInterface

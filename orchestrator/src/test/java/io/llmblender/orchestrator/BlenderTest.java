@@ -57,8 +57,8 @@ class BlenderTest {
         providers.close();
     }
 
-    Blender.Builder ensemble(String... members) {
-        Blender.Builder b = Blender.builder().ranker(BY_LENGTH).guard(FAST);
+    BlenderBuilder ensemble(String... members) {
+        BlenderBuilder b = Blender.builder().ranker(BY_LENGTH).guard(FAST);
         for (String m : members) {
             b.member(m, providers.model(m));
         }
@@ -98,7 +98,7 @@ class BlenderTest {
                 Reply.answer("after the rate limit"));
         providers.script("garbled", new Reply(200, "{not json", false, Map.of()));
         providers.script("hanging", Reply.hang());
-        Blender.Builder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
+        BlenderBuilder b = ensemble("ok", "flaky", "unauthorised", "limited", "garbled");
         b.member("hanging", providers.model("hanging"), IMPATIENT);
         b.member("refused", OpenAiLoopback.model("refused", "http://127.0.0.1:1/v1"), IMPATIENT);
         try (Blender blender = b.build()) {
@@ -136,7 +136,7 @@ class BlenderTest {
         providers.script("down", Reply.status(500));
         providers.script("up", Reply.answer("still here"));
         GuardConfig breaker = FAST.withRetries(1, Duration.ofMillis(10)).withBreaker(50f, 2, Duration.ofMinutes(5));
-        Blender.Builder b = ensemble("up");
+        BlenderBuilder b = ensemble("up");
         b.member("down", providers.model("down"), breaker);
         try (Blender blender = b.build()) {
             blender.blend("q1");

@@ -10,7 +10,6 @@ import io.llmblender.fuser.t5.GreedySearch;
 import io.llmblender.fuser.t5.StreamedTokens;
 import io.llmblender.fuser.t5.T5Model;
 import io.llmblender.runtime.kernel.Precision;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,20 +97,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser load(Path folder, Precision precision) {
-        Path weights = null;
-        for (String name : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")) {
-            if (Files.isRegularFile(folder.resolve(name))) {
-                weights = folder.resolve(name);
-                break;
-            }
-        }
-        if (weights == null) {
-            throw new io.llmblender.runtime.checkpoint.CheckpointException(
-                    folder,
-                    null,
-                    "holds no model.safetensors,"
-                            + " model.safetensors.index.json or pytorch_model.bin; download llm-blender/gen_fuser_3b into it");
-        }
+        Path weights = GenFuserFolder.weights(folder);
         FlanT5Tokenizer tokenizer = FlanT5Tokenizer.load(folder);
         try {
             return new GenFuser(
@@ -148,24 +134,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub, Precision precision) {
-        Path folder = hub.snapshot(repoId, "main", List.of("config.json", "tokenizer.json"));
-        try {
-            Path index = hub.download(repoId, "main", "model.safetensors.index.json");
-            com.fasterxml.jackson.databind.JsonNode map = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(index.toFile())
-                    .path("weight_map");
-            java.util.Set<String> shards = new java.util.TreeSet<>();
-            map.forEach(n -> shards.add(n.asText()));
-            hub.snapshot(repoId, "main", List.copyOf(shards));
-        } catch (io.llmblender.runtime.hub.HubException e) {
-            if (!e.getMessage().contains("HTTP 404") && !e.getMessage().contains("not in the cache")) {
-                throw e;
-            }
-            hub.download(repoId, "main", "model.safetensors");
-        } catch (java.io.IOException e) {
-            throw new io.llmblender.runtime.hub.HubException(
-                    "cannot read the shard index of " + repoId + ": " + e.getMessage(), e);
-        }
+        Path folder = GenFuserFolder.download(repoId, hub);
         return load(folder, precision);
     }
 
@@ -206,11 +175,7 @@ public final class GenFuser implements Fuser, AutoCloseable {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         List<FusionResult> out = new ArrayList<>();
         for (long[] o : outputs) {
-            int generated = (int) Arrays.stream(o)
-                    .skip(1)
-                    .filter(t -> t != model.config().padTokenId())
-                    .count();
-            out.add(new FusionResult(tokenizer.decode(o, true), generated, elapsed, "GenFuser"));
+            out.add(new FusionResult(tokenizer.decode(o, true), generated(o), elapsed, "GenFuser"));
         }
         return out;
     }
@@ -226,36 +191,18 @@ public final class GenFuser implements Fuser, AutoCloseable {
             return Fuser.super.fuse(request, tokens);
         }
         long start = System.nanoTime();
-        long[] ids = inputIds(request);
-        long[][] mask = {new long[ids.length]};
-        Arrays.fill(mask[0], 1L);
-        StringBuilder sent = new StringBuilder();
-        GreedySearch greedy = new GreedySearch(model, options.beam().maxNewTokens(), true);
-        long[] out = greedy.search(
-                        new long[][] {ids},
-                        mask,
-                        (row, soFar) -> {
-                            String text = tokenizer.decode(soFar, true);
-                            if (text.startsWith(sent.toString()) && text.length() > sent.length()) {
-                                tokens.accept(text.substring(sent.length()));
-                                sent.setLength(0);
-                                sent.append(text);
-                            }
-                        },
-                        progress)
-                .ids()[0];
+        long[] out = GreedyStream.decode(
+                model, tokenizer, inputIds(request), options.beam().maxNewTokens(), progress, tokens);
         String text = tokenizer.decode(out, true);
-        if (!text.equals(sent.toString())) {
-            // the clean-up can rewrite what was already sent (" ." -> "."): send the rest only if it still extends it
-            if (text.startsWith(sent.toString())) {
-                tokens.accept(text.substring(sent.length()));
-            }
-        }
-        int generated = (int) Arrays.stream(out)
+        return new FusionResult(text, generated(out), Duration.ofNanos(System.nanoTime() - start), "GenFuser");
+    }
+
+    /** The tokens generated: the output without its decoder start and padding. */
+    private int generated(long[] output) {
+        return (int) Arrays.stream(output)
                 .skip(1)
                 .filter(t -> t != model.config().padTokenId())
                 .count();
-        return new FusionResult(text, generated, Duration.ofNanos(System.nanoTime() - start), "GenFuser");
     }
 
     /**

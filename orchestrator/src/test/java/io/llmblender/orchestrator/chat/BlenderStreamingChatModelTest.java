@@ -15,6 +15,7 @@ import dev.langchain4j.service.TokenStream;
 import io.llmblender.adapters.guard.GuardConfig;
 import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.orchestrator.Blender;
+import io.llmblender.orchestrator.BlenderBuilder;
 import io.llmblender.orchestrator.EnsembleException;
 import io.llmblender.orchestrator.OpenAiLoopbackAccess;
 import io.llmblender.orchestrator.TestRankers;
@@ -70,7 +71,7 @@ class BlenderStreamingChatModelTest {
         }
     }
 
-    static Blender.Builder twoMembers(OpenAiLoopbackAccess providers) {
+    static BlenderBuilder twoMembers(OpenAiLoopbackAccess providers) {
         providers.answer("short", "Paris.");
         providers.answer("long", "The capital of France is Paris.");
         return Blender.builder()
