@@ -4,7 +4,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import io.llmblender.adapters.EnsembleConfig;
 import io.llmblender.adapters.MemberSpec;
 import io.llmblender.adapters.Members;
-import io.llmblender.adapters.Placement;
 import io.llmblender.adapters.replay.ReplayChatModel;
 import io.llmblender.consensus.ConsensusRanker;
 import io.llmblender.fuser.Fuser;
@@ -23,8 +22,6 @@ import io.llmblender.ranker.Selector;
 import io.llmblender.ranker.Strategy;
 import io.llmblender.ranker.pairrm.PairRmOptions;
 import io.llmblender.ranker.select.RankingSelector;
-import io.llmblender.runtime.ComputeDevice;
-import io.llmblender.runtime.ConfigException;
 import io.llmblender.runtime.hub.HubClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -160,7 +157,6 @@ public final class Ensembles implements AutoCloseable {
      */
     public static Ensembles fromConfig(Path config) {
         EnsembleConfig c = EnsembleConfig.read(config);
-        refuseUnsupported(config, c.fuserPlacement());
         Map<String, ChatModel> members = new LinkedHashMap<>();
         for (MemberSpec m : c.members()) {
             members.put(m.name(), Members.build(m, System.getenv(), config));
@@ -173,17 +169,20 @@ public final class Ensembles implements AutoCloseable {
         RankingModel model =
                 c.rankerType().equals("pairrm") ? own(RankingModels.load(c.rankerModel(), rankerOptions), owned) : null;
         Ranker ranker = model != null ? model : new ConsensusRanker();
+        c.fuserPlacement().device().resolve(); // a device the engine lacks is refused before any download
         Fuser fuser = switch (c.fuserType()) {
             case "genfuser" ->
                 own(
                         Files.isDirectory(Path.of(c.fuserModel()))
                                 ? GenFuser.load(
                                         Path.of(c.fuserModel()),
-                                        c.fuserPlacement().precision())
+                                        c.fuserPlacement().precision(),
+                                        c.fuserPlacement().device())
                                 : GenFuser.fromHub(
                                         c.fuserModel(),
                                         HubClient.fromEnvironment(System.getenv(), HubClient.Progress.NONE),
-                                        c.fuserPlacement().precision()),
+                                        c.fuserPlacement().precision(),
+                                        c.fuserPlacement().device()),
                         owned);
             case "chat" -> new ChatModelFuser(members.get(c.fuserMember()));
             default -> null;
@@ -202,18 +201,6 @@ public final class Ensembles implements AutoCloseable {
             b.member(m.name(), members.get(m.name()), m.guard());
         }
         return new Ensembles(c.name(), b.build(), ranker, model, owned, List.of(), members, selector);
-    }
-
-    /**
-     * GenFuser's loader takes a precision but no device yet: it runs on the CPU. {@code fuser.device: gpu} would be
-     * ignored, so it is refused rather than dropped; {@code cpu} and {@code auto} pass.
-     */
-    private static void refuseUnsupported(Path config, Placement fuser) {
-        // only the device: fuser.precision goes to GenFuser.load
-        if (fuser.device() == ComputeDevice.GPU) {
-            throw new ConfigException(
-                    config, "fuser.device", "is gpu, but GenFuser runs on the CPU only so far; use cpu");
-        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmblender.fuser.Fuser;
 import io.llmblender.fuser.chat.ChatModelFuser;
 import io.llmblender.fuser.genfuser.GenFuser;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.ProgressBar;
 import io.llmblender.runtime.hub.HubClient;
 import io.llmblender.runtime.kernel.Precision;
@@ -54,7 +55,7 @@ public final class FuserOption {
         Precision matmuls = Precision.parse(precision, "--precision");
         GenFuser genFuser;
         if (Files.isDirectory(folder)) {
-            genFuser = GenFuser.load(folder, matmuls);
+            genFuser = GenFuser.load(folder, matmuls, ComputeDevice.CPU);
         } else {
             java.util.Map<String, ProgressBar> bars = new java.util.HashMap<>();
             genFuser = GenFuser.fromHub(
@@ -64,7 +65,8 @@ public final class FuserOption {
                             (file, done, total) -> bars.computeIfAbsent(
                                             file, f -> new ProgressBar(err, "Downloading " + f, true))
                                     .update(done, total)),
-                    matmuls);
+                    matmuls,
+                    ComputeDevice.CPU);
         }
         ProgressBar bar = new ProgressBar(err, "Fusing (decoder steps)", false);
         return genFuser.withOptions(options).withProgress(bar::update);

@@ -9,6 +9,7 @@ import io.llmblender.fuser.t5.DecodingProgress;
 import io.llmblender.fuser.t5.GreedySearch;
 import io.llmblender.fuser.t5.StreamedTokens;
 import io.llmblender.fuser.t5.T5Model;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.kernel.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,11 +98,23 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser load(Path folder, Precision precision) {
+        return load(folder, precision, ComputeDevice.CPU);
+    }
+
+    /**
+     * As {@link #load(Path, Precision)}, with the model on {@code device}.
+     *
+     * @param folder the GenFuser folder
+     * @param precision the matmuls' precision (bf16 is refused on a GPU: the bf16 kernel is the CPU's)
+     * @param device {@code CPU}, {@code GPU} (refused where the engine sees none) or {@code AUTO}
+     * @return the loaded fuser; the caller closes it
+     */
+    public static GenFuser load(Path folder, Precision precision, ComputeDevice device) {
         Path weights = GenFuserFolder.weights(folder);
         FlanT5Tokenizer tokenizer = FlanT5Tokenizer.load(folder);
         try {
             return new GenFuser(
-                    T5Model.load(folder.resolve("config.json"), weights, precision),
+                    T5Model.load(folder.resolve("config.json"), weights, precision, device),
                     tokenizer,
                     Options.defaults(),
                     DecodingProgress.NONE);
@@ -122,20 +135,22 @@ public final class GenFuser implements Fuser, AutoCloseable {
      * @return the loaded fuser; the caller closes it
      */
     public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub) {
-        return fromHub(repoId, hub, Precision.AUTO);
+        return fromHub(repoId, hub, Precision.AUTO, ComputeDevice.CPU);
     }
 
     /**
-     * As {@link #fromHub(String, io.llmblender.runtime.hub.HubClient)}, with the matmuls in {@code precision}.
+     * As {@link #fromHub(String, io.llmblender.runtime.hub.HubClient)}, with the matmuls in {@code precision} and
+     * the model on {@code device}, as {@link #load(Path, Precision, ComputeDevice)}.
      *
      * @param repoId the hub id, e.g. {@code llm-blender/gen_fuser_3b}
      * @param hub the client to download with
      * @param precision the matmuls' precision
+     * @param device where the model lives
      * @return the loaded fuser; the caller closes it
      */
-    public static GenFuser fromHub(String repoId, io.llmblender.runtime.hub.HubClient hub, Precision precision) {
-        Path folder = GenFuserFolder.download(repoId, hub);
-        return load(folder, precision);
+    public static GenFuser fromHub(
+            String repoId, io.llmblender.runtime.hub.HubClient hub, Precision precision, ComputeDevice device) {
+        return load(GenFuserFolder.download(repoId, hub), precision, device);
     }
 
     /**

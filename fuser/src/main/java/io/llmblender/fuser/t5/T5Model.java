@@ -2,6 +2,7 @@ package io.llmblender.fuser.t5;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.llmblender.runtime.ComputeDevice;
 import io.llmblender.runtime.DjlRuntime;
 import io.llmblender.runtime.JsonConfig;
 import io.llmblender.runtime.checkpoint.StateDict;
@@ -28,7 +29,9 @@ import java.util.Arrays;
  * attention products run on a {@link Kernel} of the precision chosen at load: {@code FP32} is the exact path the
  * parity fixtures check; {@code BF16} keeps every projection's weight in bf16 inside libtorch (the fp32 copies are
  * freed as it loads), while the embedding, the norms, the position biases and every array DJL sees stay fp32.
- * Thread-safe.
+ * Thread-safe. A model file over 300 lines, as Hugging Face's {@code T5ForConditionalGeneration} is one class: the
+ * loaders (checkpoint, synthetic, precision, device), the teacher-forced pass and the {@link Decoder} share one
+ * lifetime of the weights; each layer's maths is in its own file beside this one.
  */
 public final class T5Model implements AutoCloseable {
     /**
@@ -78,10 +81,23 @@ public final class T5Model implements AutoCloseable {
      * @return the loaded model; the caller closes it
      */
     public static T5Model load(Path configJson, Path weightFile, Precision precision) {
+        return load(configJson, weightFile, precision, ComputeDevice.CPU);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Precision)}, with the weights and every pass on {@code device}.
+     *
+     * @param configJson the model's {@code config.json}
+     * @param weightFile the weights
+     * @param precision {@code FP32} (exact), {@code BF16}, or {@code AUTO} (bf16 where the CPU has bf16 units)
+     * @param device {@code CPU}, {@code GPU} (refused where the engine sees none) or {@code AUTO}
+     * @return the loaded model; the caller closes it
+     */
+    public static T5Model load(Path configJson, Path weightFile, Precision precision, ComputeDevice device) {
         T5Config c = T5Config.from(JsonConfig.read(configJson));
         DjlRuntime.enterInference();
-        Kernel kernel = Kernel.open(precision);
-        NDManager weights = DjlRuntime.newManager();
+        Kernel kernel = Kernel.open(precision, device);
+        NDManager weights = DjlRuntime.newManager(device);
         try (TensorSource source = TensorSource.open(weightFile)) {
             return build(
                     c,

@@ -230,17 +230,9 @@ public final class PairRm implements AutoCloseable {
         }
     }
 
-    /** The kernel of the options' precision; the bf16 kernel computes on the CPU, so not with a GPU. */
+    /** The kernel of the options' precision on the options' device. */
     private static Kernel openKernel(PairRmOptions options) {
-        Kernel kernel = Kernel.open(options.precision());
-        if (kernel.precision() == Precision.BF16 && options.device().resolve().isGpu()) {
-            kernel.close();
-            throw new io.llmblender.runtime.ConfigException(
-                    null,
-                    "precision",
-                    "is bf16 with a GPU device; the bf16 kernel runs on the CPU's matrix units, so use fp32 on a GPU");
-        }
-        return kernel;
+        return Kernel.open(options.precision(), options.device());
     }
 
     private static PairRm build(

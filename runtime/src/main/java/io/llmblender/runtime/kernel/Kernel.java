@@ -78,4 +78,25 @@ public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Ker
     static Kernel open(Precision requested, PrecisionPolicy policy) {
         return policy.resolve(requested) == Precision.BF16 ? new Bf16Kernel() : new Fp32Kernel();
     }
+
+    /**
+     * A kernel for a model that lives on {@code device}: as {@link #open(Precision)}, but bf16 with a GPU is refused,
+     * because the bf16 kernel computes on the CPU's matrix units (on a GPU, fp32 is the path DJL runs).
+     *
+     * @param requested {@code FP32}, {@code BF16} or {@code AUTO}
+     * @param device where the model's weights and passes live
+     * @return a new kernel the caller closes
+     * @throws io.llmblender.runtime.ConfigException if the precision resolves to bf16 and the device to a GPU
+     */
+    static Kernel open(Precision requested, io.llmblender.runtime.ComputeDevice device) {
+        Kernel kernel = open(requested);
+        if (kernel.precision() == Precision.BF16 && device.resolve().isGpu()) {
+            kernel.close();
+            throw new io.llmblender.runtime.ConfigException(
+                    null,
+                    "precision",
+                    "is bf16 with a GPU device; the bf16 kernel runs on the CPU's matrix units, so use fp32 on a GPU");
+        }
+        return kernel;
+    }
 }
