@@ -137,6 +137,7 @@ class AskDemoCommandTest {
     @Test
     void a_genfuser_on_a_gpu_reaches_the_loader_which_refuses_it_without_a_gpu_engine(@TempDir Path tmp)
             throws Exception {
+        Files.writeString(tmp.resolve("a.jsonl"), "{\"prompt\": \"hi\", \"answer\": \"hello\"}\n");
         Path config = Files.writeString(tmp.resolve("e.json"), """
                 {"members": [{"name": "a", "provider": "replay", "answers": "a.jsonl"}],
                  "ranker": {"type": "consensus"},
