@@ -22,13 +22,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark job on a real {@code local[2]} SparkSession with the tiny end-to-end PairRM folder: every result is
  * compared with {@link PairRanker} on the same row in this JVM, outside Spark.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the bf16 model is loaded last, after the fp32 count
 class SparkRankerTest {
     static final String MODEL = Path.of("../ranker/src/test/resources/fixtures/pairrm-e2e")
             .toAbsolutePath()
@@ -237,6 +241,32 @@ class SparkRankerTest {
                 .select("id")
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList();
+    }
+
+    /**
+     * {@code --precision bf16} reaches the executors: a second model is loaded for it (shared by the tasks), and its
+     * scores are fp32's within the bf16 error bound that {@code Bf16FidelityTest} measures on this fixture (max
+     * |Δlogit| 1.24e-2, tolerance 0.03; a max_logits score averages logits, so the same bound holds). bf16 is real on
+     * CPUs with bf16 units and emulated elsewhere (surefire grants it).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void bf16_ranks_on_its_own_executor_model_within_the_bf16_error_of_fp32() {
+        int before = ExecutorModels.loaded();
+        SparkRanking r = new SparkRanker(SparkRankOptions.of(MODEL).withPrecision("bf16")).rank(dataset(goodRows()));
+        Map<String, Row> ranked = byId(r.ranked());
+        assertThat(ExecutorModels.loaded()).as("one bf16 model for every task").isEqualTo(before + 1);
+        float maxDiff = 0;
+        for (var e : GOOD.entrySet()) {
+            Ranking fp32 = ranker.rank(e.getValue());
+            List<Float> scores = ranked.get(e.getKey()).getList(2);
+            for (int i = 0; i < scores.size(); i++) {
+                assertThat(scores.get(i)).as("%s[%d]", e.getKey(), i).isCloseTo(fp32.scores()[i], within(0.03f));
+                maxDiff = Math.max(maxDiff, Math.abs(scores.get(i) - fp32.scores()[i]));
+            }
+        }
+        assertThat(maxDiff).as("bf16 really ran: its rounding shows").isGreaterThan(1e-6f);
+        r.unpersist();
     }
 
     static Map<String, Row> byId(Dataset<Row> rows) {
