@@ -11,6 +11,7 @@ import io.llmblender.ranker.Ranking;
 import io.llmblender.ranker.Strategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,6 +242,38 @@ class SparkRankerTest {
                 .select("id")
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList();
+    }
+
+    /**
+     * A hub id reaches the executors' loader, which finds the model in the Hugging Face cache: surefire points
+     * {@code HF_HUB_CACHE} at a folder this test lays out in the hub's layout ({@code refs/main} naming a commit,
+     * {@code snapshots/<commit>/} holding the files) and sets {@code HF_HUB_OFFLINE}, so nothing is downloaded.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void a_hub_id_loads_from_the_hub_cache_on_the_executors() throws Exception {
+        String cacheRoot = System.getenv("HF_HUB_CACHE");
+        assertThat(cacheRoot).as("surefire sets HF_HUB_CACHE for this module").isNotNull();
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path repo = Path.of(cacheRoot, "models--llm-blender-test--pairrm-e2e");
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots").resolve(commit));
+        for (String file : PairRanker.HUB_FILES) {
+            Files.copy(Path.of(MODEL, file), snapshot.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs").resolve("main"), commit);
+        int before = ExecutorModels.loaded();
+        SparkRanking r = new SparkRanker(SparkRankOptions.of("llm-blender-test/pairrm-e2e")).rank(dataset(goodRows()));
+        Map<String, Row> ranked = byId(r.ranked());
+        assertThat(ExecutorModels.loaded()).isEqualTo(before + 1);
+        for (var e : GOOD.entrySet()) {
+            Ranking expected = ranker.rank(e.getValue());
+            List<Float> scores = ranked.get(e.getKey()).getList(2);
+            for (int i = 0; i < scores.size(); i++) {
+                assertThat(scores.get(i)).as("%s[%d]", e.getKey(), i).isCloseTo(expected.scores()[i], within(1e-5f));
+            }
+        }
+        r.unpersist();
     }
 
     /**
