@@ -84,6 +84,25 @@ public final class ChildJvm {
     }
 
     /**
+     * One benchmark row in a child JVM that may emulate bf16 (the row names its precision), its progress lines
+     * echoed to {@code err} as they come, its report read as {@code type}.
+     *
+     * @param args the blender arguments of the row
+     * @param err where the child's progress lines go
+     * @param type the report's record type
+     * @param <T> the report's type
+     * @return the child's report
+     * @throws IOException if the report does not have {@code type}'s shape
+     */
+    public static <T> T runRow(List<String> args, java.io.PrintWriter err, Class<T> type) throws IOException {
+        JsonNode report = run(args, List.of("blender.bf16.emulate=true"), line -> {
+            err.println(line);
+            err.flush();
+        });
+        return JSON.treeToValue(report, type);
+    }
+
+    /**
      * Writes a child's result where the parent asked for it.
      *
      * @param file where the parent asked for the result

@@ -118,12 +118,7 @@ public final class BenchEnsembleCommand implements Callable<Integer> {
                         tokenizer.toAbsolutePath().toString(),
                         "--layers",
                         "" + layers);
-                runs.add(ChildJvm.JSON.treeToValue(
-                        ChildJvm.run(args, List.of("blender.bf16.emulate=true"), line -> {
-                            err.println(line);
-                            err.flush();
-                        }),
-                        EnsembleBenchmark.Run.class));
+                runs.add(ChildJvm.runRow(args, err, EnsembleBenchmark.Run.class));
             }
         }
         Machine machine = runs.get(0).machine();

@@ -128,12 +128,7 @@ public final class BenchGenFuserCommand implements Callable<Integer> {
                 args.add(e.getKey());
                 args.add(e.getValue().toString());
             }
-            runs.add(ChildJvm.JSON.treeToValue(
-                    ChildJvm.run(args, List.of("blender.bf16.emulate=true"), line -> {
-                        err.println(line);
-                        err.flush();
-                    }),
-                    GenFuserBenchmark.Run.class));
+            runs.add(ChildJvm.runRow(args, err, GenFuserBenchmark.Run.class));
         }
         Machine machine = runs.get(0).machine();
         out.println(bench.model() + "; " + inputTokens + " input tokens, " + beams + " beams");

@@ -180,12 +180,7 @@ public final class BenchPairRmCommand implements Callable<Integer> {
                     "" + vocab,
                     "--buckets",
                     "" + buckets));
-            runs.add(ChildJvm.JSON.treeToValue(
-                    ChildJvm.run(args, List.of("blender.bf16.emulate=true"), line -> {
-                        err.println(line);
-                        err.flush();
-                    }),
-                    PairRmBenchmark.Run.class));
+            runs.add(ChildJvm.runRow(args, err, PairRmBenchmark.Run.class));
         }
         Machine machine = runs.get(0).machine();
         out.println(bench.model());
