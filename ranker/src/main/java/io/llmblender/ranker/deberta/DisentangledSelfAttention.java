@@ -31,7 +31,7 @@ final class DisentangledSelfAttention {
     private final float scale;
     private final Linear qkv; // [3·N·d, H]: query_proj, key_proj, value_proj stacked
     private final NDArray posKeyT; // [N, d, 2k] = key_proj(R) per head, transposed; null without c2p
-    private final NDArray posQueryScaled; // [N, 2k, d] = query_proj(R) / scale per head; null without p2c
+    private final NDArray posQueryT; // [N, d, 2k] = query_proj(R) / scale per head, transposed; null without p2c
     private final Kernel kernel; // where the products run (fp32 or bf16, chosen at load)
     private final long blockElements; // target size of one query block's [B, N, Q, L] score term
 
@@ -41,7 +41,7 @@ final class DisentangledSelfAttention {
             float scale,
             Linear qkv,
             NDArray posKeyT,
-            NDArray posQueryScaled,
+            NDArray posQueryT,
             Kernel kernel,
             long blockElements) {
         this.heads = heads;
@@ -49,7 +49,7 @@ final class DisentangledSelfAttention {
         this.scale = scale;
         this.qkv = qkv;
         this.posKeyT = posKeyT;
-        this.posQueryScaled = posQueryScaled;
+        this.posQueryT = posQueryT;
         this.kernel = kernel;
         this.blockElements = blockElements;
     }
@@ -77,7 +77,7 @@ final class DisentangledSelfAttention {
         int d = c.attentionHeadSize();
         NDManager owner = rel.getManager();
         NDArray posKeyT = null;
-        NDArray posQueryScaled = null;
+        NDArray posQueryT = null;
         // Intermediates live in a scratch scope; only the final, contiguous tables join the model's weights.
         try (NDManager scratch = owner.newSubManager()) {
             NDArray r = rel.duplicate();
@@ -86,13 +86,13 @@ final class DisentangledSelfAttention {
                 posKeyT = posKey.apply(r).reshape(-1, n, d).transpose(1, 2, 0).duplicate();
                 posKeyT.attach(owner);
             }
-            if (c.p2c()) { // [2k, N·d] -> [N, 2k, d], pre-divided by the scale
-                posQueryScaled = posQuery.apply(r)
+            if (c.p2c()) { // [2k, N·d] -> [N, d, 2k], pre-divided by the scale
+                posQueryT = posQuery.apply(r)
                         .reshape(-1, n, d)
-                        .transpose(1, 0, 2)
+                        .transpose(1, 2, 0)
                         .div(scale)
                         .duplicate();
-                posQueryScaled.attach(owner);
+                posQueryT.attach(owner);
             }
         }
         Linear fused = kernel.linear(
@@ -103,7 +103,7 @@ final class DisentangledSelfAttention {
             unused.weight().close();
             unused.bias().close();
         }
-        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryScaled, kernel, blockElements);
+        return new DisentangledSelfAttention(n, d, scale, fused, posKeyT, posQueryT, kernel, blockElements);
     }
 
     private static Linear linear(StateDict weights, String name, int out, int in) {
@@ -121,14 +121,22 @@ final class DisentangledSelfAttention {
         long l = s.get(1);
 
         // Q, K, V in one projection, split per head: [B, L, 3, N, d] -> three [B, N, L, d] views.
-        NDArray qkvHeads = qkv.apply(x).reshape(b, l, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
+        // The reshape through [3·B·N, L, d] cannot be a view of the transposed array, so it makes one contiguous
+        // copy: batched matmuls then see [B, N] as one batch axis and read q, k and v in place, where a strided
+        // view made every query block's product copy its operands first (a quarter of the matmul time at B = 4).
+        NDArray qkvHeads = qkv.apply(x)
+                .reshape(b, l, 3, heads, headSize)
+                .transpose(2, 0, 3, 1, 4)
+                .reshape(3 * b * heads, l, headSize)
+                .reshape(3, b, heads, l, headSize);
         NDArray q = qkvHeads.get(0).div(scale); // the reference divides each score by the scale; same math
         NDArray k = qkvHeads.get(1);
         NDArray v = qkvHeads.get(2);
         NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
 
-        // p2c's table does not depend on the query: posQ·Kᵀ once, every query block picks from it. [B, N, 2k, L]
-        NDArray p2cAll = posQueryScaled == null ? null : kernel.matMul(posQueryScaled, kT);
+        // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it.  [B, N, L, 2k]
+        // (HF's p2c_att: kept with the positions last, so the gather reads along rows, as c2p's does.)
+        NDArray p2cAll = posQueryT == null ? null : perHead(k, posQueryT);
         // Queries in blocks: each block's [B, N, Q, L] score terms stay within a few MiB, so the gathers, the
         // softmax and the adds work in cache instead of streaming [B, N, L, L] arrays through memory, and a
         // long row never holds all of them at once (at L = 2048 each full term would be 256 MiB).
@@ -153,6 +161,22 @@ final class DisentangledSelfAttention {
     }
 
     /**
+     * {@code x·table} per head for every relative position: {@code x} is {@code [B, N, R, d]}, {@code table}
+     * {@code [N, d, 2k]}, the result {@code [B, N, R, 2k]}. One product per head over all the batch's rows, because
+     * broadcasting the table over the batch makes matmul copy it B times.
+     */
+    private NDArray perHead(NDArray x, NDArray table) {
+        Shape s = x.getShape();
+        if (s.get(0) == 1) {
+            return kernel.matMul(x, table);
+        }
+        try (NDArray rows = x.transpose(1, 0, 2, 3).reshape(heads, s.get(0) * s.get(2), headSize);
+                NDArray product = kernel.matMul(rows, table)) { //                         [N, B·R, 2k]
+            return product.reshape(heads, s.get(0), s.get(2), -1).transpose(1, 0, 2, 3);
+        }
+    }
+
+    /**
      * Attention of queries {@code [i0, i1)} to every key: the context rows {@code [B, N, Q, d]}. Intermediates are
      * closed as soon as they are used.
      */
@@ -170,14 +194,19 @@ final class DisentangledSelfAttention {
             NDArray scores = kernel.matMul(qb, kT);
             if (posKeyT != null) {
                 // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, Q, 2k]
-                try (NDArray c2pAll = kernel.matMul(qb, posKeyT);
+                try (NDArray c2pAll = perHead(qb, posKeyT);
                         NDArray c2p = c2pAll.gather(at, -1)) {
                     scores.addi(c2p);
                 }
             }
             if (p2cAll != null) {
-                // p2c[i][j] = k_j · posQ[idx(i, j)]: rows of posQ·Kᵀ picked along the position axis.
-                try (NDArray p2c = p2cAll.gather(at, -2)) {
+                // p2c[i][j] = k_j · posQ[idx(i, j)]: key j's row of K·posQᵀ, picked at idx(i, j), gathered as
+                // p2cᵀ (one row per key) and added transposed.                                [B, N, L, Q]
+                Shape keysFirst = new Shape(block.get(0), block.get(1), block.get(3), block.get(2));
+                try (NDArray relT = rel.transpose();
+                        NDArray atT = relT.broadcast(keysFirst);
+                        NDArray p2cT = p2cAll.gather(atT, -1);
+                        NDArray p2c = p2cT.transpose(0, 1, 3, 2)) {
                     scores.addi(p2c);
                 }
             }
