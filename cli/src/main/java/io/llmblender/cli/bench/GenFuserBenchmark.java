@@ -199,7 +199,7 @@ public final class GenFuserBenchmark {
             Arrays.fill(mask[0], 1L);
             // the encoder as beam search runs it: one input, K/V for every decoder layer
             long e0 = System.nanoTime();
-            model.decoder(ids, mask, beams).close();
+            model.decoder(ids, mask, beams, steps + 1).close();
             double encoderMs = (System.nanoTime() - e0) / 1e6;
             log.accept(String.format("encoder %.1f ms", encoderMs));
             // a whole decode; a step is the time between two progress calls: reorder, decoder step, scoring

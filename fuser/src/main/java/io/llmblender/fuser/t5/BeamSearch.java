@@ -135,7 +135,7 @@ public final class BeamSearch {
         float[] beamScores = scorer.initialScores();
         long[][] sequences = new long[rows][];
         Arrays.fill(sequences, new long[] {c.decoderStartTokenId()});
-        try (T5Model.Decoder decoder = model.decoder(inputIds, attentionMask, options.numBeams())) {
+        try (T5Model.Decoder decoder = model.decoder(inputIds, attentionMask, options.numBeams(), maxLength)) {
             for (int length = 1; ; ) {
                 // the decoder over every beam's last token
                 float[][] logits = decoder.step(lastTokens(sequences));

@@ -3,6 +3,7 @@ package io.llmblender.fuser.t5;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,21 +13,42 @@ import java.util.List;
  * values of the encoder output, one row per input, shared by that input's beams. Unlike HF, which repeats the
  * encoder output per beam and reorders it with the rest, reordering the beams here touches only the
  * self-attention part (the cross part is the same for every beam of an input), so a decode's memory stays flat
- * (issue 12). Every cached array belongs to the decode's scope, and an array replaced is closed at once. Not
- * thread-safe.
+ * (issue 12).
+ *
+ * <p>The self-attention part is preallocated for the whole decode ({@code capacity} tokens, HF's {@code
+ * StaticCache}): each step writes its token's keys and values into the next slot and attends over a view of the
+ * slots filled so far. Growing it by concatenation instead allocates a new, longer array every step, so the
+ * resident set climbs by the cache's per-token size each step (1.5 MiB at 3B shapes with 4 beams) plus the
+ * allocator's holes between ever larger arrays. A decode that outruns its capacity doubles it (one copy).
+ *
+ * <p>Every cached array belongs to the decode's scope, every view to the step's, and an array replaced is
+ * closed at once. Not thread-safe.
  */
 final class EncoderDecoderCache {
     private final NDManager scope;
     private final int beams; // rows per input: input b's beams are rows b·beams … b·beams+beams−1
-    private final T5Attention.KeyValues[] self; // [rows, H, length, d] per block, null before the first step
+    private final NDArray[] keys; // [rows, H, capacity, d] per block, null before the first step
+    private final NDArray[] values;
     private final List<T5Attention.KeyValues> cross; // [inputs, H, L, d] per block
     private final NDArray crossBias; // [inputs, 1, 1, L], the encoder mask
+    private int capacity; // token slots per row in keys and values
     private int length; // tokens already in the self-attention cache
 
-    EncoderDecoderCache(NDManager scope, int beams, List<T5Attention.KeyValues> cross, NDArray crossBias) {
+    /**
+     * @param capacity tokens the decode will feed (its start token included); more are allowed, at one copy each
+     *     time they outgrow it
+     */
+    EncoderDecoderCache(
+            NDManager scope, int beams, int capacity, List<T5Attention.KeyValues> cross, NDArray crossBias) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a decode feeds at least one token, so capacity " + capacity
+                    + " is too small");
+        }
         this.scope = scope;
         this.beams = beams;
-        this.self = new T5Attention.KeyValues[cross.size()];
+        this.capacity = capacity;
+        this.keys = new NDArray[cross.size()];
+        this.values = new NDArray[cross.size()];
         this.cross = List.copyOf(cross);
         this.crossBias = crossBias;
         // the encoder's scope closes once these exist; they live as long as the decode
@@ -37,14 +59,56 @@ final class EncoderDecoderCache {
         crossBias.attach(scope);
     }
 
-    /** Appends this step's keys and values for {@code layer} and returns all of them; the old arrays are freed. */
+    /**
+     * Writes this step's keys and values ({@code [rows, H, 1, d]}) for {@code layer} into the next slot and
+     * returns views of every slot filled so far, owned by the step (the manager of {@code now}).
+     */
     T5Attention.KeyValues appendSelf(int layer, T5Attention.KeyValues now) {
-        T5Attention.KeyValues kv = T5Attention.append(self[layer], now);
-        kv.keys().attach(scope); // the first step's arrays were made in the step's scope
-        kv.values().attach(scope);
-        close(self[layer]);
-        self[layer] = kv;
-        return kv;
+        long fed = now.keys().getShape().get(2);
+        if (length + fed > capacity) {
+            grow((int) Math.max(2L * capacity, length + fed));
+        }
+        if (keys[layer] == null) {
+            keys[layer] = slots(now.keys());
+            values[layer] = slots(now.values());
+        }
+        NDIndex next = new NDIndex(":, :, {}:{}, :", length, length + fed);
+        keys[layer].set(next, now.keys());
+        values[layer].set(next, now.values());
+        NDManager step = now.keys().getManager();
+        NDIndex filled = new NDIndex(":, :, :{}, :", length + fed);
+        NDArray k = keys[layer].get(filled);
+        NDArray v = values[layer].get(filled);
+        k.attach(step); // a view's result would otherwise join the cache's scope and pile up there
+        v.attach(step);
+        return new T5Attention.KeyValues(k, v);
+    }
+
+    /** Zeroed slots for the whole decode, shaped like one step's {@code [rows, H, 1, d]} but {@code capacity} long. */
+    private NDArray slots(NDArray like) {
+        Shape s = like.getShape();
+        return scope.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), like.getDataType());
+    }
+
+    private void grow(int newCapacity) {
+        capacity = newCapacity;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = regrown(keys[i]);
+            values[i] = regrown(values[i]);
+        }
+    }
+
+    private NDArray regrown(NDArray old) {
+        if (old == null) {
+            return null;
+        }
+        NDArray grown = slots(old);
+        NDIndex filled = new NDIndex(":, :, :{}, :", length);
+        try (old;
+                NDArray kept = old.get(filled)) {
+            grown.set(filled, kept);
+        }
+        return grown;
     }
 
     T5Attention.KeyValues cross(int layer) {
@@ -67,7 +131,8 @@ final class EncoderDecoderCache {
 
     /**
      * Row r of the self-attention cache becomes the old row {@code sources[r]} (HF {@code reorder_cache}); a
-     * beam may only continue a beam of its own input, whose cross-attention part it shares.
+     * beam may only continue a beam of its own input, whose cross-attention part it shares. Only the filled
+     * slots are copied, in place.
      */
     void reorder(int[] sources) {
         for (int r = 0; r < sources.length; r++) {
@@ -77,26 +142,32 @@ final class EncoderDecoderCache {
                         + " from the rows " + (r / beams * beams) + " … " + (r / beams * beams + beams - 1));
             }
         }
-        try (NDManager indexing = scope.newSubManager()) {
-            NDIndex rows = new NDIndex(
-                    "{}", indexing.create(Arrays.stream(sources).asLongStream().toArray()));
-            for (int i = 0; i < self.length; i++) {
-                T5Attention.KeyValues old = self[i];
-                if (old != null) {
-                    self[i] = new T5Attention.KeyValues(
-                            old.keys().get(rows), old.values().get(rows));
-                    self[i].keys().attach(scope);
-                    self[i].values().attach(scope);
-                    close(old);
+        if (length == 0 || isIdentity(sources)) {
+            return;
+        }
+        try (NDManager reordering = scope.newSubManager()) {
+            NDArray rows = reordering.create(Arrays.stream(sources).asLongStream().toArray());
+            NDIndex filled = new NDIndex(":, :, :{}, :", length);
+            for (NDArray[] cached : List.of(keys, values)) {
+                for (NDArray slots : cached) {
+                    if (slots != null) {
+                        NDArray used = slots.get(filled);
+                        used.attach(reordering);
+                        NDArray picked = used.get(new NDIndex("{}", rows));
+                        picked.attach(reordering);
+                        slots.set(filled, picked);
+                    }
                 }
             }
         }
     }
 
-    private static void close(T5Attention.KeyValues kv) {
-        if (kv != null) {
-            kv.keys().close();
-            kv.values().close();
+    private static boolean isIdentity(int[] sources) {
+        for (int r = 0; r < sources.length; r++) {
+            if (sources[r] != r) {
+                return false;
+            }
         }
+        return true;
     }
 }

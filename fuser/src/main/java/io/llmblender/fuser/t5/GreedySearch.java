@@ -70,7 +70,7 @@ public final class GreedySearch {
         }
         boolean[] done = new boolean[b];
         List<float[][]> stepLogits = new ArrayList<>();
-        try (T5Model.Decoder decoder = useCache ? model.decoder(inputIds, attentionMask, 1) : null) {
+        try (T5Model.Decoder decoder = useCache ? model.decoder(inputIds, attentionMask, 1, maxNewTokens) : null) {
             for (int step = 1; step <= maxNewTokens; step++) {
                 // the last position's logits of every row, from the cache or from the whole prefix
                 float[][] logits =

@@ -1,8 +1,6 @@
 package io.llmblender.fuser.t5;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.llmblender.runtime.kernel.Kernel;
@@ -109,16 +107,6 @@ final class T5Attention {
         NDArray context = kernel.matMul(scores.softmax(-1), kv.values());
         // heads concatenated again, then the output projection: [B, q, d_model]
         return o.apply(context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), (long) heads * dKv));
-    }
-
-    /** Appends this step's keys and values to the cache. */
-    static KeyValues append(KeyValues past, KeyValues now) {
-        if (past == null) {
-            return now;
-        }
-        return new KeyValues(
-                NDArrays.concat(new NDList(past.keys(), now.keys()), 2),
-                NDArrays.concat(new NDList(past.values(), now.values()), 2));
     }
 
     private NDArray split(NDArray projected) {

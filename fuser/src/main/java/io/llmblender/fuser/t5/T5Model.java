@@ -204,15 +204,18 @@ public final class T5Model implements AutoCloseable {
         private final NDManager scope;
         private final EncoderDecoderCache cache;
 
-        /** Encodes {@code inputIds}; each input gets {@code beams} rows (input b's are b·beams … b·beams+beams−1). */
-        private Decoder(long[][] inputIds, long[][] attentionMask, int beams) {
+        /**
+         * Encodes {@code inputIds}; each input gets {@code beams} rows (input b's are b·beams … b·beams+beams−1),
+         * and the cache room for {@code capacity} tokens.
+         */
+        private Decoder(long[][] inputIds, long[][] attentionMask, int beams, int capacity) {
             DjlRuntime.enterInference();
             NDManager opened = weights.newSubManager();
             // the encoder runs once per input, in a scope of its own: the cache keeps what the steps need of it
             try (NDManager encoding = opened.newSubManager()) {
                 NDArray mask = encoding.create(attentionMask);
                 NDArray enc = encoder.encode(encoding, encoding.create(inputIds), mask);
-                cache = decoder.cache(opened, beams, enc, mask);
+                cache = decoder.cache(opened, beams, capacity, enc, mask);
             } catch (RuntimeException | Error e) {
                 opened.close(); // a decoder that fails to start leaves nothing behind
                 throw e;
@@ -257,18 +260,25 @@ public final class T5Model implements AutoCloseable {
 
     /**
      * A decoder over {@code inputIds} with {@code beams} rows per input: {@link Decoder#step} takes one token per
-     * row, input b's rows being b·beams … b·beams+beams−1.
+     * row, input b's rows being b·beams … b·beams+beams−1. Its self-attention cache is preallocated for a decode
+     * that feeds {@code maxTokens} tokens per row (the start token included), so its memory stays flat throughout.
      *
      * @param inputIds {@code [batch][length]} encoder token ids
      * @param attentionMask {@code [batch][length]}, 1 for tokens and 0 for padding
      * @param beams rows per input
+     * @param maxTokens tokens the decode will feed per row, at least 1; a longer decode still works, at one copy
+     *     of the cache each time it doubles
      * @return an open decoder; the caller closes it
+     * @throws IllegalArgumentException if {@code beams} or {@code maxTokens} is below 1
      */
-    public Decoder decoder(long[][] inputIds, long[][] attentionMask, int beams) {
+    public Decoder decoder(long[][] inputIds, long[][] attentionMask, int beams, int maxTokens) {
         if (beams < 1) {
             throw new IllegalArgumentException("beams is " + beams + "; a decoder needs at least one row per input");
         }
-        return new Decoder(inputIds, attentionMask, beams);
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens is " + maxTokens + "; a decode feeds at least one token");
+        }
+        return new Decoder(inputIds, attentionMask, beams, maxTokens);
     }
 
     /**

@@ -82,14 +82,15 @@ final class T5Stack {
     /**
      * A cache for decoding {@code beams} rows per input over {@code encoderOutput} ({@code [inputs, L,
      * d_model]}): each block's cross-attention keys and values, computed once per input and kept in
-     * {@code scope}.
+     * {@code scope}, and room for {@code capacity} tokens of self-attention keys and values.
      */
-    EncoderDecoderCache cache(NDManager scope, int beams, NDArray encoderOutput, NDArray encoderMask) {
+    EncoderDecoderCache cache(
+            NDManager scope, int beams, int capacity, NDArray encoderOutput, NDArray encoderMask) {
         List<T5Attention.KeyValues> cross = new ArrayList<>();
         for (T5Block block : blocks) {
             cross.add(block.crossKeyValues(encoderOutput));
         }
-        return new EncoderDecoderCache(scope, beams, cross, keyMask(encoderMask));
+        return new EncoderDecoderCache(scope, beams, capacity, cross, keyMask(encoderMask));
     }
 
     /** The decoder over one new token per row at the cache's next position → {@code [rows, 1, d_model]}. */

@@ -157,7 +157,7 @@ class GenFuserE2eTest {
         return eachCase(c -> {
             Encoder in = Encoder.of(c);
             float[][] logits;
-            try (T5Model.Decoder decoder = fuser.model().decoder(in.ids(), in.mask(), 1)) {
+            try (T5Model.Decoder decoder = fuser.model().decoder(in.ids(), in.mask(), 1, 1)) {
                 long[] start = new long[in.ids().length];
                 Arrays.fill(start, fuser.model().config().decoderStartTokenId());
                 logits = decoder.step(start);
