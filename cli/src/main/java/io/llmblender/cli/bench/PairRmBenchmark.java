@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * projections and FFN {@code 24·B·L·H²}, content attention {@code 4·B·L²·H}, c2p/p2c {@code 4·B·L·2k·H}
  * and the relative-embedding projections {@code 4·2k·H²} (which this implementation does once per model, not
  * per call, so they count as work saved). Peak memory is reported as growth above the resident memory before the
- * weights were built, so run one precision per process. Not thread-safe.
+ * weights were built, so run one precision per process. The yardstick is measured again right before each shape's
+ * timed passes and that shape's ratio uses it: on a shared VM the matmul speed drifts by a fifth within minutes,
+ * and a ratio of two measurements taken minutes apart reports the drift. Not thread-safe.
  */
 public final class PairRmBenchmark {
     /** One measured shape, as the JSON report's rows name it. */
@@ -108,7 +110,7 @@ public final class PairRmBenchmark {
             double load = (System.nanoTime() - t0) / 1e9;
             log.accept(String.format("weights ready in %.1f s; RSS %d MiB", load, ProcessMemory.residentBytes() >> 20));
             for (int[] shape : shapes) {
-                rows.add(measure(model, name, shape[0], shape[1], matmul, before, log));
+                rows.add(measure(model, precision, shape[0], shape[1], matmulSize, before, log));
             }
             long[][][] probe = input(2, 128, model.config());
             return new Run(
@@ -137,16 +139,18 @@ public final class PairRmBenchmark {
 
     private Row measure(
             PairRm model,
-            String precision,
+            Precision kernelPrecision,
             int batch,
             int tokens,
-            double matmul,
+            int matmulSize,
             long rssBefore,
             java.util.function.Consumer<String> log) {
+        String precision = BenchPrecisions.name(kernelPrecision);
         long[][][] input = input(batch, tokens, model.config());
         for (int i = 0; i < warmup; i++) {
             model.logits(input[0], input[1]);
         }
+        double matmul = BenchPrecisions.matmulGflops(kernelPrecision, matmulSize, log);
         double[] seconds = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
@@ -171,8 +175,8 @@ public final class PairRmBenchmark {
                 (ProcessMemory.peakResidentBytes() - rssBefore) >> 20,
                 seconds);
         log.accept(String.format(
-                "  (%d,%d): median %.3f s of %s; RSS %d MiB",
-                batch, tokens, median, Arrays.toString(seconds), ProcessMemory.residentBytes() >> 20));
+                "  (%d,%d): median %.3f s of %s, matmul %.1f GFLOP/s; RSS %d MiB",
+                batch, tokens, median, Arrays.toString(seconds), matmul, ProcessMemory.residentBytes() >> 20));
         return r;
     }
 
