@@ -145,17 +145,18 @@ final class EncoderDecoderCache {
         if (length == 0 || isIdentity(sources)) {
             return;
         }
+        // One layer's rows are picked into a temporary at a time and freed before the next: held for all layers
+        // at once, the temporaries (which grow with the decode) raised the process's high-water mark every step.
         try (NDManager reordering = scope.newSubManager()) {
-            NDArray rows = reordering.create(Arrays.stream(sources).asLongStream().toArray());
+            NDIndex rows = new NDIndex("{}", reordering.create(Arrays.stream(sources).asLongStream().toArray()));
             NDIndex filled = new NDIndex(":, :, :{}, :", length);
             for (NDArray[] cached : List.of(keys, values)) {
                 for (NDArray slots : cached) {
                     if (slots != null) {
-                        NDArray used = slots.get(filled);
-                        used.attach(reordering);
-                        NDArray picked = used.get(new NDIndex("{}", rows));
-                        picked.attach(reordering);
-                        slots.set(filled, picked);
+                        try (NDArray used = slots.get(filled);
+                                NDArray picked = used.get(rows)) {
+                            slots.set(filled, picked);
+                        }
                     }
                 }
             }
