@@ -91,11 +91,13 @@ public final class DebertaV2Encoder {
      *
      * @param manager owns every array of the pass
      * @param ids {@code [B, L]} int64 token ids, owned by the forward pass's {@code manager}
-     * @param mask the padding mask, or {@link AttentionMask#NONE}
+     * @param mask the padding mask, {@link AttentionMask#NONE}, or a packed batch's rows ({@code ids} then
+     *     {@code [1, Σ lengths]})
      * @return {@code last_hidden_state}, {@code [B, L, H]}, in the same manager
      */
     public NDArray forward(NDManager manager, NDArray ids, AttentionMask mask) {
-        int length = (int) ids.getShape().get(1);
+        // packed rows attend within themselves: the table only has to span the longest row
+        int length = (int) mask.longestRow(ids.getShape().get(1));
         NDArray index = positions.indexMatrix(manager, length);
         NDArray x = embeddings.forward(ids, mask);
         for (DebertaV2Layer layer : layers) {

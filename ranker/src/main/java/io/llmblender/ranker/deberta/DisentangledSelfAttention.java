@@ -112,7 +112,9 @@ final class DisentangledSelfAttention {
 
     /**
      * @param x {@code [B, L, H]} hidden states, owned by the forward pass's manager
-     * @param index {@code [L, L]} relative-embedding row per (query, key), see {@link RelativePositions}
+     * @param index {@code [L', L']} relative-embedding row per (query, key), see {@link RelativePositions}, for
+     *     the longest row {@code L'}
+     * @param mask the batch's padding, or its packed rows: each then attends only within itself
      * @return the attention context {@code [B, L, N·d]}, before the output projection
      */
     NDArray forward(NDArray x, NDArray index, AttentionMask mask) {
@@ -132,8 +134,43 @@ final class DisentangledSelfAttention {
         NDArray q = qkvHeads.get(0).div(scale); // the reference divides each score by the scale; same math
         NDArray k = qkvHeads.get(1);
         NDArray v = qkvHeads.get(2);
-        NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
+        NDArray ctx; //                                                                     [B, N, L, d]
+        if (!mask.isPacked()) {
+            ctx = attention(q, k, v, index, mask);
+        } else {
+            // Packed rows: each row's tokens attend over its own tokens only, as if it were alone in the batch.
+            NDList rows = new NDList();
+            long start = 0;
+            for (long n : mask.segments()) {
+                NDIndex tokens = new NDIndex(":, :, {}:{}, :", start, start + n);
+                try (NDArray qr = q.get(tokens);
+                        NDArray kr = k.get(tokens);
+                        NDArray vr = v.get(tokens);
+                        NDArray ir = index.get(new NDIndex(":{}, :{}", n, n))) {
+                    rows.add(attention(qr, kr, vr, ir, AttentionMask.NONE));
+                }
+                start += n;
+            }
+            if (rows.size() == 1) {
+                ctx = rows.get(0);
+            } else {
+                try (rows) {
+                    ctx = NDArrays.concat(rows, 2);
+                }
+            }
+        }
+        // Heads concatenated back.                                                         [B, L, N·d]
+        return ctx.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
+    }
 
+    /**
+     * Attention of {@code q} over {@code k} and {@code v} (each {@code [B, N, L, d]}, q already scaled) with the
+     * relative positions {@code index} ({@code [L, L]}): the context {@code [B, N, L, d]}.
+     */
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray index, AttentionMask mask) {
+        long b = q.getShape().get(0);
+        long l = q.getShape().get(2);
+        NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
         // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it.  [B, N, L, 2k]
         // (HF's p2c_att: kept with the positions last, so the gather reads along rows, as c2p's does.)
         NDArray p2cAll = posQueryT == null ? null : perHead(k, posQueryT);
@@ -149,9 +186,13 @@ final class DisentangledSelfAttention {
         if (p2cAll != null) {
             p2cAll.close();
         }
-        NDArray ctx = context.size() == 1 ? context.get(0) : NDArrays.concat(context, 2); //  [B, N, L, d]
-        // Heads concatenated back.                                                         [B, L, N·d]
-        return ctx.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
+        kT.close();
+        if (context.size() == 1) {
+            return context.get(0);
+        }
+        try (context) {
+            return NDArrays.concat(context, 2);
+        }
     }
 
     /** Query rows per block: as many as keep one [B, N, Q, L] term near the block size, at least 16. */

@@ -1,9 +1,15 @@
 package io.llmblender.ranker.pairrm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
-/** A validated, trimmed batch in the flat form the engine takes. */
+/**
+ * A validated batch in the flat form the engine takes: padded and trimmed ({@code [rows, length]}), or packed
+ * ({@code [1, length]}, the rows one after another, {@code segments} their lengths, positions counted from the
+ * start of the packed sequence).
+ */
 record PairBatch(
         int rows,
         int length,
@@ -13,7 +19,38 @@ record PairBatch(
         int[] keptColumns,
         int[] sourcePositions,
         int[] cand1Positions,
-        int[] cand2Positions) {
+        int[] cand2Positions,
+        long[] segments) {
+
+    /**
+     * Unpadded rows packed one after another: no padding to compute, and each row checked as {@link #of} checks
+     * it.
+     */
+    static PairBatch packed(List<long[]> rowIds, int vocab, PairRmConfig c) {
+        int rows = rowIds.size();
+        int total = rowIds.stream().mapToInt(r -> r.length).sum();
+        long[] ids = new long[total];
+        long[] mask = new long[total];
+        Arrays.fill(mask, 1L);
+        int[] src = new int[rows];
+        int[] c1 = new int[rows];
+        int[] c2 = new int[rows];
+        long[] segments = new long[rows];
+        int start = 0;
+        for (int r = 0; r < rows; r++) {
+            long[] row = rowIds.get(r);
+            long[] ones = new long[row.length];
+            Arrays.fill(ones, 1L);
+            PairBatch alone = of(new long[][] {row}, new long[][] {ones}, vocab, c);
+            System.arraycopy(row, 0, ids, start, row.length);
+            src[r] = start + alone.sourcePositions()[0];
+            c1[r] = start + alone.cand1Positions()[0];
+            c2[r] = start + alone.cand2Positions()[0];
+            segments[r] = row.length;
+            start += row.length;
+        }
+        return new PairBatch(rows, total, ids, mask, false, IntStream.range(0, total).toArray(), src, c1, c2, segments);
+    }
 
     static PairBatch of(long[][] inputIds, long[][] attentionMask, int vocab, PairRmConfig c) {
         if (inputIds.length == 0) {
@@ -87,7 +124,8 @@ record PairBatch(
                 kept.stream().mapToInt(Integer::intValue).toArray(),
                 src,
                 c1,
-                c2);
+                c2,
+                null);
     }
 
     private static void note(int[] found, int slot, boolean match, int p, int r, String token) {
@@ -106,7 +144,7 @@ record PairBatch(
     long[] rowsOf(int[] positions) {
         long[] out = new long[positions.length];
         for (int r = 0; r < positions.length; r++) {
-            out[r] = (long) r * length + positions[r];
+            out[r] = segments != null ? positions[r] : (long) r * length + positions[r];
         }
         return out;
     }

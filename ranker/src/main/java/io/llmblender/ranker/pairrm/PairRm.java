@@ -267,17 +267,21 @@ public final class PairRm implements AutoCloseable {
         int b = batch.rows();
         int l = batch.length();
         int h = encoder.config().hiddenSize();
+        boolean packed = batch.segments() != null;
         passes.incrementAndGet();
         rows.addAndGet(b);
-        paddedTokens.addAndGet((long) b * l);
+        paddedTokens.addAndGet(packed ? l : (long) b * l);
         DjlRuntime.enterInference();
         try (NDManager pass = weights.newSubManager()) {
-            NDArray ids = pass.create(batch.ids(), new Shape(b, l));
-            NDArray mask = pass.create(batch.mask(), new Shape(b, l));
-            NDArray hidden = encoder.forward(pass, ids, AttentionMask.of(mask, batch.hasPadding()));
+            Shape shape = new Shape(packed ? 1 : b, l);
+            NDArray ids = pass.create(batch.ids(), shape);
+            AttentionMask layout = packed
+                    ? AttentionMask.packed(batch.segments())
+                    : AttentionMask.of(pass.create(batch.mask(), shape), batch.hasPadding());
+            NDArray hidden = encoder.forward(pass, ids, layout);
 
             // The three prefix vectors of each row, picked from the flattened [B·L, H] states.
-            NDArray flat = hidden.reshape(b * (long) l, h);
+            NDArray flat = hidden.reshape(-1, h);
             NDArray src = flat.get(new NDIndex("{}", pass.create(batch.rowsOf(batch.sourcePositions()))));
             NDArray c1 = flat.get(new NDIndex("{}", pass.create(batch.rowsOf(batch.cand1Positions()))));
             NDArray c2 = flat.get(new NDIndex("{}", pass.create(batch.rowsOf(batch.cand2Positions()))));
@@ -328,15 +332,8 @@ public final class PairRm implements AutoCloseable {
         float[] uniqueLogits = new float[unique.size()];
         int done = 0;
         for (int[] pass : batching.pack(unique.stream().mapToInt(r -> r.length).toArray())) {
-            int width = unique.get(pass[0]).length;
-            long[][] ids = new long[pass.length][width];
-            long[][] mask = new long[pass.length][width];
-            for (int i = 0; i < pass.length; i++) {
-                long[] row = unique.get(pass[i]);
-                System.arraycopy(row, 0, ids[i], 0, row.length);
-                Arrays.fill(mask[i], 0, row.length, 1L);
-            }
-            float[] logits = logits(ids, mask);
+            List<long[]> passRows = Arrays.stream(pass).mapToObj(unique::get).toList();
+            float[] logits = logits(passRows);
             for (int i = 0; i < pass.length; i++) {
                 uniqueLogits[pass[i]] = logits[i];
             }
@@ -348,6 +345,25 @@ public final class PairRm implements AutoCloseable {
             out[r] = uniqueLogits[slot[r]];
         }
         return out;
+    }
+
+    /**
+     * One pass over unpadded rows. Rows of one length run as a plain batch; rows of different lengths run packed
+     * one after another (each attending within itself), so no padding token is computed: the linear layers see
+     * only real tokens, and the attention costs each row's own L² instead of the longest row's.
+     */
+    private float[] logits(List<long[]> passRows) {
+        int width = passRows.get(0).length;
+        if (passRows.stream().allMatch(r -> r.length == width)) {
+            long[][] ids = passRows.toArray(long[][]::new);
+            long[][] mask = new long[ids.length][width];
+            for (long[] m : mask) {
+                Arrays.fill(m, 1L);
+            }
+            return logits(ids, mask);
+        }
+        PairBatch batch = PairBatch.packed(passRows, encoder.config().vocabSize(), config);
+        return gate.pass(() -> run(batch, false)).logits();
     }
 
     /** Told how far a long scoring job has come. */
@@ -408,7 +424,8 @@ public final class PairRm implements AutoCloseable {
      *
      * @param passes forward passes
      * @param rows pair rows scored
-     * @param paddedTokens padded tokens computed (rows × each pass's trimmed width)
+     * @param paddedTokens tokens computed, padding included (rows × each padded pass's trimmed width; a packed
+     *     pass computes no padding, so its real tokens)
      */
     public record Usage(long passes, long rows, long paddedTokens) {
         /**
@@ -423,7 +440,7 @@ public final class PairRm implements AutoCloseable {
     }
 
     /**
-     * The forward passes, pair rows and padded tokens (rows × trimmed width) computed since loading.
+     * The forward passes, pair rows and tokens computed, padding included, since loading.
      *
      * @return the counters so far
      */
