@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How pair rows are packed into forward passes: sorted longest first and cut into passes of at most
- * {@code maxRows} rows and {@code maxPaddedTokens} padded tokens (rows × the pass's longest row), so each pass
- * pads to nearly its own length and the native memory of one pass is bounded by configuration. A row longer than
- * the token budget runs alone. Immutable.
+ * How pair rows are grouped into forward passes: sorted longest first and cut into passes of at most
+ * {@code maxRows} rows and {@code maxPaddedTokens} padded tokens (rows × the pass's longest row), so the native
+ * memory of one pass is bounded by configuration. A row longer than the token budget runs alone. (PairRM then runs
+ * a pass of rows of different lengths packed along the token axis, computing no padding at all, so a pass uses at
+ * most this budget.) Immutable.
  *
  * <p>Memory: a pass's activations grow with its padded tokens T (about {@code 40·T·H} bytes of hidden states)
  * and its attention with rows·L² (bounded further by the attention's query blocks); the README gives the bound.

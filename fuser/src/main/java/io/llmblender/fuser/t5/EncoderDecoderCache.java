@@ -41,8 +41,8 @@ final class EncoderDecoderCache {
     EncoderDecoderCache(
             NDManager scope, int beams, int capacity, List<T5Attention.KeyValues> cross, NDArray crossBias) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("a decode feeds at least one token, so capacity " + capacity
-                    + " is too small");
+            throw new IllegalArgumentException(
+                    "a decode feeds at least one token, so capacity " + capacity + " is too small");
         }
         this.scope = scope;
         this.beams = beams;
@@ -148,7 +148,9 @@ final class EncoderDecoderCache {
         // One layer's rows are picked into a temporary at a time and freed before the next: held for all layers
         // at once, the temporaries (which grow with the decode) raised the process's high-water mark every step.
         try (NDManager reordering = scope.newSubManager()) {
-            NDIndex rows = new NDIndex("{}", reordering.create(Arrays.stream(sources).asLongStream().toArray()));
+            NDIndex rows = new NDIndex(
+                    "{}",
+                    reordering.create(Arrays.stream(sources).asLongStream().toArray()));
             NDIndex filled = new NDIndex(":, :, :{}, :", length);
             for (NDArray[] cached : List.of(keys, values)) {
                 for (NDArray slots : cached) {

@@ -84,8 +84,7 @@ final class T5Stack {
      * d_model]}): each block's cross-attention keys and values, computed once per input and kept in
      * {@code scope}, and room for {@code capacity} tokens of self-attention keys and values.
      */
-    EncoderDecoderCache cache(
-            NDManager scope, int beams, int capacity, NDArray encoderOutput, NDArray encoderMask) {
+    EncoderDecoderCache cache(NDManager scope, int beams, int capacity, NDArray encoderOutput, NDArray encoderMask) {
         List<T5Attention.KeyValues> cross = new ArrayList<>();
         for (T5Block block : blocks) {
             cross.add(block.crossKeyValues(encoderOutput));

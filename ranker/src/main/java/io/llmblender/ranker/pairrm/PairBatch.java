@@ -49,7 +49,8 @@ record PairBatch(
             segments[r] = row.length;
             start += row.length;
         }
-        return new PairBatch(rows, total, ids, mask, false, IntStream.range(0, total).toArray(), src, c1, c2, segments);
+        return new PairBatch(
+                rows, total, ids, mask, false, IntStream.range(0, total).toArray(), src, c1, c2, segments);
     }
 
     static PairBatch of(long[][] inputIds, long[][] attentionMask, int vocab, PairRmConfig c) {

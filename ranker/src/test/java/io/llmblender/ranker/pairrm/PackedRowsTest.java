@@ -55,7 +55,9 @@ class PackedRowsTest {
                         assertThat(used.rows()).isEqualTo(distinct.size());
                         assertThat(used.paddedTokens())
                                 .as("tokens computed")
-                                .isEqualTo(distinct.values().stream().mapToLong(Integer::longValue).sum());
+                                .isEqualTo(distinct.values().stream()
+                                        .mapToLong(Integer::longValue)
+                                        .sum());
                     }
                 }));
             }
