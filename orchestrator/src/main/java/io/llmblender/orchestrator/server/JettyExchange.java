@@ -70,7 +70,15 @@ final class JettyExchange implements Exchange {
             public void close() throws IOException {
                 finishing.run();
                 if (aborted) {
-                    out.flush(); // what was written reaches the client; the response's end never does
+                    // What was written reaches the client, then a plain end of stream (FIN) where the chunked
+                    // body's end should be: the client reads every event, then sees a truncated response.
+                    // Dropping the connection at once instead may send a reset, and a reset makes the client's
+                    // TCP stack discard what it received but had not read yet: the last chunks, the error event.
+                    out.flush();
+                    request.getConnectionMetaData()
+                            .getConnection()
+                            .getEndPoint()
+                            .shutdownOutput();
                 } else {
                     out.close();
                 }
