@@ -45,19 +45,19 @@ public final class DebertaV2Encoder {
     }
 
     /**
-     * The attention's query block, in elements of one {@code [B, N, Q, L]} score term: 4 Mi floats (16 MiB), which
-     * keeps a block's gathers and softmax in cache and bounds a pass's attention memory whatever the row length.
+     * The attention's block, in elements of one {@code [heads, queries, keys]} score term of one row: 4 Mi floats
+     * (16 MiB), which keeps a block's gathers in cache and bounds a pass's attention memory whatever the row length.
      */
     public static final long DEFAULT_BLOCK_ELEMENTS = 1L << 22;
 
     /**
-     * As {@link #load(StateDict, String, DebertaV2Config, Kernel)} with another query block size.
+     * As {@link #load(StateDict, String, DebertaV2Config, Kernel)} with another attention block size.
      *
      * @param w the checkpoint's weights
      * @param prefix the key prefix
      * @param c the architecture
      * @param kernel computes the layers' matmuls
-     * @param blockElements elements of one query block's attention term, at least 1
+     * @param blockElements elements of one attention block's score term, at least 1
      * @return the encoder
      */
     public static DebertaV2Encoder load(
@@ -98,7 +98,7 @@ public final class DebertaV2Encoder {
     public NDArray forward(NDManager manager, NDArray ids, AttentionMask mask) {
         // packed rows attend within themselves: the table only has to span the longest row
         int length = (int) mask.longestRow(ids.getShape().get(1));
-        NDArray index = positions.indexMatrix(manager, length);
+        RelativePositions.Tables index = positions.tables(manager, length);
         NDArray x = embeddings.forward(ids, mask);
         for (DebertaV2Layer layer : layers) {
             // A caller that gave up (a server whose client left, a deadline) interrupts the thread: stop between

@@ -67,7 +67,7 @@ final class DebertaV2Layer {
     }
 
     /** {@code [B, L, H]} -> {@code [B, L, H]}. */
-    NDArray forward(NDArray x, NDArray index, AttentionMask mask) {
+    NDArray forward(NDArray x, RelativePositions.Tables index, AttentionMask mask) {
         // a = LayerNorm(Attention(x)·Woᵀ + bo + x)
         NDArray a = attentionNorm.apply(
                 attentionOutput.apply(attention.forward(x, index, mask)).add(x));

@@ -16,13 +16,17 @@ import io.llmblender.runtime.nn.Linear;
  * relative positions.
  *
  * <p>Legend: B batch, N heads, L tokens, d head size, k attention span (the relative table has 2k rows),
- * H hidden size. Three changes of the reference's order of work make it fast; none changes the math:
+ * H hidden size. Four changes of the reference's order of work make it fast; none changes the math:
  * <ul>
  *   <li>query, key and value are one fused projection;</li>
  *   <li>the position projections {@code query_proj(R)} and {@code key_proj(R)} do not depend on the input,
  *       so they are computed once, when the model loads, already split per head and transposed;</li>
- *   <li>c2p and p2c are one batched matmul each, followed by a gather (no loops over heads or positions).</li>
+ *   <li>c2p and p2c are one batched matmul each, followed by a gather (no loops over heads or positions);</li>
+ *   <li>the two position terms are the bias of the kernel's fused attention ({@link Kernel#attention}), so the
+ *       content scores and the softmax never go through memory.</li>
  * </ul>
+ * The work runs in blocks of a few heads of one row (and, for very long rows, of some of its queries), so that a
+ * block's terms stay in cache and a pass never holds every head's {@code [L, L]} at once.
  * Immutable after loading; thread-safe.
  */
 final class DisentangledSelfAttention {
@@ -33,7 +37,10 @@ final class DisentangledSelfAttention {
     private final NDArray posKeyT; // [N, d, 2k] = key_proj(R) per head, transposed; null without c2p
     private final NDArray posQueryT; // [N, d, 2k] = query_proj(R) / scale per head, transposed; null without p2c
     private final Kernel kernel; // where the products run (fp32 or bf16, chosen at load)
-    private final long blockElements; // target size of one query block's [B, N, Q, L] score term
+    private final long blockElements; // target size of one block's [g, Q, L] score term
+
+    /** Entries of an index slice per block (512 KiB of int64: half of an L2 cache on current x86 cores). */
+    static final long INDEX_ELEMENTS = 1L << 16;
 
     private DisentangledSelfAttention(
             int heads,
@@ -112,20 +119,18 @@ final class DisentangledSelfAttention {
 
     /**
      * @param x {@code [B, L, H]} hidden states, owned by the forward pass's manager
-     * @param index {@code [L', L']} relative-embedding row per (query, key), see {@link RelativePositions}, for
-     *     the longest row {@code L'}
+     * @param positions the pass's relative positions (see {@link RelativePositions#tables}), for its longest row
      * @param mask the batch's padding, or its packed rows: each then attends only within itself
      * @return the attention context {@code [B, L, N·d]}, before the output projection
      */
-    NDArray forward(NDArray x, NDArray index, AttentionMask mask) {
+    NDArray forward(NDArray x, RelativePositions.Tables positions, AttentionMask mask) {
         Shape s = x.getShape();
         long b = s.get(0);
         long l = s.get(1);
 
         // Q, K, V in one projection, split per head: [B, L, 3, N, d] -> three [B, N, L, d] views.
         // The reshape through [3·B·N, L, d] cannot be a view of the transposed array, so it makes one contiguous
-        // copy: batched matmuls then see [B, N] as one batch axis and read q, k and v in place, where a strided
-        // view made every query block's product copy its operands first (a quarter of the matmul time at B = 4).
+        // copy: every head's q, k and v are then contiguous [L, d] matrices that the products read in place.
         NDArray qkvHeads = qkv.apply(x)
                 .reshape(b, l, 3, heads, headSize)
                 .transpose(2, 0, 3, 1, 4)
@@ -134,145 +139,211 @@ final class DisentangledSelfAttention {
         NDArray q = qkvHeads.get(0).div(scale); // the reference divides each score by the scale; same math
         NDArray k = qkvHeads.get(1);
         NDArray v = qkvHeads.get(2);
-        NDArray ctx; //                                                                     [B, N, L, d]
+        NDList rows = new NDList(); //                                           per row: [1, N, L, d]
         if (!mask.isPacked()) {
-            ctx = attention(q, k, v, index, mask);
+            for (long r = 0; r < b; r++) {
+                rows.add(row(q, k, v, positions, mask, new NDIndex("{}:{}", r, r + 1), r));
+            }
         } else {
             // Packed rows: each row's tokens attend over its own tokens only, as if it were alone in the batch.
-            NDList rows = new NDList();
             long start = 0;
             for (long n : mask.segments()) {
-                NDIndex tokens = new NDIndex(":, :, {}:{}, :", start, start + n);
-                try (NDArray qr = q.get(tokens);
-                        NDArray kr = k.get(tokens);
-                        NDArray vr = v.get(tokens);
-                        NDArray ir = index.get(new NDIndex(":{}, :{}", n, n))) {
-                    rows.add(attention(qr, kr, vr, ir, AttentionMask.NONE));
-                }
+                rows.add(row(
+                        q, k, v, positions, AttentionMask.NONE, new NDIndex(":, :, {}:{}, :", start, start + n), 0));
                 start += n;
             }
-            if (rows.size() == 1) {
-                ctx = rows.get(0);
-            } else {
-                try (rows) {
-                    ctx = NDArrays.concat(rows, 2);
-                }
-            }
         }
+        NDArray ctx = concat(rows, mask.isPacked() ? 2 : 0); //                               [B, N, L, d]
         // Heads concatenated back.                                                         [B, L, N·d]
         return ctx.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * headSize);
     }
 
     /**
-     * Attention of {@code q} over {@code k} and {@code v} (each {@code [B, N, L, d]}, q already scaled) with the
-     * relative positions {@code index} ({@code [L, L]}): the context {@code [B, N, L, d]}.
+     * The attention of one row ({@code tokens} selects it from q, k, v; it is row {@code r} of {@code mask}): its
+     * context {@code [1, N, n, d]}.
      */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray index, AttentionMask mask) {
-        long b = q.getShape().get(0);
-        long l = q.getShape().get(2);
-        NDArray kT = k.transpose(0, 1, 3, 2); // [B, N, d, L]
-        // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it.  [B, N, L, 2k]
-        // (HF's p2c_att: kept with the positions last, so the gather reads along rows, as c2p's does.)
-        NDArray p2cAll = posQueryT == null ? null : perHead(k, posQueryT);
-        // Queries in blocks: each block's [B, N, Q, L] score terms stay within a few MiB, so the gathers, the
-        // softmax and the adds work in cache instead of streaming [B, N, L, L] arrays through memory, and a
-        // long row never holds all of them at once (at L = 2048 each full term would be 256 MiB).
-        long rows = queryBlock(b, l);
-        NDList context = new NDList();
-        for (long i0 = 0; i0 < l; i0 += rows) {
-            long i1 = Math.min(l, i0 + rows);
-            context.add(attend(q, kT, v, p2cAll, index, mask, i0, i1));
-        }
-        if (p2cAll != null) {
-            p2cAll.close();
-        }
-        kT.close();
-        if (context.size() == 1) {
-            return context.get(0);
-        }
-        try (context) {
-            return NDArrays.concat(context, 2);
+    private NDArray row(
+            NDArray q,
+            NDArray k,
+            NDArray v,
+            RelativePositions.Tables positions,
+            AttentionMask mask,
+            NDIndex tokens,
+            long r) {
+        try (NDArray qr = q.get(tokens);
+                NDArray kr = k.get(tokens);
+                NDArray vr = v.get(tokens)) {
+            long n = qr.getShape().get(2);
+            long rows = queryRows(n);
+            long group = headGroup(rows, n);
+            NDList groups = new NDList();
+            for (long h0 = 0; h0 < heads; h0 += group) {
+                long h1 = Math.min(heads, h0 + group);
+                groups.add(heads(qr, kr, vr, positions, mask, r, h0, h1, rows));
+            }
+            return concat(groups, 1);
         }
     }
 
-    /** Query rows per block: as many as keep one [B, N, Q, L] term near the block size, at least 16. */
-    long queryBlock(long b, long l) {
-        long rows = blockElements / (b * heads * l);
-        return rows >= l ? l : Math.max(16, rows / 16 * 16);
+    /** Heads {@code [h0, h1)} of one row ({@code [1, N, n, d]} each): their context, {@code rows} queries at a time. */
+    private NDArray heads(
+            NDArray q,
+            NDArray k,
+            NDArray v,
+            RelativePositions.Tables positions,
+            AttentionMask mask,
+            long r,
+            long h0,
+            long h1,
+            long rows) {
+        NDIndex group = new NDIndex(":, {}:{}", h0, h1);
+        long n = q.getShape().get(2);
+        // Masks and positions of this row, cut to its n tokens: [1, 1, 1, n], [1, 1, n, 1], [n, n].
+        NDIndex row = new NDIndex("{}:{}", r, r + 1);
+        try (NDArray qh = q.get(group);
+                NDArray kh = k.get(group);
+                NDArray vh = v.get(group);
+                NDArray keys = mask.isNone() ? null : mask.keys().get(row);
+                NDArray queries = mask.isNone() ? null : mask.queries().get(row);
+                NDArray index = positions.index().get(new NDIndex(":{}, :{}", n, n));
+                NDArray keyMajor = positions.keyMajor().get(new NDIndex(":{}, :{}", n, n));
+                // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it,
+                // flattened per head so that one gather picks key j's entry for every query.   [1, g, 1, n·2k]
+                NDArray p2cAll = posQueryT == null ? null : relative(kh, posQueryT, h0, h1)) {
+            NDArray p2cFlat = p2cAll == null ? null : p2cAll.reshape(1, h1 - h0, 1, -1);
+            NDList blocks = new NDList();
+            for (long i0 = 0; i0 < n; i0 += rows) {
+                long i1 = Math.min(n, i0 + rows);
+                blocks.add(block(qh, kh, vh, p2cFlat, index, keyMajor, keys, queries, h0, h1, i0, i1));
+            }
+            if (p2cFlat != null) {
+                p2cFlat.close();
+            }
+            return concat(blocks, 2);
+        }
     }
 
     /**
-     * {@code x·table} per head for every relative position: {@code x} is {@code [B, N, R, d]}, {@code table}
-     * {@code [N, d, 2k]}, the result {@code [B, N, R, 2k]}. One product per head over all the batch's rows, because
-     * broadcasting the table over the batch makes matmul copy it B times.
+     * Queries {@code [i0, i1)} of heads {@code [h0, h1)}: the content attention softmax(Q·Kᵀ/scale + bias)·V with the
+     * disentangled position scores (c2p + p2c, eqs. 2–4) and the padding as its bias, computed by the kernel.
+     * Returns {@code [1, g, Q, d]}.
      */
-    private NDArray perHead(NDArray x, NDArray table) {
-        Shape s = x.getShape();
-        if (s.get(0) == 1) {
-            return kernel.matMul(x, table);
+    private NDArray block(
+            NDArray q,
+            NDArray k,
+            NDArray v,
+            NDArray p2cFlat,
+            NDArray index,
+            NDArray keyMajor,
+            NDArray keys,
+            NDArray queries,
+            long h0,
+            long h1,
+            long i0,
+            long i1) {
+        NDIndex queryRows = new NDIndex(":, :, {}:{}", i0, i1);
+        NDArray context;
+        try (NDArray qb = q.get(queryRows);
+                NDArray bias = bias(qb, p2cFlat, index, keyMajor, keys, h0, h1, i0, i1)) {
+            context = kernel.attention(qb, k, v, bias); //                                       [1, g, Q, d]
         }
-        try (NDArray rows = x.transpose(1, 0, 2, 3).reshape(heads, s.get(0) * s.get(2), headSize);
-                NDArray product = kernel.matMul(rows, table)) { //                         [N, B·R, 2k]
-            return product.reshape(heads, s.get(0), s.get(2), -1).transpose(1, 0, 2, 3);
+        if (queries != null) { // XSoftmax: padding query rows attend to nothing
+            try (NDArray rowsMask = queries.get(queryRows)) {
+                context.muli(rowsMask);
+            }
+        }
+        return context;
+    }
+
+    /**
+     * The block's score terms besides Q·Kᵀ, summed in place into the first one, each later term freed as soon as it
+     * is added: {@code [1, g, Q, n]}, or a single zero if the model has none and the row no padding.
+     */
+    private NDArray bias(
+            NDArray qb,
+            NDArray p2cFlat,
+            NDArray index,
+            NDArray keyMajor,
+            NDArray keys,
+            long h0,
+            long h1,
+            long i0,
+            long i1) {
+        Shape block = new Shape(1, h1 - h0, i1 - i0, index.getShape().get(1));
+        NDIndex queryRows = new NDIndex("{}:{}", i0, i1);
+        NDArray bias = null;
+        if (posKeyT != null) {
+            // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index.    [1, g, Q, 2k]
+            try (NDArray c2pAll = relative(qb, posKeyT, h0, h1);
+                    NDArray rows = index.get(queryRows);
+                    NDArray at = rows.broadcast(block)) {
+                bias = c2pAll.gather(at, -1);
+            }
+        }
+        if (p2cFlat != null) {
+            // p2c[i][j] = k_j · posQ[idx(i, j)]: entry j·2k + idx(i, j) of the flattened K·posQᵀ, picked for every
+            // query straight into the scores' layout (gathering key-major and adding that transposed is slower:
+            // the add then reads across rows).
+            try (NDArray src = p2cFlat.broadcast(
+                            block.get(0),
+                            block.get(1),
+                            block.get(2),
+                            p2cFlat.getShape().get(3));
+                    NDArray rows = keyMajor.get(queryRows);
+                    NDArray at = rows.broadcast(block)) {
+                bias = sum(bias, src.gather(at, -1));
+            }
+        }
+        // XSoftmax: masked keys get the float32 minimum before the softmax.
+        if (keys != null) {
+            bias = sum(bias, keys.duplicate());
+        }
+        return bias != null ? bias : qb.getManager().zeros(new Shape(1));
+    }
+
+    /** {@code sum + term}, in place into {@code sum} when there is one; {@code term} is closed or returned. */
+    private static NDArray sum(NDArray sum, NDArray term) {
+        if (sum == null) {
+            return term;
+        }
+        try (term) {
+            return sum.addi(term);
         }
     }
 
     /**
-     * Attention of queries {@code [i0, i1)} to every key: the context rows {@code [B, N, Q, d]}. Intermediates are
-     * closed as soon as they are used.
+     * Query rows per block: as many as keep the block's slice of an index ({@code [Q, n]} int64) within
+     * {@value #INDEX_ELEMENTS} entries and its {@code [Q, n]} terms within the block size, at least 16. The gathers
+     * read the index once per head, so it should stay in the core's L2 cache: measured at (1, 512), a gather of 16
+     * heads over all 512 queries (a 2 MiB index) took 3× as long per element as one over 128.
      */
-    private NDArray attend(
-            NDArray q, NDArray kT, NDArray v, NDArray p2cAll, NDArray index, AttentionMask mask, long i0, long i1) {
-        boolean whole = i0 == 0 && i1 == q.getShape().get(2);
-        Shape qs = q.getShape();
-        Shape block = new Shape(qs.get(0), qs.get(1), i1 - i0, kT.getShape().get(3));
-        // A single block uses the whole arrays; several use views of their rows, closed after the block.
-        NDArray qb = whole ? q : q.get(new NDIndex(":, :, {}:{}, :", i0, i1));
-        NDArray rel = whole ? index : index.get(new NDIndex("{}:{}", i0, i1));
-        try (NDArray at = rel.broadcast(block)) {
-            // Content-to-content: Q·Kᵀ / scale.                                              [B, N, Q, L]
-            // The score terms are summed in place into this fresh array, each term freed as soon as it is added.
-            NDArray scores = kernel.matMul(qb, kT);
-            if (posKeyT != null) {
-                // c2p[i][j] = q_i · posK[idx(i, j)]: all 2k positions per query, then pick by index. [B, N, Q, 2k]
-                try (NDArray c2pAll = perHead(qb, posKeyT);
-                        NDArray c2p = c2pAll.gather(at, -1)) {
-                    scores.addi(c2p);
-                }
-            }
-            if (p2cAll != null) {
-                // p2c[i][j] = k_j · posQ[idx(i, j)]: key j's row of K·posQᵀ, picked at idx(i, j), gathered as
-                // p2cᵀ (one row per key) and added transposed.                                [B, N, L, Q]
-                Shape keysFirst = new Shape(block.get(0), block.get(1), block.get(3), block.get(2));
-                try (NDArray relT = rel.transpose();
-                        NDArray atT = relT.broadcast(keysFirst);
-                        NDArray p2cT = p2cAll.gather(atT, -1);
-                        NDArray p2c = p2cT.transpose(0, 1, 3, 2)) {
-                    scores.addi(p2c);
-                }
-            }
-            // XSoftmax: masked keys get the float32 minimum before the softmax; padding query rows become all-zero.
-            if (!mask.isNone()) {
-                scores.addi(mask.keys());
-            }
-            NDArray probs = scores.softmax(-1);
-            scores.close();
-            if (!mask.isNone()) {
-                NDArray rowsMask = whole ? mask.queries() : mask.queries().get(new NDIndex(":, :, {}:{}, :", i0, i1));
-                probs.muli(rowsMask);
-                if (!whole) {
-                    rowsMask.close();
-                }
-            }
-            // Context: probs·V.                                                              [B, N, Q, d]
-            try (probs) {
-                return kernel.matMul(probs, v);
-            }
-        } finally {
-            if (!whole) {
-                qb.close();
-                rel.close();
-            }
+    long queryRows(long n) {
+        long rows = Math.min(INDEX_ELEMENTS, blockElements) / n;
+        return rows >= n ? n : Math.max(16, rows / 16 * 16);
+    }
+
+    /** Heads per block of {@code rows} queries: as many as keep its {@code [g, Q, n]} terms near the block size. */
+    long headGroup(long rows, long n) {
+        return Math.max(1, Math.min(heads, blockElements / (rows * n)));
+    }
+
+    /**
+     * {@code x·table} for heads {@code [h0, h1)} and every relative position: {@code x} is {@code [1, g, R, d]},
+     * {@code table} {@code [N, d, 2k]}, the result {@code [1, g, R, 2k]}.
+     */
+    private NDArray relative(NDArray x, NDArray table, long h0, long h1) {
+        try (NDArray heads = table.get(new NDIndex("{}:{}", h0, h1))) {
+            return kernel.matMul(x, heads);
+        }
+    }
+
+    /** The parts along {@code axis}, the list closed after; a single part is returned as it is. */
+    private static NDArray concat(NDList parts, int axis) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        try (parts) {
+            return NDArrays.concat(parts, axis);
         }
     }
 }

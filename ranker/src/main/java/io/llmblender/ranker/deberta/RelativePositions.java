@@ -90,6 +90,31 @@ public final class RelativePositions {
     }
 
     /**
+     * The relative positions of one pass over rows of up to {@code length} tokens, in {@code manager}: the
+     * {@code [L, L]} index and the same index into a key-major {@code [L, 2k]} table flattened, for p2c.
+     *
+     * @param manager owns the arrays
+     * @param length L, the longest row
+     * @return both index matrices
+     */
+    Tables tables(NDManager manager, int length) {
+        NDArray index = indexMatrix(manager, length);
+        try (NDArray keys = manager.arange(0, length, 1, ai.djl.ndarray.types.DataType.INT64);
+                NDArray rowStarts = keys.mul(2L * span)) {
+            return new Tables(index, index.add(rowStarts));
+        }
+    }
+
+    /**
+     * One pass's relative positions. A row of {@code n ≤ L} tokens uses the top-left {@code [n, n]} of each.
+     *
+     * @param index {@code [L, L]}: {@code index(i, j)}, the table row for query i and key j
+     * @param keyMajor {@code [L, L]}: {@code j·2k + index(i, j)}, the position of that row's entry for key j in a
+     *     {@code [L, 2k]} table of one entry per (key, table row), flattened
+     */
+    record Tables(NDArray index, NDArray keyMajor) {}
+
+    /**
      * The attention span k: the table has 2k rows.
      *
      * @return k

@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param precision the number format of the matmuls: {@code FP32} (the exact path the parity fixtures check),
  *     {@code BF16} (the CPU's bf16 matrix units; refused where the CPU has none), or {@code AUTO} (the default:
  *     bf16 where the CPU has {@code amx_bf16} or {@code avx512_bf16}, else fp32 after one warning)
- * @param attentionBlock elements of one query block's {@code [B, N, Q, L]} attention term (default 4 Mi floats,
- *     16 MiB): smaller bounds a pass's attention memory further, larger makes fewer, bigger products
+ * @param attentionBlock elements of one attention block's {@code [heads, queries, keys]} score term, a block being
+ *     some heads of one row (default 4 Mi floats, 16 MiB): smaller bounds a pass's attention memory further,
+ *     larger makes fewer, bigger products
  * @param device where weights and passes live: {@code CPU} (default), {@code GPU} or {@code AUTO}
  */
 public record PairRmOptions(int concurrentPasses, Precision precision, long attentionBlock, ComputeDevice device) {
@@ -27,7 +28,7 @@ public record PairRmOptions(int concurrentPasses, Precision precision, long atte
      *
      * @param concurrentPasses forward passes that may run at once, at least 1
      * @param precision the number format of the matmuls
-     * @param attentionBlock elements of one query block's attention term
+     * @param attentionBlock elements of one attention block's score term
      * @param device where weights and passes live
      */
     public PairRmOptions {

@@ -13,31 +13,35 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The attention in query blocks computes what the whole attention does: every parity case
- * ({@code -Dpairrm.fixtures}) with a block of 64 elements, which cuts every sequence of the fixture into blocks of
- * 16 query rows (the smallest block), against the reference with the parity tolerances.
+ * The attention in blocks computes what the whole attention does: every parity case ({@code -Dpairrm.fixtures})
+ * against the reference with the parity tolerances, with a block of 64 elements, which cuts every head of every
+ * row of the fixture into blocks of 16 query rows (the smallest block), and with one of 4,096, which, depending on
+ * the row's length (18 to 599 tokens in {@code pairrm-tiny}, 4 heads), runs all its heads in one block, two at a
+ * time, one at a time, or one head's queries in blocks.
  */
 class AttentionBlocksTest {
     @TestFactory
     Stream<DynamicTest> small_query_blocks_give_the_reference_outputs() {
         PairRmFixture fixture = PairRmFixture.load();
-        PairRmOptions blocked =
-                PairRmOptions.DEFAULT.withPrecision(Precision.FP32).withAttentionBlock(64);
         List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : fixture.cases()) {
-            tests.add(dynamicTest(c.get("name").asText(), () -> {
-                Path weights = fixture.weightsOf(c);
-                try (PairRm model = PairRm.load(fixture.folder().resolve("config.json"), weights, blocked)) {
-                    PairRmOutput out = model.forward(
-                            PairRmFixture.longs2(c.get("input_ids")),
-                            PairRmFixture.longs2(c.get("attention_mask")),
-                            true);
-                    assertThat(maxAbsDiff(out.lastHiddenState(), PairRmFixture.floats(c.get("last_hidden_state"))))
-                            .isLessThan(PairRmParityTest.HIDDEN_TOLERANCE);
-                    assertThat(maxAbsDiff(out.logits(), PairRmFixture.floats(c.get("logits"))))
-                            .isLessThan(PairRmParityTest.SCORE_TOLERANCE);
-                }
-            }));
+        for (long block : new long[] {64, 4096}) {
+            for (JsonNode c : fixture.cases()) {
+                PairRmOptions blocked =
+                        PairRmOptions.DEFAULT.withPrecision(Precision.FP32).withAttentionBlock(block);
+                tests.add(dynamicTest(c.get("name").asText() + ", blocks of " + block, () -> {
+                    Path weights = fixture.weightsOf(c);
+                    try (PairRm model = PairRm.load(fixture.folder().resolve("config.json"), weights, blocked)) {
+                        PairRmOutput out = model.forward(
+                                PairRmFixture.longs2(c.get("input_ids")),
+                                PairRmFixture.longs2(c.get("attention_mask")),
+                                true);
+                        assertThat(maxAbsDiff(out.lastHiddenState(), PairRmFixture.floats(c.get("last_hidden_state"))))
+                                .isLessThan(PairRmParityTest.HIDDEN_TOLERANCE);
+                        assertThat(maxAbsDiff(out.logits(), PairRmFixture.floats(c.get("logits"))))
+                                .isLessThan(PairRmParityTest.SCORE_TOLERANCE);
+                    }
+                }));
+            }
         }
         return tests.stream();
     }

@@ -17,6 +17,7 @@ import io.llmblender.runtime.nn.Linear;
  * try (NDManager pass = weights.newSubManager()) {
  *     NDArray y = dense.apply(x);                          // model code reads as before
  *     NDArray scores = kernel.matMul(q, kT);               // [B, N, L, d] x [B, N, d, L]
+ *     NDArray context = kernel.attention(q, k, v, bias);   // softmax(q·kᵀ + bias)·v
  * }
  *
  * kernel.close();                                          // with the model, after its last forward pass
@@ -53,6 +54,32 @@ public sealed interface Kernel extends AutoCloseable permits Fp32Kernel, Bf16Ker
      * @return the fp32 product, in {@code a}'s manager; the caller closes it (or its manager)
      */
     NDArray matMul(NDArray a, NDArray b);
+
+    /**
+     * Attention with an additive bias, {@code softmax(q·kᵀ + bias)·v} over the last axis, the queries already
+     * scaled (no further {@code 1/√d}): what a model with relative-position scores (DeBERTa's c2p and p2c, T5's
+     * position bias) computes once its position terms are summed into {@code bias}. A key masked with the float32
+     * minimum in {@code bias} gets no weight. Batched over the leading axes like {@link #matMul}.
+     *
+     * <p>This default composes it from {@link #matMul} and a softmax, so that the products run in the kernel's
+     * precision; the fp32 kernel overrides it with libtorch's fused attention, which keeps the scores and the
+     * softmax in cache (the same math, rounded differently by at most a few ulps).
+     *
+     * @param q the scaled queries, fp32 {@code [B, N, Q, d]}
+     * @param k the keys, fp32 {@code [B, N, L, d]}
+     * @param v the values, fp32 {@code [B, N, L, d]}
+     * @param bias fp32, broadcastable to {@code [B, N, Q, L]}
+     * @return the fp32 context {@code [B, N, Q, d]}, in {@code q}'s manager
+     */
+    default NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias) {
+        try (NDArray kT = k.transpose(0, 1, 3, 2);
+                NDArray scores = matMul(q, kT)) {
+            scores.addi(bias);
+            try (NDArray probs = scores.softmax(-1)) {
+                return matMul(probs, v);
+            }
+        }
+    }
 
     /** Frees what the kernel holds (the bf16 weights); idempotent. Calls afterwards throw. */
     @Override

@@ -101,6 +101,22 @@ class Bf16KernelTest {
     }
 
     @Test
+    void bf16_attention_is_softmax_of_bf16_scores_plus_bias_times_values_within_its_bound() {
+        // given two heads of 3 queries over 5 keys with a full bias
+        NDArray q = random(manager, 21, 1, 2, 3, 8);
+        NDArray k = random(manager, 22, 1, 2, 5, 8);
+        NDArray v = random(manager, 23, 1, 2, 5, 8);
+        NDArray bias = random(manager, 24, 1, 2, 3, 5);
+        double[][] expected = Reference.attention(
+                q.toFloatArray(), k.toFloatArray(), v.toFloatArray(), bias.toFloatArray(), 2, 3, 5, 8);
+        // when
+        NDArray context = kernel.attention(q, k, v, bias);
+        // then: within the bound of bf16 scores and a bf16 product with v, and rounded to bf16 by that product
+        assertThat(context.getShape()).isEqualTo(new Shape(1, 2, 3, 8));
+        assertBf16Close(context.toFloatArray(), expected);
+    }
+
+    @Test
     void outputs_are_fp32_arrays_of_the_callers_manager_and_take_in_place_ops() {
         Linear layer = kernel.linear(random(manager, 10, 4, 8), random(manager, 11, 4));
         try (NDManager pass = manager.newSubManager()) {

@@ -75,6 +75,54 @@ final class Reference {
         return new double[][] {y, bound};
     }
 
+    /**
+     * {@code softmax(q·kᵀ + bias)·v} in double for {@code heads} stacked {@code [m, d]} queries over {@code [n, d]}
+     * keys and values, {@code bias} given in full ({@code [heads, m, n]}), with the bound of a bf16 computation of
+     * it: the scores' error ε ≤ 3u·Σ|q·k| scales each weight by at most e^{±ε}, so after normalising each moves by
+     * at most (e^{2ε} − 1) of itself, and the bf16 product with v adds 3u·Σ p·|v| (u = {@link #BF16_UNIT}).
+     */
+    static double[][] attention(float[] q, float[] k, float[] v, float[] bias, int heads, int m, int n, int d) {
+        double[] y = new double[heads * m * d];
+        double[] bound = new double[heads * m * d];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < m; i++) {
+                double[] scores = new double[n];
+                double max = Double.NEGATIVE_INFINITY;
+                double epsilon = 0;
+                for (int j = 0; j < n; j++) {
+                    double dot = bias[(h * m + i) * n + j];
+                    double magnitude = 0;
+                    for (int t = 0; t < d; t++) {
+                        double p = (double) q[(h * m + i) * d + t] * k[(h * n + j) * d + t];
+                        dot += p;
+                        magnitude += Math.abs(p);
+                    }
+                    scores[j] = dot;
+                    max = Math.max(max, dot);
+                    epsilon = Math.max(epsilon, 3 * BF16_UNIT * magnitude);
+                }
+                double total = 0;
+                for (int j = 0; j < n; j++) {
+                    scores[j] = Math.exp(scores[j] - max);
+                    total += scores[j];
+                }
+                double spread = Math.exp(2 * epsilon) - 1;
+                for (int t = 0; t < d; t++) {
+                    double sum = 0;
+                    double magnitude = 0;
+                    for (int j = 0; j < n; j++) {
+                        double p = scores[j] / total;
+                        sum += p * v[(h * n + j) * d + t];
+                        magnitude += p * Math.abs(v[(h * n + j) * d + t]);
+                    }
+                    y[(h * m + i) * d + t] = sum;
+                    bound[(h * m + i) * d + t] = (spread + 3 * BF16_UNIT * (1 + spread)) * magnitude;
+                }
+            }
+        }
+        return new double[][] {y, bound};
+    }
+
     /** Every entry within its bound, and every entry a bf16 value (its low 16 bits zero): it went through bf16. */
     static void assertBf16Close(float[] actual, double[][] expected) {
         double[] y = expected[0];
