@@ -97,10 +97,14 @@ final class T5Attention {
         Shape s = x.getShape();
         // queries, split per head: [B, H, q, d]
         NDArray query = split(q.apply(x));
-        // softmax(q·kᵀ + bias)·v, the bias being the position bias plus the mask, with no 1/sqrt(d) in T5 (which
-        // is what the kernel's attention takes: queries already scaled). The context is [B, H, q, d] and belongs
-        // to the queries' manager, this step's; nothing derived from the long-lived cached keys stays behind.
-        NDArray context = kernel.attention(query, kv.keys(), kv.values(), bias);
+        // kᵀ: an array op's result belongs to its first operand's manager, and cached keys outlive this call,
+        // so the transposed view is moved to the caller's scope (a decoder step's) instead of piling up in theirs
+        NDArray keysT = kv.keys().transpose(0, 1, 3, 2);
+        keysT.attach(x.getManager());
+        // scores q·kᵀ plus position bias and mask, with no 1/sqrt(d) in T5: [B, H, q, k]
+        NDArray scores = kernel.matMul(query, keysT).add(bias);
+        // attention-weighted values: [B, H, q, d]
+        NDArray context = kernel.matMul(scores.softmax(-1), kv.values());
         // heads concatenated again, then the output projection: [B, q, d_model]
         return o.apply(context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), (long) heads * dKv));
     }
