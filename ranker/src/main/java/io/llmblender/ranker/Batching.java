@@ -12,7 +12,7 @@ import java.util.List;
  * most this budget.) Immutable.
  *
  * <p>Memory: a pass's activations grow with its padded tokens T (about {@code 40·T·H} bytes of hidden states)
- * and its attention with rows·L² (bounded further by the attention's query blocks); the README gives the bound.
+ * and its attention with rows·L² (bounded further by the attention's blocks); the README gives the bound.
  *
  * @param maxRows the most pair rows in one forward pass, at least 1
  * @param maxPaddedTokens the most padded tokens (rows × the pass's longest row) in one pass, at least 1

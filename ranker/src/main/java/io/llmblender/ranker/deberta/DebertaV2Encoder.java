@@ -45,8 +45,9 @@ public final class DebertaV2Encoder {
     }
 
     /**
-     * The attention's block, in elements of one {@code [heads, queries, keys]} score term of one row: 4 Mi floats
-     * (16 MiB), which keeps a block's gathers in cache and bounds a pass's attention memory whatever the row length.
+     * The attention's block, in elements of one {@code [heads, queries, keys]} score term of one row: at most 4 Mi
+     * floats (16 MiB), which bounds a pass's attention memory whatever the row length. (At PairRM's shapes the cap
+     * of 64 Ki query–key pairs per block, which keeps a block's index slice in L2, binds first: 16 heads × 64 Ki.)
      */
     public static final long DEFAULT_BLOCK_ELEMENTS = 1L << 22;
 
@@ -98,7 +99,7 @@ public final class DebertaV2Encoder {
     public NDArray forward(NDManager manager, NDArray ids, AttentionMask mask) {
         // packed rows attend within themselves: the table only has to span the longest row
         int length = (int) mask.longestRow(ids.getShape().get(1));
-        RelativePositions.Tables index = positions.tables(manager, length);
+        RelativePositions.Tables index = positions.tables(manager, length, config.p2c());
         NDArray x = embeddings.forward(ids, mask);
         for (DebertaV2Layer layer : layers) {
             // A caller that gave up (a server whose client left, a deadline) interrupts the thread: stop between

@@ -80,7 +80,7 @@ public final class DebertaV2ForSequenceClassification implements AutoCloseable {
                 : json.entries("id2label") > 0 ? json.entries("id2label") : 2;
         ContextPooler.Act act = ContextPooler.Act.from(json);
         DjlRuntime.enterInference();
-        Kernel kernel = Kernel.open(precision);
+        Kernel kernel = Kernel.open(precision, device); // bf16 with a GPU is refused, as for PairRM
         NDManager weights = DjlRuntime.newManager(device);
         try (TensorSource source = TensorSource.open(weightFile)) {
             StateDict w =

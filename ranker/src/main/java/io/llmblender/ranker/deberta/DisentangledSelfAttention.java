@@ -21,12 +21,13 @@ import io.llmblender.runtime.nn.Linear;
  *   <li>query, key and value are one fused projection;</li>
  *   <li>the position projections {@code query_proj(R)} and {@code key_proj(R)} do not depend on the input,
  *       so they are computed once, when the model loads, already split per head and transposed;</li>
- *   <li>c2p and p2c are one batched matmul each, followed by a gather (no loops over heads or positions);</li>
- *   <li>the two position terms are the bias of the kernel's fused attention ({@link Kernel#attention}), so the
- *       content scores and the softmax never go through memory.</li>
+ *   <li>c2p and p2c are a matmul over all 2k positions followed by a gather, never a loop over positions;</li>
+ *   <li>the two position terms (and the padding) are the bias of the kernel's attention ({@link Kernel#attention});
+ *       the fp32 kernel fuses it, so there the content scores and the softmax are never written out.</li>
  * </ul>
- * The work runs in blocks of a few heads of one row (and, for very long rows, of some of its queries), so that a
- * block's terms stay in cache and a pass never holds every head's {@code [L, L]} at once.
+ * The work runs per row, in blocks of its heads and some of its queries (at most 64 Ki query–key pairs, so from
+ * 257 tokens on a row's queries are split), so that a block's index slice stays in L2, its terms in cache, and a
+ * pass never holds every head's {@code [L, L]} at once.
  * Immutable after loading; thread-safe.
  */
 final class DisentangledSelfAttention {
@@ -198,7 +199,8 @@ final class DisentangledSelfAttention {
             long rows) {
         NDIndex group = new NDIndex(":, {}:{}", h0, h1);
         long n = q.getShape().get(2);
-        // Masks and positions of this row, cut to its n tokens: [1, 1, 1, n], [1, 1, n, 1], [n, n].
+        // This row's masks ([1, 1, 1, n], [1, 1, n, 1]: only padded batches have masks, and their rows all have
+        // n = L tokens) and its positions, the top-left [n, n] of the pass's tables (a packed row may be shorter).
         NDIndex row = new NDIndex("{}:{}", r, r + 1);
         try (NDArray qh = q.get(group);
                 NDArray kh = k.get(group);
@@ -206,7 +208,8 @@ final class DisentangledSelfAttention {
                 NDArray keys = mask.isNone() ? null : mask.keys().get(row);
                 NDArray queries = mask.isNone() ? null : mask.queries().get(row);
                 NDArray index = positions.index().get(new NDIndex(":{}, :{}", n, n));
-                NDArray keyMajor = positions.keyMajor().get(new NDIndex(":{}, :{}", n, n));
+                NDArray keyMajor =
+                        posQueryT == null ? null : positions.keyMajor().get(new NDIndex(":{}, :{}", n, n));
                 // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it,
                 // flattened per head so that one gather picks key j's entry for every query.   [1, g, 1, n·2k]
                 NDArray p2cAll = posQueryT == null ? null : relative(kh, posQueryT, h0, h1)) {
@@ -296,9 +299,10 @@ final class DisentangledSelfAttention {
         }
         // XSoftmax: masked keys get the float32 minimum before the softmax.
         if (keys != null) {
-            bias = sum(bias, keys.duplicate());
+            bias = bias == null ? keys.duplicate() : bias.addi(keys);
         }
-        return bias != null ? bias : qb.getManager().zeros(new Shape(1));
+        // No term at all: a zero of the scores' rank (libtorch reads a mask's last two axes).
+        return bias != null ? bias : qb.getManager().zeros(new Shape(1, 1, 1, 1));
     }
 
     /** {@code sum + term}, in place into {@code sum} when there is one; {@code term} is closed or returned. */
@@ -322,7 +326,11 @@ final class DisentangledSelfAttention {
         return rows >= n ? n : Math.max(16, rows / 16 * 16);
     }
 
-    /** Heads per block of {@code rows} queries: as many as keep its {@code [g, Q, n]} terms near the block size. */
+    /**
+     * Heads per block of {@code rows} queries: as many as keep its {@code [g, Q, n]} terms within the block size, at
+     * least one. The group's {@code [g, n, 2k]} p2c table is not counted: at PairRM's shapes it is 16 MiB at 512
+     * tokens and 64 MiB at 2,048, and splitting the heads to bound it would shrink every product of a long row.
+     */
     long headGroup(long rows, long n) {
         return Math.max(1, Math.min(heads, blockElements / (rows * n)));
     }

@@ -91,14 +91,18 @@ public final class RelativePositions {
 
     /**
      * The relative positions of one pass over rows of up to {@code length} tokens, in {@code manager}: the
-     * {@code [L, L]} index and the same index into a key-major {@code [L, 2k]} table flattened, for p2c.
+     * {@code [L, L]} index and, for p2c, the same index into a key-major {@code [L, 2k]} table flattened.
      *
      * @param manager owns the arrays
      * @param length L, the longest row
-     * @return both index matrices
+     * @param keyMajor whether to build the second matrix (the model has p2c)
+     * @return the index matrices
      */
-    Tables tables(NDManager manager, int length) {
+    Tables tables(NDManager manager, int length, boolean keyMajor) {
         NDArray index = indexMatrix(manager, length);
+        if (!keyMajor) {
+            return new Tables(index, null);
+        }
         try (NDArray keys = manager.arange(0, length, 1, ai.djl.ndarray.types.DataType.INT64);
                 NDArray rowStarts = keys.mul(2L * span)) {
             return new Tables(index, index.add(rowStarts));
@@ -110,7 +114,7 @@ public final class RelativePositions {
      *
      * @param index {@code [L, L]}: {@code index(i, j)}, the table row for query i and key j
      * @param keyMajor {@code [L, L]}: {@code j·2k + index(i, j)}, the position of that row's entry for key j in a
-     *     {@code [L, 2k]} table of one entry per (key, table row), flattened
+     *     {@code [L, 2k]} table of one entry per (key, table row), flattened; null for a model without p2c
      */
     record Tables(NDArray index, NDArray keyMajor) {}
 

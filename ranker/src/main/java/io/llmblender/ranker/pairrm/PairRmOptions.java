@@ -65,7 +65,7 @@ public record PairRmOptions(int concurrentPasses, Precision precision, long atte
     /**
      * These options with another attention block size.
      *
-     * @param elements elements of one query block's attention term, at least 1
+     * @param elements elements of one attention block's score term, at least 1
      * @return new options
      */
     public PairRmOptions withAttentionBlock(long elements) {
