@@ -212,15 +212,12 @@ final class DisentangledSelfAttention {
                         posQueryT == null ? null : positions.keyMajor().get(new NDIndex(":{}, :{}", n, n));
                 // p2c's table does not depend on the query: K·posQᵀ once, every query block picks from it,
                 // flattened per head so that one gather picks key j's entry for every query.   [1, g, 1, n·2k]
-                NDArray p2cAll = posQueryT == null ? null : relative(kh, posQueryT, h0, h1)) {
-            NDArray p2cFlat = p2cAll == null ? null : p2cAll.reshape(1, h1 - h0, 1, -1);
+                NDArray p2cAll = posQueryT == null ? null : relative(kh, posQueryT, h0, h1);
+                NDArray p2cFlat = p2cAll == null ? null : p2cAll.reshape(1, h1 - h0, 1, -1)) {
             NDList blocks = new NDList();
             for (long i0 = 0; i0 < n; i0 += rows) {
                 long i1 = Math.min(n, i0 + rows);
                 blocks.add(block(qh, kh, vh, p2cFlat, index, keyMajor, keys, queries, h0, h1, i0, i1));
-            }
-            if (p2cFlat != null) {
-                p2cFlat.close();
             }
             return concat(blocks, 2);
         }

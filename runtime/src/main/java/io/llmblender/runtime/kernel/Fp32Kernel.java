@@ -40,9 +40,8 @@ public final class Fp32Kernel implements Kernel {
      * {@inheritDoc}
      *
      * <p>Here libtorch's {@code scaled_dot_product_attention}: with 4-D inputs its fused CPU kernel, which sums,
-     * exponentiates and weights a tile of scores while it is in cache (measured at PairRM's blocks, {@code [1, 16,
-     * 512, 64]} queries: a fifth faster than the composed form, and more on long rows, where the composed form's
-     * {@code [Q, L]} scores leave the cache).
+     * exponentiates and weights a tile of scores while it is in cache instead of writing and reading a
+     * {@code [Q, L]} array per step (the README's {@code bench pairrm} section has the profile that chose it).
      */
     @Override
     public NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias) {
