@@ -2,6 +2,8 @@ package io.llmblender.ranker.deberta;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * DeBERTa's relative positions (He et al., 2021, §3.1; HF {@code make_log_bucket_position} and
@@ -84,39 +86,60 @@ public final class RelativePositions {
         for (int d = -(length - 1); d <= length - 1; d++) {
             table[d + length - 1] = index(d, 0);
         }
-        NDArray positions = manager.arange(0, length, 1, ai.djl.ndarray.types.DataType.INT64);
+        NDArray positions = manager.arange(0, length, 1, DataType.INT64);
         NDArray distance = positions.expandDims(1).sub(positions.expandDims(0)).add(length - 1);
         return manager.create(table).take(manager, distance);
     }
 
     /**
      * The relative positions of one pass over rows of up to {@code length} tokens, in {@code manager}: the
-     * {@code [L, L]} index and, for p2c, the same index into a key-major {@code [L, 2k]} table flattened.
+     * {@code [L, L]} index and, for p2c, the same index into a position-major {@code [2k, L]} table flattened.
      *
      * @param manager owns the arrays
      * @param length L, the longest row
-     * @param keyMajor whether to build the second matrix (the model has p2c)
+     * @param p2c whether to build the second matrix (the model has p2c)
      * @return the index matrices
      */
-    Tables tables(NDManager manager, int length, boolean keyMajor) {
+    Tables tables(NDManager manager, int length, boolean p2c) {
         NDArray index = indexMatrix(manager, length);
-        if (!keyMajor) {
-            return new Tables(index, null);
-        }
-        try (NDArray keys = manager.arange(0, length, 1, ai.djl.ndarray.types.DataType.INT64);
-                NDArray rowStarts = keys.mul(2L * span)) {
-            return new Tables(index, index.add(rowStarts));
-        }
+        return new Tables(index, p2c ? Tables.positionMajor(index, length) : null);
     }
 
     /**
-     * One pass's relative positions. A row of {@code n ≤ L} tokens uses the top-left {@code [n, n]} of each.
+     * One pass's relative positions. A row of {@code n ≤ L} tokens uses the top-left {@code [n, n]} of the index.
      *
      * @param index {@code [L, L]}: {@code index(i, j)}, the table row for query i and key j
-     * @param keyMajor {@code [L, L]}: {@code j·2k + index(i, j)}, the position of that row's entry for key j in a
-     *     {@code [L, 2k]} table of one entry per (key, table row), flattened; null for a model without p2c
+     * @param p2c {@code [L, L]}: {@code index(i, j)·L + j}, the position of key j's entry for that table row in a
+     *     {@code [2k, L]} table of one entry per (table row, key), flattened; null for a model without p2c
      */
-    record Tables(NDArray index, NDArray keyMajor) {}
+    record Tables(NDArray index, NDArray p2c) {
+        /**
+         * The p2c index of a row of {@code n} tokens, {@code index(i, j)·n + j} ({@code [n, n]}), a new array the
+         * caller closes: a view of {@link #p2c()} for a full-length row, else computed from the index (only packed
+         * passes have shorter rows; their table has n keys, so its rows are n apart).
+         *
+         * @param n the row's tokens, at most L
+         * @return the row's p2c index
+         */
+        NDArray p2c(long n) {
+            long length = index.getShape().get(0);
+            NDIndex topLeft = new NDIndex(":{}, :{}", n, n);
+            if (n == length) {
+                return p2c.get(topLeft);
+            }
+            try (NDArray rowIndex = index.get(topLeft)) {
+                return positionMajor(rowIndex, n);
+            }
+        }
+
+        /** {@code index(i, j)·n + j} for an {@code [n, n]} index. */
+        private static NDArray positionMajor(NDArray index, long n) {
+            try (NDArray keys = index.getManager().arange(0, (int) n, 1, DataType.INT64);
+                    NDArray rowStarts = index.mul(n)) {
+                return rowStarts.add(keys);
+            }
+        }
+    }
 
     /**
      * The attention span k: the table has 2k rows.

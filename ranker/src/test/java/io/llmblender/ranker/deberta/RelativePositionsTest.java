@@ -2,6 +2,8 @@ package io.llmblender.ranker.deberta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmblender.ranker.pairrm.PairRmFixture;
@@ -72,6 +74,42 @@ class RelativePositionsTest {
                             .isEqualTo(matrix.get(i).get(j).asInt());
                 }
             }
+        }
+    }
+
+    /**
+     * A pass's tables against the bucket function evaluated per pair (checked against the reference above): the
+     * {@code [L, L]} index, and p2c's position-major index {@code index(i, j)·n + j} for a full-length row (a view of
+     * the pass's table) and for a shorter packed row (computed for its own n).
+     */
+    @Test
+    void pass_tables_hold_the_index_and_the_position_major_p2c_index_for_every_row_length() {
+        RelativePositions pairRm = new RelativePositions(DebertaV2Config.debertaV3Large(128005));
+        int length = 300; // past the log-bucket start (128), so runs of one bucket occur
+        try (NDManager manager = NDManager.newBaseManager()) {
+            RelativePositions.Tables tables = pairRm.tables(manager, length, true);
+            long[] index = tables.index().toLongArray();
+            for (int i = 0; i < length; i++) {
+                for (int j = 0; j < length; j++) {
+                    assertThat(index[i * length + j]).as("index(%d, %d)", i, j).isEqualTo(pairRm.index(i, j));
+                }
+            }
+            for (int n : new int[] {length, 173, 1}) {
+                try (NDArray p2c = tables.p2c(n)) {
+                    assertThat(p2c.getShape().getShape()).containsExactly(n, n);
+                    long[] values = p2c.toLongArray();
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < n; j++) {
+                            assertThat(values[i * n + j])
+                                    .as("n = %d, (%d, %d)", n, i, j)
+                                    .isEqualTo((long) pairRm.index(i, j) * n + j);
+                        }
+                    }
+                }
+            }
+            assertThat(pairRm.tables(manager, length, false).p2c())
+                    .as("no p2c, no table")
+                    .isNull();
         }
     }
 }
